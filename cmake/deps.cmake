@@ -1,0 +1,13 @@
+# Every dependency is a Debian package (scripts/setup.sh installs them).
+find_package(Threads REQUIRED)
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+find_package(Boost 1.74 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+if(LSCMIR_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(LSCMIR_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

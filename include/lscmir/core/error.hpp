@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Typed errors. The library throws these; only app/ turns them into messages and exit codes.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace lscmir::core {
+
+/// Base of every lscmir error.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Malformed or inconsistent user input. `line` is 1-based; 0 means "the file as a whole".
+class InputError : public Error {
+ public:
+  /// @param file     path as the user gave it (may be empty for in-memory data)
+  /// @param line     1-based line number, 0 when not tied to a line
+  /// @param problem  what was found / what was expected, one sentence
+  /// @param hint     optional suggestion ("possible solution: ...")
+  InputError(std::string file, std::size_t line, std::string problem, std::string hint = {});
+  const std::string& file() const noexcept { return file_; }
+  std::size_t line() const noexcept { return line_; }
+  const std::string& problem() const noexcept { return problem_; }
+  const std::string& hint() const noexcept { return hint_; }
+
+ private:
+  std::string file_;
+  std::size_t line_;
+  std::string problem_;
+  std::string hint_;
+};
+
+/// Invalid command line or option combination.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A numerical procedure failed for the whole analysis (per-feature failures are statuses, not this).
+class NumericalError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A bug: an invariant of lscmir itself was violated.
+class InternalError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Throws InternalError with `what` when `condition` is false.
+void ensure(bool condition, const char* what);
+
+}  // namespace lscmir::core

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Output side: atomic files, output folders, number formatting, checksums.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lscmir/core/run_info.hpp"
+
+namespace lscmir::io {
+
+/// Creates `dir` (and parents) if needed. When !force and any of `outputs` (file names inside
+/// dir) already exists, throws core::UsageError naming it and suggesting --force.
+void prepare_output_dir(const std::string& dir, const std::vector<std::string>& outputs, bool force);
+
+/// Writes `content` to `path` through a temporary file in the same folder and a rename, so a crash
+/// never leaves a half-written file. @throws core::InputError when the file cannot be written.
+void write_file_atomic(const std::string& path, std::string_view content);
+
+/// Formats a double for TSV output: "NA" for NaN, "Inf" / "-Inf", otherwise the shortest
+/// representation that reads back to the same double (std::to_chars).
+std::string format_double(double x);
+void append_double(std::string& out, double x);
+
+/// Checksum record of an input file (reads it).
+core::InputRecord checksum_file(const std::string& role, const std::string& path);
+
+}  // namespace lscmir::io
