@@ -3,6 +3,7 @@
 // column per sample, header required. Parsed directly into doubles (fast path for large files).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,23 @@ struct LabeledMatrix {
   std::uintmax_t bytes = 0;
 };
 
-/// Reads a matrix. Delimiter by file name as for tables (.csv -> ',', else tab); quoted header
-/// cells and feature ids are accepted; BOM, CRLF and '#' comment lines are handled.
-/// @throws core::InputError with file and line: empty file, header with fewer than 2 columns,
-///         duplicate sample or feature ids, ragged rows, non-numeric cells, negative or NA counts,
-///         Inf values.
+/// Reads a matrix. Delimiter by file name as for tables (.csv -> ',', else tab); quoted cells are
+/// accepted (quoted fields must close on their line); BOM, CRLF, blank and '#' comment lines are
+/// handled. The name of the first header column (the feature id column) is not used and may be
+/// empty. Numbers: integers, decimals and exponent notation ("1e-3"), optionally padded with
+/// spaces or with a leading '+'. For kExpression, `NA`, `NaN` and an empty cell become quiet NaN.
+/// -0 is stored as +0.
+/// @throws core::InputError with file and line: unreadable, gzip-compressed or empty file, header
+///         with fewer than 2 columns, empty or duplicate sample ids (both columns named), a header
+///         without data rows, duplicate feature ids (both lines named), ragged rows (expected and
+///         found field counts), non-numeric cells, negative or NA counts, Inf values. When several
+///         rows are bad, the first in file order is reported.
+/// Threads: the 2-argument form uses every hardware thread (as `threads` = 0).
 LabeledMatrix read_matrix(const std::string& path, MatrixKind kind);
+
+/// As above with at most `threads` threads (0 = all hardware threads): with 2 or more, one thread
+/// computes the checksum while the others parse rows; with 1 everything runs on the caller's
+/// thread. The result does not depend on the thread count.
+LabeledMatrix read_matrix(const std::string& path, MatrixKind kind, int threads);
 
 }  // namespace lscmir::io

@@ -13,18 +13,23 @@ namespace lscmir::io {
 
 /// Creates `dir` (and parents) if needed. When !force and any of `outputs` (file names inside
 /// dir) already exists, throws core::UsageError naming it and suggesting --force.
+/// Also throws core::UsageError when `dir` is empty, is an existing file, or cannot be created.
 void prepare_output_dir(const std::string& dir, const std::vector<std::string>& outputs, bool force);
 
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so a crash
-/// never leaves a half-written file. @throws core::InputError when the file cannot be written.
+/// never leaves a half-written file: the temporary (".NAME.tmp.PID.N" in the same folder) is
+/// fsync'ed before the rename and removed when anything fails.
+/// @throws core::InputError (naming `path`) when the file cannot be written.
 void write_file_atomic(const std::string& path, std::string_view content);
 
-/// Formats a double for TSV output: "NA" for NaN, "Inf" / "-Inf", otherwise the shortest
-/// representation that reads back to the same double (std::to_chars).
+/// Formats a double for TSV output: "NA" for NaN, "Inf" / "-Inf", "0" for both zeros, otherwise
+/// the shortest representation that reads back to the same double (std::to_chars, so "1e-07",
+/// "123456", "1.5e+300"). append_double appends the same text to `out` without a temporary.
 std::string format_double(double x);
 void append_double(std::string& out, double x);
 
-/// Checksum record of an input file (reads it).
+/// Checksum record of an input file (reads it in 1 MiB pieces).
+/// @throws core::InputError when the file cannot be opened or read.
 core::InputRecord checksum_file(const std::string& role, const std::string& path);
 
 }  // namespace lscmir::io

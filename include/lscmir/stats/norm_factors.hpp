@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Library sizes, normalization factors (edgeR semantics) and log counts per million.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Dense>
+
+namespace lscmir::stats {
+
+enum class NormMethod { kTMM, kUpperQuartile, kRLE, kNone };
+
+/// Parses "TMM", "upperquartile", "RLE", "none" (case-insensitive). Returns false when unknown.
+bool parse_norm_method(std::string_view text, NormMethod& out);
+const char* to_string(NormMethod m);
+
+/// Column sums of a counts matrix (features x samples).
+std::vector<double> library_sizes(const Eigen::MatrixXd& counts);
+
+/// Normalization factors as edgeR::calcNormFactors (Robinson & Oshlack 2010 for TMM: trimmed
+/// mean of M values against the sample whose upper quartile is closest to the mean, 30% / 5%
+/// trims, precision weights), rescaled to geometric mean 1. Features zero in every sample are
+/// ignored. Throws core::NumericalError when a factor cannot be computed (e.g. a zero library).
+std::vector<double> norm_factors(const Eigen::MatrixXd& counts, const std::vector<double>& lib_size,
+                                 NormMethod method);
+
+/// log2 counts per million with a prior count, as edgeR::cpm(log = TRUE): the prior is scaled
+/// by each library's size relative to the mean, and the library is enlarged by twice the prior.
+/// `eff_lib_size` is lib.size x norm.factors.
+Eigen::MatrixXd log_cpm(const Eigen::MatrixXd& counts, const std::vector<double>& eff_lib_size,
+                        double prior_count = 2.0);
+
+/// R's quantile(type = 7) of a copy of v.
+double quantile7(std::vector<double> v, double p);
+/// R's median.
+double median(std::vector<double> v);
+
+}  // namespace lscmir::stats

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// voom (Law, Chen, Shi & Smyth 2014, Genome Biology 15:R29): log-CPM values with precision
+// weights from a lowess fit of sqrt(residual sd) against mean log count.
+#pragma once
+
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "lscmir/stats/design.hpp"
+#include "lscmir/stats/lowess.hpp"
+
+namespace lscmir::stats {
+
+struct VoomResult {
+  Eigen::MatrixXd e;        ///< log2((count + 0.5) / (lib + 1) * 1e6)
+  Eigen::MatrixXd weights;  ///< 1 / f(fitted log count)^4
+  LowessResult trend;       ///< the mean-variance trend (x: log2 count size, y: sqrt sd)
+  bool unit_weights = false;  ///< true when fewer than two features had residual df
+};
+
+/// @param lib_size effective library sizes (lib.size x norm.factors).
+VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const std::vector<double>& lib_size,
+                int threads, double span = 0.5);
+
+}  // namespace lscmir::stats

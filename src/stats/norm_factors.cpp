@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lscmir/stats/norm_factors.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "lscmir/core/error.hpp"
+
+namespace lscmir::stats {
+namespace {
+
+/// Average ranks (R's rank with ties.method = "average"), 1-based.
+std::vector<double> average_ranks(const std::vector<double>& v) {
+  const std::size_t n = v.size();
+  std::vector<std::size_t> o(n);
+  std::iota(o.begin(), o.end(), 0);
+  std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+  std::vector<double> r(n);
+  std::size_t i = 0;
+  while (i < n) {
+    std::size_t j = i;
+    while (j + 1 < n && v[o[j + 1]] == v[o[i]]) ++j;
+    const double avg = (static_cast<double>(i) + static_cast<double>(j)) / 2.0 + 1.0;
+    for (std::size_t k = i; k <= j; ++k) r[o[k]] = avg;
+    i = j + 1;
+  }
+  return r;
+}
+
+/// TMM factor of one sample against the reference (Robinson & Oshlack 2010, eq. 1-3).
+double tmm_factor(const Eigen::VectorXd& obs, const Eigen::VectorXd& ref, double n_obs, double n_ref) {
+  constexpr double kLogRatioTrim = 0.3, kSumTrim = 0.05;
+  std::vector<double> log_r, abs_e, var;
+  for (Eigen::Index g = 0; g < obs.size(); ++g) {
+    const double o = obs[g], r = ref[g];
+    const double lr = std::log2((o / n_obs) / (r / n_ref));
+    const double ae = (std::log2(o / n_obs) + std::log2(r / n_ref)) / 2.0;
+    if (!std::isfinite(lr) || !std::isfinite(ae) || !(ae > -1e10)) continue;
+    log_r.push_back(lr);
+    abs_e.push_back(ae);
+    var.push_back((n_obs - o) / n_obs / o + (n_ref - r) / n_ref / r);
+  }
+  if (log_r.empty()) return 1.0;
+  double max_abs = 0.0;
+  for (double v : log_r) max_abs = std::max(max_abs, std::fabs(v));
+  if (max_abs < 1e-6) return 1.0;
+  const double n = static_cast<double>(log_r.size());
+  const double lo_l = std::floor(n * kLogRatioTrim) + 1, hi_l = n + 1 - lo_l;
+  const double lo_s = std::floor(n * kSumTrim) + 1, hi_s = n + 1 - lo_s;
+  const auto rank_l = average_ranks(log_r);
+  const auto rank_s = average_ranks(abs_e);
+  double num = 0.0, den = 0.0;
+  for (std::size_t k = 0; k < log_r.size(); ++k) {
+    if (rank_l[k] >= lo_l && rank_l[k] <= hi_l && rank_s[k] >= lo_s && rank_s[k] <= hi_s) {
+      num += log_r[k] / var[k];
+      den += 1.0 / var[k];
+    }
+  }
+  const double f = num / den;
+  return std::isnan(f) ? 1.0 : std::exp2(f);
+}
+
+}  // namespace
+
+bool parse_norm_method(std::string_view text, NormMethod& out) {
+  std::string t(text);
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (t == "tmm") out = NormMethod::kTMM;
+  else if (t == "upperquartile" || t == "uq") out = NormMethod::kUpperQuartile;
+  else if (t == "rle") out = NormMethod::kRLE;
+  else if (t == "none") out = NormMethod::kNone;
+  else return false;
+  return true;
+}
+
+const char* to_string(NormMethod m) {
+  switch (m) {
+    case NormMethod::kTMM: return "TMM";
+    case NormMethod::kUpperQuartile: return "upperquartile";
+    case NormMethod::kRLE: return "RLE";
+    case NormMethod::kNone: return "none";
+  }
+  return "?";
+}
+
+double quantile7(std::vector<double> v, double p) {
+  const std::size_t n = v.size();
+  if (n == 0) return std::nan("");
+  const double index = 1.0 + static_cast<double>(n - 1) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(index));
+  const auto hi = static_cast<std::size_t>(std::ceil(index));
+  std::sort(v.begin(), v.end());
+  double q = v[lo - 1];
+  const double h = index - static_cast<double>(lo);
+  if (index > static_cast<double>(lo) && v[hi - 1] != q) q = (1.0 - h) * q + h * v[hi - 1];
+  return q;
+}
+
+double median(std::vector<double> v) {
+  const std::size_t n = v.size();
+  if (n == 0) return std::nan("");
+  const std::size_t half = n / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(half), v.end());
+  if (n % 2 == 1) return v[half];
+  const double upper = v[half];
+  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(half));
+  return (lower + upper) / 2.0;
+}
+
+std::vector<double> library_sizes(const Eigen::MatrixXd& counts) {
+  std::vector<double> out(static_cast<std::size_t>(counts.cols()));
+  for (Eigen::Index j = 0; j < counts.cols(); ++j) out[static_cast<std::size_t>(j)] = counts.col(j).sum();
+  return out;
+}
+
+std::vector<double> norm_factors(const Eigen::MatrixXd& counts_in, const std::vector<double>& lib_size,
+                                 NormMethod method) {
+  const auto ns = static_cast<std::size_t>(counts_in.cols());
+  core::ensure(lib_size.size() == ns, "norm_factors: lib_size length");
+  // Drop features that are zero in every sample.
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index g = 0; g < counts_in.rows(); ++g)
+    if ((counts_in.row(g).array() > 0).any()) keep.push_back(g);
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(keep.size()), counts_in.cols());
+  for (std::size_t k = 0; k < keep.size(); ++k) x.row(static_cast<Eigen::Index>(k)) = counts_in.row(keep[k]);
+  if (x.rows() == 0 || ns == 1) method = NormMethod::kNone;
+
+  std::vector<double> f(ns, 1.0);
+  auto column = [&](std::size_t j) {
+    const auto c = x.col(static_cast<Eigen::Index>(j));
+    return std::vector<double>(c.data(), c.data() + c.size());
+  };
+  switch (method) {
+    case NormMethod::kNone:
+      break;
+    case NormMethod::kUpperQuartile:
+      for (std::size_t j = 0; j < ns; ++j) f[j] = quantile7(column(j), 0.75) / lib_size[j];
+      break;
+    case NormMethod::kRLE: {
+      // Geometric mean per feature over samples; features with any zero have geometric mean 0
+      // and are excluded from each sample's median ratio.
+      Eigen::VectorXd gm(x.rows());
+      for (Eigen::Index g = 0; g < x.rows(); ++g) gm[g] = std::exp(x.row(g).array().log().mean());
+      for (std::size_t j = 0; j < ns; ++j) {
+        std::vector<double> ratios;
+        for (Eigen::Index g = 0; g < x.rows(); ++g)
+          if (gm[g] > 0) ratios.push_back(x(g, static_cast<Eigen::Index>(j)) / gm[g]);
+        f[j] = median(ratios) / lib_size[j];
+      }
+      break;
+    }
+    case NormMethod::kTMM: {
+      std::vector<double> f75(ns);
+      for (std::size_t j = 0; j < ns; ++j) f75[j] = quantile7(column(j), 0.75) / lib_size[j];
+      std::size_t ref = 0;
+      if (median(f75) < 1e-20) {
+        double best = -1;
+        for (std::size_t j = 0; j < ns; ++j) {
+          const double s = x.col(static_cast<Eigen::Index>(j)).array().sqrt().sum();
+          if (s > best) { best = s; ref = j; }
+        }
+      } else {
+        const double mean75 = std::accumulate(f75.begin(), f75.end(), 0.0) / static_cast<double>(ns);
+        double best = std::numeric_limits<double>::infinity();
+        for (std::size_t j = 0; j < ns; ++j) {
+          const double d = std::fabs(f75[j] - mean75);
+          if (d < best) { best = d; ref = j; }
+        }
+      }
+      for (std::size_t j = 0; j < ns; ++j)
+        f[j] = tmm_factor(x.col(static_cast<Eigen::Index>(j)), x.col(static_cast<Eigen::Index>(ref)), lib_size[j],
+                          lib_size[ref]);
+      break;
+    }
+  }
+  double log_sum = 0.0;
+  for (std::size_t j = 0; j < ns; ++j) {
+    if (!(f[j] > 0) || !std::isfinite(f[j]))
+      throw core::NumericalError("normalization factor of sample " + std::to_string(j + 1) + " is " +
+                                 std::to_string(f[j]) + " (" + to_string(method) +
+                                 "): the library is empty or too sparse; try --norm none or drop the sample");
+    log_sum += std::log(f[j]);
+  }
+  const double gmean = std::exp(log_sum / static_cast<double>(ns));
+  for (auto& v : f) v /= gmean;
+  return f;
+}
+
+Eigen::MatrixXd log_cpm(const Eigen::MatrixXd& counts, const std::vector<double>& eff_lib_size, double prior_count) {
+  const auto ns = static_cast<std::size_t>(counts.cols());
+  const double mean_lib = std::accumulate(eff_lib_size.begin(), eff_lib_size.end(), 0.0) / static_cast<double>(ns);
+  Eigen::MatrixXd out(counts.rows(), counts.cols());
+  for (std::size_t j = 0; j < ns; ++j) {
+    const double prior = prior_count * eff_lib_size[j] / mean_lib;
+    const double lib = eff_lib_size[j] + 2.0 * prior;
+    const auto jj = static_cast<Eigen::Index>(j);
+    for (Eigen::Index g = 0; g < counts.rows(); ++g)
+      out(g, jj) = std::log2((counts(g, jj) + prior) / lib * 1e6);
+  }
+  return out;
+}
+
+}  // namespace lscmir::stats
