@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lscmir de: paired differential expression with limma semantics.
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -63,33 +62,16 @@ ParsedContrast parse_contrast(const std::string& text, const stats::Variable& fa
   return found[0];
 }
 
-bool is_number(const std::string& s, double& v) {
-  if (s.empty()) return false;
-  const char* b = s.data();
-  if (*b == '+') ++b;
-  const auto r = std::from_chars(b, s.data() + s.size(), v);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(v);
-}
-
-bool is_missing(const std::string& s) { return s.empty() || s == "NA"; }
-
 /// A sheet column as a design variable: patient, population and batch are always factors; other
 /// columns are numeric when every cell is a number.
 stats::Variable make_variable(const io::SampleSheet& sheet, const std::string& name) {
-  const auto& cells = sheet.column(name);
   const bool forced_factor = name == "patient" || name == "population" || name == "batch";
-  bool numeric = !forced_factor;
-  std::vector<double> values(cells.size());
-  for (std::size_t i = 0; i < cells.size() && numeric; ++i) {
-    if (is_missing(cells[i])) values[i] = std::nan("");
-    else numeric = is_number(cells[i], values[i]);
-  }
-  if (numeric) return stats::Variable::numeric(name, values);
-  for (std::size_t i = 0; i < cells.size(); ++i)
-    if (is_missing(cells[i]))
-      throw core::InputError(sheet.path, sheet.line_numbers[i],
-                             "sample \"" + sheet.samples[i] + "\" has no value in column \"" + name + "\", which the design uses");
-  return stats::Variable::factor(name, cells);
+  std::size_t missing = 0;
+  stats::Variable v = stats::Variable::from_cells(name, sheet.column(name), forced_factor, missing);
+  if (missing != static_cast<std::size_t>(-1))
+    throw core::InputError(sheet.path, sheet.line_numbers[missing],
+                           "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + name + "\", which the design uses");
+  return v;
 }
 
 std::string table_text(const std::vector<std::string>& features, const stats::TopTable& tt) {

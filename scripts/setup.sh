@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs lscmir's build dependencies (Debian packages) and builds it in ./build.
+# Usage: scripts/setup.sh            (as root, or with sudo available)
+# Set LSCMIR_SKIP_APT=1 to skip the package installation (e.g. when already installed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake
+  libeigen3-dev libboost-math-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+if [[ "${LSCMIR_SKIP_APT:-0}" != 1 ]]; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    SUDO=""
+    [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    echo "[setup] installing: ${missing[*]}" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release ${LSCMIR_CMAKE_ARGS:-} >/dev/null
+cmake --build build -j"$jobs"
+echo "[setup] built build/app/lscmir" >&2
