@@ -22,7 +22,9 @@ TEST(PAdjust, MonotoneInP) {
   const auto a = p_adjust_bh(p);
   for (std::size_t i = 0; i < p.size(); ++i)
     for (std::size_t j = 0; j < p.size(); ++j)
-      if (p[i] < p[j]) EXPECT_LE(a[i], a[j]);
+      if (p[i] < p[j]) {
+        EXPECT_LE(a[i], a[j]);
+      }
   for (std::size_t i = 0; i < p.size(); ++i) EXPECT_GE(a[i], p[i]);
 }
 

@@ -59,7 +59,9 @@ void expect_intermediates(const Pipeline& p, const EBayesFit& eb, const std::str
     EXPECT_TRUE(test::near_rel(eb.df_total[r], dftotal[k], 1e-9)) << g.rows[k][0];
     EXPECT_TRUE(test::near_rel(eb.t(r, 0), t[k], 1e-9, 1e-12)) << g.rows[k][0];
     EXPECT_TRUE(test::near_rel(eb.p_value(r, 0), pv[k], 1e-9)) << g.rows[k][0];
-    if (with_lods) EXPECT_TRUE(test::near_rel(eb.lods(r, 0), lods[k], 1e-8)) << g.rows[k][0];
+    if (with_lods) {
+      EXPECT_TRUE(test::near_rel(eb.lods(r, 0), lods[k], 1e-8)) << g.rows[k][0];
+    }
   }
 }
 
