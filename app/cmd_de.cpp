@@ -110,7 +110,7 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
 
   const io::SampleSheet sheet = io::read_sample_sheet(o.samples);
   io::LabeledMatrix mat = io::read_matrix(counts_input ? o.counts : o.expression,
-                                          counts_input ? io::MatrixKind::kCounts : io::MatrixKind::kExpression);
+                                          counts_input ? io::MatrixKind::kCounts : io::MatrixKind::kExpression, threads);
   info.inputs.push_back({counts_input ? "counts" : "expression", mat.path, mat.sha256, mat.bytes});
   info.inputs.push_back({"samples", sheet.path, sheet.sha256, sheet.bytes});
   const std::vector<std::size_t> cols = io::match_samples(sheet, mat);
@@ -164,6 +164,8 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
   eopt.trend = method == "trend";
   stats::LmFit fit;
   const std::filesystem::path dir(o.common.out);
+  // Every table is computed before the first is written, so a failure leaves no partial set.
+  std::vector<std::pair<std::string, std::string>> pending;
   if (counts_input) {
     const std::vector<double> lib = stats::library_sizes(y);
     const std::vector<double> nf = stats::norm_factors(y, lib, norm);
@@ -184,7 +186,7 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
     } else {
       fit = stats::lm_fit(stats::log_cpm(y, eff, 2.0), model, nullptr, threads);
     }
-    io::write_file_atomic((dir / "norm_factors.tsv").string(), s);
+    pending.emplace_back("norm_factors.tsv", std::move(s));
   } else {
     fit = stats::lm_fit(y, model, nullptr, threads);
   }
@@ -202,10 +204,12 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
     if (na > 0)
       log.warn("de", fmt::format("{}-{}: {} feature(s) cannot be estimated (NA)", contrasts[k].a, contrasts[k].b, na));
     log.info("de", fmt::format("{}-{}: {} features at adj.P.Val < 0.05 -> {}", contrasts[k].a, contrasts[k].b, sig, contrasts[k].file));
-    io::write_file_atomic((dir / contrasts[k].file).string(), table_text(mat.features, tt));
-    info.outputs.push_back(contrasts[k].file);
+    pending.emplace_back(contrasts[k].file, table_text(mat.features, tt));
   }
-  if (counts_input) info.outputs.push_back("norm_factors.tsv");
+  for (const auto& [name, text] : pending) {
+    io::write_file_atomic((dir / name).string(), text);
+    info.outputs.push_back(name);
+  }
   info.parameters = {{"design", stats::to_string(formula)}, {"method", method}, {"norm", counts_input ? stats::to_string(norm) : "none"},
                      {"robust", o.robust}, {"lfc", o.lfc_given ? nlohmann::json(o.lfc) : nlohmann::json(nullptr)},
                      {"contrasts", o.contrasts}, {"threads", threads},

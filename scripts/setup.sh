@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake
   libeigen3-dev libboost-math-dev libcli11-dev libfmt-dev nlohmann-json3-dev
-  zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 
 if [[ "${LSCMIR_SKIP_APT:-0}" != 1 ]]; then

@@ -2,15 +2,16 @@
 // SHA-256 (FIPS 180-4), for input checksums in run_info.json.
 #pragma once
 
-#include <array>
 #include <cstddef>
-#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+struct evp_md_ctx_st;
+
 namespace lscmir::core {
 
-/// Incremental SHA-256.
+/// Incremental SHA-256. Not thread-safe; one object per stream.
 class Sha256 {
  public:
   Sha256();
@@ -20,11 +21,7 @@ class Sha256 {
   std::string hex_digest();
 
  private:
-  void block(const std::uint8_t* p);
-  std::array<std::uint32_t, 8> h_;
-  std::array<std::uint8_t, 64> buf_{};
-  std::size_t buf_len_ = 0;
-  std::uint64_t total_ = 0;
+  std::unique_ptr<evp_md_ctx_st, void (*)(evp_md_ctx_st*)> ctx_;
 };
 
 }  // namespace lscmir::core

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <atomic>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/core/log.hpp"
+#include "lscmir/core/parallel.hpp"
+#include "lscmir/core/run_info.hpp"
+#include "lscmir/core/sha256.hpp"
+
+namespace lscmir::core {
+namespace {
+
+TEST(Sha256, FipsTestVectors) {
+  Sha256 a;
+  EXPECT_EQ(a.hex_digest(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  Sha256 b;
+  b.update("abc");
+  EXPECT_EQ(b.hex_digest(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256 c;  // 448-bit message: padding crosses into a second block
+  c.update("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
+  EXPECT_EQ(c.hex_digest(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  Sha256 d;  // one million 'a', fed in uneven pieces
+  const std::string chunk(997, 'a');
+  std::size_t left = 1000000;
+  while (left > 0) {
+    const std::size_t n = std::min(left, chunk.size());
+    d.update(chunk.data(), n);
+    left -= n;
+  }
+  EXPECT_EQ(d.hex_digest(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(InputError, NamesFileLineAndHint) {
+  const InputError e("counts.tsv", 7, "expected 4 fields, found 3", "check the delimiter");
+  EXPECT_STREQ(e.what(), "counts.tsv, line 7: expected 4 fields, found 3 (possible solution: check the delimiter)");
+  EXPECT_EQ(e.line(), 7u);
+  const InputError whole("sheet.tsv", 0, "empty file");
+  EXPECT_STREQ(whole.what(), "sheet.tsv: empty file");
+}
+
+TEST(Parallel, EveryIndexOnceForAnyThreadCount) {
+  for (int threads : {1, 2, 3, 8}) {
+    std::vector<int> hits(1001, 0);
+    parallel_for(hits.size(), threads, [&](std::size_t i) { hits[i] += 1; });
+    for (int h : hits) ASSERT_EQ(h, 1) << threads;
+  }
+}
+
+TEST(Parallel, RethrowsTheWorkersException) {
+  EXPECT_THROW(parallel_for(100, 2, [](std::size_t i) {
+                 if (i == 77) throw InputError("x", 1, "bad");
+               }),
+               InputError);
+  EXPECT_GE(resolve_threads(0), 1);
+  EXPECT_EQ(resolve_threads(3), 3);
+}
+
+TEST(Logger, RecordsWarningsAndRespectsLevel) {
+  std::ostringstream os;
+  Logger log(os, LogLevel::kWarning);
+  log.info("de", "hidden");
+  log.warn("de", "patient P07 has a single sample");
+  EXPECT_EQ(os.str(), "[W::de] patient P07 has a single sample\n");
+  ASSERT_EQ(log.warnings().size(), 1u);
+  EXPECT_EQ(log.warnings()[0], "de: patient P07 has a single sample");
+}
+
+TEST(RunInfo, SerializesEveryField) {
+  RunInfo info;
+  info.command = "de";
+  info.argv = {"lscmir", "de"};
+  info.inputs.push_back({"counts", "c.tsv", std::string(64, 'a'), 12});
+  info.seed = 42;
+  const auto j = to_json(info);
+  EXPECT_EQ(j["version"], version());
+  EXPECT_EQ(j["inputs"][0]["bytes"], 12);
+  EXPECT_EQ(j["seed"], 42);
+  EXPECT_EQ(utc_now_iso8601().size(), 20u);
+  EXPECT_GT(process_peak_rss_kib(), 0);
+}
+
+}  // namespace
+}  // namespace lscmir::core
