@@ -108,6 +108,13 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
     throw core::UsageError("--norm must be TMM, upperquartile, RLE or none (got \"" + o.norm + "\")");
   if (o.lfc_given && !(o.lfc >= 0)) throw core::UsageError("--lfc must be a non-negative log2 fold change");
 
+  std::vector<std::pair<const char*, double>> phases;  // wall seconds per stage, for the log
+  double mark = now_seconds();
+  auto phase = [&](const char* name) {
+    const double t = now_seconds();
+    phases.emplace_back(name, t - mark);
+    mark = t;
+  };
   const io::SampleSheet sheet = io::read_sample_sheet(o.samples);
   io::LabeledMatrix mat = io::read_matrix(counts_input ? o.counts : o.expression,
                                           counts_input ? io::MatrixKind::kCounts : io::MatrixKind::kExpression, threads);
@@ -117,6 +124,7 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
   Eigen::MatrixXd y(mat.values.rows(), static_cast<Eigen::Index>(cols.size()));
   for (std::size_t j = 0; j < cols.size(); ++j) y.col(static_cast<Eigen::Index>(j)) = mat.values.col(static_cast<Eigen::Index>(cols[j]));
   mat.values.resize(0, 0);
+  phase("read");
 
   const std::string design_text = !o.design.empty() ? o.design : (sheet.has_column("patient") ? "~ patient + population" : "~ population");
   const stats::Formula formula = stats::parse_formula(design_text);
@@ -168,9 +176,10 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
   std::vector<std::pair<std::string, std::string>> pending;
   if (counts_input) {
     const std::vector<double> lib = stats::library_sizes(y);
-    const std::vector<double> nf = stats::norm_factors(y, lib, norm);
+    const std::vector<double> nf = stats::norm_factors(y, lib, norm, threads);
     std::vector<double> eff(lib.size());
     for (std::size_t j = 0; j < lib.size(); ++j) eff[j] = lib[j] * nf[j];
+    phase("normalize");
     std::string s = "sample\tlib.size\tnorm.factors\n";
     for (std::size_t j = 0; j < lib.size(); ++j) {
       s += sheet.samples[j] + "\t";
@@ -182,14 +191,16 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
     if (method == "voom") {
       const stats::VoomResult v = stats::voom(y, model, eff, threads);
       if (v.unit_weights) log.warn("de", "fewer than two features have residual df: voom weights set to 1");
+      phase("voom");
       fit = stats::lm_fit(v.e, model, &v.weights, threads);
     } else {
-      fit = stats::lm_fit(stats::log_cpm(y, eff, 2.0), model, nullptr, threads);
+      fit = stats::lm_fit(stats::log_cpm(y, eff, 2.0, threads), model, nullptr, threads);
     }
     pending.emplace_back("norm_factors.tsv", std::move(s));
   } else {
     fit = stats::lm_fit(y, model, nullptr, threads);
   }
+  phase("fit");
   const stats::LmFit cfit = stats::contrasts_fit(fit, cmat);
   const stats::EBayesFit eb = stats::ebayes(cfit, eopt);
   stats::EBayesFit tr;
@@ -206,10 +217,15 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
     log.info("de", fmt::format("{}-{}: {} features at adj.P.Val < 0.05 -> {}", contrasts[k].a, contrasts[k].b, sig, contrasts[k].file));
     pending.emplace_back(contrasts[k].file, table_text(mat.features, tt));
   }
+  phase("moderate");
   for (const auto& [name, text] : pending) {
     io::write_file_atomic((dir / name).string(), text);
     info.outputs.push_back(name);
   }
+  phase("write");
+  std::string timing;
+  for (const auto& [name, secs] : phases) timing += fmt::format("{}{} {:.2f} s", timing.empty() ? "" : ", ", name, secs);
+  log.info("de", "stages: " + timing);
   info.parameters = {{"design", stats::to_string(formula)}, {"method", method}, {"norm", counts_input ? stats::to_string(norm) : "none"},
                      {"robust", o.robust}, {"lfc", o.lfc_given ? nlohmann::json(o.lfc) : nlohmann::json(nullptr)},
                      {"contrasts", o.contrasts}, {"threads", threads},

@@ -34,19 +34,17 @@ struct OneFit {
   double df = 0;
 };
 
-/// Fits one feature. coef/se rows are written through the given pointers (stride = features).
-OneFit fit_feature(const Eigen::MatrixXd& y, const Eigen::MatrixXd* w, Eigen::Index g, const LinearModel& m,
-                   Workspace& ws, double* coef, double* se, Eigen::Index stride, Eigen::MatrixXd* fitted) {
-  const Eigen::Index n = y.cols(), q = m.z.cols();
+/// Fits one feature from its contiguous values `yr` and weights `wr` (null = unweighted).
+/// coef/se are written through the given pointers (stride = features); `fitted_row` (may be null)
+/// receives the n fitted values.
+OneFit fit_feature(const double* yr, const double* wr, Eigen::Index n, const LinearModel& m, Workspace& ws, double* coef,
+                   double* se, Eigen::Index stride, double* fitted_row) {
+  const Eigen::Index q = m.z.cols();
   const bool grouped = !m.groups.empty();
   ws.obs.clear();
   for (Eigen::Index i = 0; i < n; ++i) {
-    const double v = y(g, i);
-    if (!std::isfinite(v)) continue;
-    if (w != nullptr) {
-      const double wi = (*w)(g, i);
-      if (!(wi > 0) || !std::isfinite(wi)) continue;
-    }
+    if (!std::isfinite(yr[i])) continue;
+    if (wr != nullptr && (!(wr[i] > 0) || !std::isfinite(wr[i]))) continue;
     ws.obs.push_back(static_cast<int>(i));
   }
   for (Eigen::Index j = 0; j < q; ++j) {
@@ -56,7 +54,7 @@ OneFit fit_feature(const Eigen::MatrixXd& y, const Eigen::MatrixXd* w, Eigen::In
   OneFit out;
   const auto nobs = static_cast<Eigen::Index>(ws.obs.size());
   if (nobs == 0) return out;
-  auto weight = [&](int i) { return w == nullptr ? 1.0 : (*w)(g, i); };
+  auto weight = [&](int i) { return wr == nullptr ? 1.0 : wr[i]; };
 
   int group_rank = 0;
   if (grouped) {
@@ -67,7 +65,7 @@ OneFit fit_feature(const Eigen::MatrixXd& y, const Eigen::MatrixXd* w, Eigen::In
       const auto k = static_cast<std::size_t>(m.groups[static_cast<std::size_t>(i)]);
       const double wi = weight(i);
       ws.gw[k] += wi;
-      ws.gy[k] += wi * y(g, i);
+      ws.gy[k] += wi * yr[i];
       ws.gz.row(static_cast<Eigen::Index>(k)) += wi * m.z.row(i);
     }
     for (int k = 0; k < m.n_groups; ++k) {
@@ -88,10 +86,10 @@ OneFit fit_feature(const Eigen::MatrixXd& y, const Eigen::MatrixXd* w, Eigen::In
     ws.orig += (sw * m.z.row(i).transpose()).cwiseAbs2();
     if (grouped) {
       const auto k = static_cast<Eigen::Index>(m.groups[static_cast<std::size_t>(i)]);
-      ws.rt[r] = sw * (y(g, i) - ws.gy[static_cast<std::size_t>(k)]);
+      ws.rt[r] = sw * (yr[i] - ws.gy[static_cast<std::size_t>(k)]);
       ws.zt.row(r) = sw * (m.z.row(i) - ws.gz.row(k));
     } else {
-      ws.rt[r] = sw * y(g, i);
+      ws.rt[r] = sw * yr[i];
       ws.zt.row(r) = sw * m.z.row(i);
     }
   }
@@ -147,14 +145,14 @@ OneFit fit_feature(const Eigen::MatrixXd& y, const Eigen::MatrixXd* w, Eigen::In
   }
   out.df = static_cast<double>(nobs - group_rank - rank);
   if (out.df > 0) out.sigma = std::sqrt(ws.rt.tail(nobs - rank).squaredNorm() / out.df);
-  if (fitted != nullptr) {
+  if (fitted_row != nullptr) {
     for (Eigen::Index i = 0; i < n; ++i) {
       double f = m.z.row(i).dot(beta);
       if (grouped) {
         const auto k = static_cast<std::size_t>(m.groups[static_cast<std::size_t>(i)]);
         f += ws.gw[k] > 0 ? ws.gy[k] - ws.gz.row(static_cast<Eigen::Index>(k)).dot(beta) : kNaN;
       }
-      (*fitted)(g, i) = f;
+      fitted_row[i] = f;
     }
   }
   return out;
@@ -213,32 +211,54 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
 
   const bool all_finite = y.allFinite();
   if (weights == nullptr && all_finite) {
-    // One factorization for every feature.
+    // One factorization for every feature, applied to blocks of features in parallel.
     const int group_rank = model.groups.empty() ? 0 : model.n_groups;
     const double df = static_cast<double>(n - group_rank - q);
-    const Eigen::MatrixXd yc = center_within(y.transpose(), model);  // n x features
-    const Eigen::MatrixXd b = qr0.solve(yc);                         // q x features
-    const Eigen::MatrixXd resid = yc - z0 * b;                       // n x features
     const Eigen::VectorXd su = r0inv.rowwise().norm();
-    fit.coefficients = b.transpose();
-    for (Eigen::Index g = 0; g < ng; ++g) {
-      fit.stdev_unscaled.row(g) = su.transpose();
-      fit.df_residual[g] = df;
-      fit.sigma[g] = df > 0 ? std::sqrt(resid.col(g).squaredNorm() / df) : kNaN;
-    }
-    if (fitted != nullptr) *fitted = y - resid.transpose();
+    constexpr Eigen::Index kBlock = 256;
+    const auto n_blocks = static_cast<std::size_t>((ng + kBlock - 1) / kBlock);
+    core::parallel_for(n_blocks, threads, [&](std::size_t blk) {
+      const Eigen::Index g0 = static_cast<Eigen::Index>(blk) * kBlock;
+      const Eigen::Index rows = std::min(kBlock, ng - g0);
+      const Eigen::MatrixXd yc = center_within(y.middleRows(g0, rows).transpose(), model);  // n x rows
+      const Eigen::MatrixXd b = qr0.solve(yc);                                               // q x rows
+      const Eigen::MatrixXd resid = yc - z0 * b;
+      fit.coefficients.middleRows(g0, rows) = b.transpose();
+      for (Eigen::Index r = 0; r < rows; ++r) {
+        const Eigen::Index g = g0 + r;
+        fit.stdev_unscaled.row(g) = su.transpose();
+        fit.df_residual[g] = df;
+        fit.sigma[g] = df > 0 ? std::sqrt(resid.col(r).squaredNorm() / df) : kNaN;
+      }
+      if (fitted != nullptr) fitted->middleRows(g0, rows) = y.middleRows(g0, rows) - resid.transpose();
+    });
     return fit;
   }
 
+  // Features are fitted in blocks copied to row-major scratch, so that each feature's values are
+  // contiguous (the matrices are feature x sample, column-major).
   const Eigen::Index stride = ng;
-  core::parallel_for_chunks(static_cast<std::size_t>(ng), threads, [&](std::size_t b, std::size_t e) {
+  constexpr Eigen::Index kBlock = 64;
+  const auto n_blocks = static_cast<std::size_t>((ng + kBlock - 1) / kBlock);
+  core::parallel_for_chunks(n_blocks, threads, [&](std::size_t b, std::size_t e) {
     Workspace ws;
-    for (std::size_t gi = b; gi < e; ++gi) {
-      const auto g = static_cast<Eigen::Index>(gi);
-      const OneFit one = fit_feature(y, weights, g, model, ws, fit.coefficients.data() + g,
-                                     fit.stdev_unscaled.data() + g, stride, fitted);
-      fit.sigma[g] = one.sigma;
-      fit.df_residual[g] = one.df;
+    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    RowMajor yb, wb, fb;
+    for (std::size_t blk = b; blk < e; ++blk) {
+      const Eigen::Index g0 = static_cast<Eigen::Index>(blk) * kBlock;
+      const Eigen::Index rows = std::min(kBlock, ng - g0);
+      yb = y.middleRows(g0, rows);
+      if (weights != nullptr) wb = weights->middleRows(g0, rows);
+      if (fitted != nullptr) fb.resize(rows, n);
+      for (Eigen::Index r = 0; r < rows; ++r) {
+        const Eigen::Index g = g0 + r;
+        const OneFit one = fit_feature(yb.row(r).data(), weights != nullptr ? wb.row(r).data() : nullptr, n, model, ws,
+                                       fit.coefficients.data() + g, fit.stdev_unscaled.data() + g, stride,
+                                       fitted != nullptr ? fb.row(r).data() : nullptr);
+        fit.sigma[g] = one.sigma;
+        fit.df_residual[g] = one.df;
+      }
+      if (fitted != nullptr) fitted->middleRows(g0, rows) = fb;
     }
   });
   return fit;

@@ -180,15 +180,35 @@ LinearInterpolator::LinearInterpolator(const std::vector<double>& sorted_x, cons
     y_.push_back(sum / static_cast<double>(j - i));
     i = j;
   }
+  const std::size_t nb = 2 * x_.size();
+  bucket_width_ = (x_.back() - x_.front()) / static_cast<double>(nb);
+  if (x_.size() > 1 && bucket_width_ > 0) {
+    bucket_start_.resize(nb + 1);
+    std::size_t k = 0;
+    for (std::size_t b = 0; b <= nb; ++b) {
+      const double edge = x_.front() + static_cast<double>(b) * bucket_width_;
+      while (k + 1 < x_.size() && x_[k + 1] <= edge) ++k;
+      bucket_start_[b] = k;
+    }
+  }
 }
 
 double LinearInterpolator::operator()(double v) const {
   if (std::isnan(v)) return v;
   if (v <= x_.front()) return y_.front();
   if (v >= x_.back()) return y_.back();
-  const auto it = std::upper_bound(x_.begin(), x_.end(), v);
-  const std::size_t j = static_cast<std::size_t>(it - x_.begin());
-  const std::size_t i = j - 1;
+  // i = the last knot with x_[i] <= v (x_.front() < v < x_.back() here).
+  std::size_t i;
+  if (bucket_start_.empty()) {
+    i = static_cast<std::size_t>(std::upper_bound(x_.begin(), x_.end(), v) - x_.begin()) - 1;
+  } else {
+    auto b = static_cast<std::size_t>((v - x_.front()) / bucket_width_);
+    b = std::min(b, bucket_start_.size() - 1);
+    i = bucket_start_[b];
+    while (i > 0 && x_[i] > v) --i;
+    while (i + 1 < x_.size() && x_[i + 1] <= v) ++i;
+  }
+  const std::size_t j = i + 1;
   if (v == x_[i]) return y_[i];
   return y_[i] + (y_[j] - y_[i]) * ((v - x_[i]) / (x_[j] - x_[i]));
 }

@@ -9,26 +9,42 @@
 #include <string>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/core/parallel.hpp"
 
 namespace lscmir::stats {
 namespace {
 
-/// Average ranks (R's rank with ties.method = "average"), 1-based.
-std::vector<double> average_ranks(const std::vector<double>& v) {
+/// For each element, whether its average rank (R's rank(), ties averaged; 1-based) lies in
+/// [lo, hi], in O(n): values strictly between the lo-th and hi-th order statistics always do,
+/// values outside never do, and only values equal to those two order statistics need their
+/// average rank computed from counts.
+std::vector<char> rank_in_range(const std::vector<double>& v, double lo, double hi) {
   const std::size_t n = v.size();
-  std::vector<std::size_t> o(n);
-  std::iota(o.begin(), o.end(), 0);
-  std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
-  std::vector<double> r(n);
-  std::size_t i = 0;
-  while (i < n) {
-    std::size_t j = i;
-    while (j + 1 < n && v[o[j + 1]] == v[o[i]]) ++j;
-    const double avg = (static_cast<double>(i) + static_cast<double>(j)) / 2.0 + 1.0;
-    for (std::size_t k = i; k <= j; ++k) r[o[k]] = avg;
-    i = j + 1;
+  std::vector<char> keep(n, 0);
+  if (n == 0 || lo > hi) return keep;
+  std::vector<double> tmp(v);
+  const auto ilo = static_cast<std::size_t>(std::max(1.0, std::ceil(lo))) - 1;
+  const auto ihi = std::min(n, static_cast<std::size_t>(std::floor(hi))) - 1;
+  std::nth_element(tmp.begin(), tmp.begin() + static_cast<std::ptrdiff_t>(ilo), tmp.end());
+  const double a = tmp[ilo];
+  std::nth_element(tmp.begin(), tmp.begin() + static_cast<std::ptrdiff_t>(ihi), tmp.end());
+  const double b = tmp[ihi];
+  double less_a = 0, eq_a = 0, less_b = 0, eq_b = 0;
+  for (double x : v) {
+    less_a += x < a;
+    eq_a += x == a;
+    less_b += x < b;
+    eq_b += x == b;
   }
-  return r;
+  const double rank_a = less_a + (eq_a + 1) / 2, rank_b = less_b + (eq_b + 1) / 2;
+  const bool keep_a = rank_a >= lo && rank_a <= hi, keep_b = rank_b >= lo && rank_b <= hi;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = v[i];
+    if (x == a) keep[i] = keep_a;
+    else if (x == b) keep[i] = keep_b;
+    else keep[i] = x > a && x < b;
+  }
+  return keep;
 }
 
 /// TMM factor of one sample against the reference (Robinson & Oshlack 2010, eq. 1-3).
@@ -51,11 +67,11 @@ double tmm_factor(const Eigen::VectorXd& obs, const Eigen::VectorXd& ref, double
   const double n = static_cast<double>(log_r.size());
   const double lo_l = std::floor(n * kLogRatioTrim) + 1, hi_l = n + 1 - lo_l;
   const double lo_s = std::floor(n * kSumTrim) + 1, hi_s = n + 1 - lo_s;
-  const auto rank_l = average_ranks(log_r);
-  const auto rank_s = average_ranks(abs_e);
+  const auto keep_l = rank_in_range(log_r, lo_l, hi_l);
+  const auto keep_s = rank_in_range(abs_e, lo_s, hi_s);
   double num = 0.0, den = 0.0;
   for (std::size_t k = 0; k < log_r.size(); ++k) {
-    if (rank_l[k] >= lo_l && rank_l[k] <= hi_l && rank_s[k] >= lo_s && rank_s[k] <= hi_s) {
+    if (keep_l[k] && keep_s[k]) {
       num += log_r[k] / var[k];
       den += 1.0 / var[k];
     }
@@ -92,11 +108,14 @@ double quantile7(std::vector<double> v, double p) {
   if (n == 0) return std::nan("");
   const double index = 1.0 + static_cast<double>(n - 1) * p;
   const auto lo = static_cast<std::size_t>(std::floor(index));
-  const auto hi = static_cast<std::size_t>(std::ceil(index));
-  std::sort(v.begin(), v.end());
-  double q = v[lo - 1];
+  const auto lo_it = v.begin() + static_cast<std::ptrdiff_t>(lo - 1);
+  std::nth_element(v.begin(), lo_it, v.end());
+  double q = *lo_it;
   const double h = index - static_cast<double>(lo);
-  if (index > static_cast<double>(lo) && v[hi - 1] != q) q = (1.0 - h) * q + h * v[hi - 1];
+  if (index > static_cast<double>(lo)) {
+    const double next = *std::min_element(lo_it + 1, v.end());  // the order statistic at hi
+    if (next != q) q = (1.0 - h) * q + h * next;
+  }
   return q;
 }
 
@@ -118,7 +137,7 @@ std::vector<double> library_sizes(const Eigen::MatrixXd& counts) {
 }
 
 std::vector<double> norm_factors(const Eigen::MatrixXd& counts_in, const std::vector<double>& lib_size,
-                                 NormMethod method) {
+                                 NormMethod method, int threads) {
   const auto ns = static_cast<std::size_t>(counts_in.cols());
   core::ensure(lib_size.size() == ns, "norm_factors: lib_size length");
   // Drop features that are zero in every sample.
@@ -138,24 +157,24 @@ std::vector<double> norm_factors(const Eigen::MatrixXd& counts_in, const std::ve
     case NormMethod::kNone:
       break;
     case NormMethod::kUpperQuartile:
-      for (std::size_t j = 0; j < ns; ++j) f[j] = quantile7(column(j), 0.75) / lib_size[j];
+      core::parallel_for(ns, threads, [&](std::size_t j) { f[j] = quantile7(column(j), 0.75) / lib_size[j]; });
       break;
     case NormMethod::kRLE: {
       // Geometric mean per feature over samples; features with any zero have geometric mean 0
       // and are excluded from each sample's median ratio.
       Eigen::VectorXd gm(x.rows());
       for (Eigen::Index g = 0; g < x.rows(); ++g) gm[g] = std::exp(x.row(g).array().log().mean());
-      for (std::size_t j = 0; j < ns; ++j) {
+      core::parallel_for(ns, threads, [&](std::size_t j) {
         std::vector<double> ratios;
         for (Eigen::Index g = 0; g < x.rows(); ++g)
           if (gm[g] > 0) ratios.push_back(x(g, static_cast<Eigen::Index>(j)) / gm[g]);
         f[j] = median(ratios) / lib_size[j];
-      }
+      });
       break;
     }
     case NormMethod::kTMM: {
       std::vector<double> f75(ns);
-      for (std::size_t j = 0; j < ns; ++j) f75[j] = quantile7(column(j), 0.75) / lib_size[j];
+      core::parallel_for(ns, threads, [&](std::size_t j) { f75[j] = quantile7(column(j), 0.75) / lib_size[j]; });
       std::size_t ref = 0;
       if (median(f75) < 1e-20) {
         double best = -1;
@@ -171,9 +190,9 @@ std::vector<double> norm_factors(const Eigen::MatrixXd& counts_in, const std::ve
           if (d < best) { best = d; ref = j; }
         }
       }
-      for (std::size_t j = 0; j < ns; ++j)
-        f[j] = tmm_factor(x.col(static_cast<Eigen::Index>(j)), x.col(static_cast<Eigen::Index>(ref)), lib_size[j],
-                          lib_size[ref]);
+      core::parallel_for(ns, threads, [&](std::size_t j) {
+        f[j] = tmm_factor(x.col(static_cast<Eigen::Index>(j)), x.col(static_cast<Eigen::Index>(ref)), lib_size[j], lib_size[ref]);
+      });
       break;
     }
   }
@@ -190,17 +209,17 @@ std::vector<double> norm_factors(const Eigen::MatrixXd& counts_in, const std::ve
   return f;
 }
 
-Eigen::MatrixXd log_cpm(const Eigen::MatrixXd& counts, const std::vector<double>& eff_lib_size, double prior_count) {
+Eigen::MatrixXd log_cpm(const Eigen::MatrixXd& counts, const std::vector<double>& eff_lib_size, double prior_count,
+                        int threads) {
   const auto ns = static_cast<std::size_t>(counts.cols());
   const double mean_lib = std::accumulate(eff_lib_size.begin(), eff_lib_size.end(), 0.0) / static_cast<double>(ns);
   Eigen::MatrixXd out(counts.rows(), counts.cols());
-  for (std::size_t j = 0; j < ns; ++j) {
+  core::parallel_for(ns, threads, [&](std::size_t j) {
     const double prior = prior_count * eff_lib_size[j] / mean_lib;
     const double lib = eff_lib_size[j] + 2.0 * prior;
     const auto jj = static_cast<Eigen::Index>(j);
-    for (Eigen::Index g = 0; g < counts.rows(); ++g)
-      out(g, jj) = std::log2((counts(g, jj) + prior) / lib * 1e6);
-  }
+    for (Eigen::Index g = 0; g < counts.rows(); ++g) out(g, jj) = std::log2((counts(g, jj) + prior) / lib * 1e6);
+  });
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/core/parallel.hpp"
 #include "lscmir/stats/lm_fit.hpp"
 
 namespace lscmir::stats {
@@ -15,10 +16,11 @@ VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const s
   if (ng < 2) throw core::NumericalError("voom needs at least two features to fit a mean-variance trend");
   VoomResult out;
   out.e.resize(ng, n);
-  for (Eigen::Index j = 0; j < n; ++j) {
-    const double denom = lib_size[static_cast<std::size_t>(j)] + 1.0;
+  core::parallel_for(static_cast<std::size_t>(n), threads, [&](std::size_t jj) {
+    const auto j = static_cast<Eigen::Index>(jj);
+    const double denom = lib_size[jj] + 1.0;
     for (Eigen::Index g = 0; g < ng; ++g) out.e(g, j) = std::log2((counts(g, j) + 0.5) / denom * 1e6);
-  }
+  });
   Eigen::MatrixXd fitted;
   const LmFit fit = lm_fit(out.e, model, nullptr, threads, &fitted);
   Eigen::Index with_df = 0;
@@ -42,14 +44,15 @@ VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const s
   out.trend = lowess(sx, sy, span, 3);
   const LinearInterpolator f(out.trend.x, out.trend.y);
   out.weights.resize(ng, n);
-  for (Eigen::Index j = 0; j < n; ++j) {
-    const double lib1 = lib_size[static_cast<std::size_t>(j)] + 1.0;
+  core::parallel_for(static_cast<std::size_t>(n), threads, [&](std::size_t jj) {
+    const auto j = static_cast<Eigen::Index>(jj);
+    const double lib1 = lib_size[jj] + 1.0;
     for (Eigen::Index g = 0; g < ng; ++g) {
       const double fitted_count = 1e-6 * std::exp2(fitted(g, j)) * lib1;
       const double s = f(std::log2(fitted_count));
       out.weights(g, j) = 1.0 / (s * s * s * s);
     }
-  }
+  });
   return out;
 }
 

@@ -28,6 +28,11 @@ class LinearInterpolator {
  private:
   std::vector<double> x_;
   std::vector<double> y_;
+  // Bucket index over [x_.front(), x_.back()]: bucket b starts at the last knot <= its left edge,
+  // so a lookup is O(1) on average instead of a binary search (voom evaluates this for every
+  // observation).
+  std::vector<std::size_t> bucket_start_;
+  double bucket_width_ = 0;
 };
 
 }  // namespace lscmir::stats

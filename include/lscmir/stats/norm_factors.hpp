@@ -22,14 +22,15 @@ std::vector<double> library_sizes(const Eigen::MatrixXd& counts);
 /// mean of M values against the sample whose upper quartile is closest to the mean, 30% / 5%
 /// trims, precision weights), rescaled to geometric mean 1. Features zero in every sample are
 /// ignored. Throws core::NumericalError when a factor cannot be computed (e.g. a zero library).
+/// Threads: samples are processed in parallel; the result does not depend on `threads`.
 std::vector<double> norm_factors(const Eigen::MatrixXd& counts, const std::vector<double>& lib_size,
-                                 NormMethod method);
+                                 NormMethod method, int threads = 1);
 
 /// log2 counts per million with a prior count, as edgeR::cpm(log = TRUE): the prior is scaled
 /// by each library's size relative to the mean, and the library is enlarged by twice the prior.
 /// `eff_lib_size` is lib.size x norm.factors.
 Eigen::MatrixXd log_cpm(const Eigen::MatrixXd& counts, const std::vector<double>& eff_lib_size,
-                        double prior_count = 2.0);
+                        double prior_count = 2.0, int threads = 1);
 
 /// R's quantile(type = 7) of a copy of v.
 double quantile7(std::vector<double> v, double p);
