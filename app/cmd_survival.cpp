@@ -2,6 +2,9 @@
 // lscmir survival: per-feature Cox models, log-rank splits, Kaplan-Meier curves and logistic
 // models of a binary response, with survival / glm semantics.
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <random>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -35,6 +38,8 @@ struct SurvivalOptions {
   std::string expression, clinical, id, time, event, ties = "efron", split, strata, binary;
   std::vector<std::string> covariates, km, reference;
   int min_events = 2;
+  int permutations = 0;
+  std::uint64_t seed = 1;
 };
 
 bool parse_number(const std::string& s, double& v) {
@@ -260,6 +265,141 @@ CoxRow cox_feature(const Cohort& c, const std::vector<std::size_t>& base, const 
 
 std::string num(double v) { return io::format_double(v); }
 
+/// Permutation FDR of the per-feature score tests (Storey & Tibshirani 2003, with the null
+/// distribution from permuting expression against outcome): for each feature, the mean number of
+/// permuted p-values at or below its p, over the number of observed p-values at or below it.
+/// Outcome, strata and covariates stay together, so the covariate-only model is fitted once.
+/// Only features observed in every usable patient take part; the others get NaN.
+std::vector<double> permutation_fdr(const Cohort& c, const std::vector<std::size_t>& base, const Eigen::MatrixXd& values,
+                                    const stats::CoxOptions& copt, int n_perm, std::uint64_t seed, int threads) {
+  const std::size_t nf = static_cast<std::size_t>(values.rows()), n = base.size();
+  const Eigen::Index q = c.covariates.cols();
+  std::vector<double> t(n);
+  std::vector<int> e(n), s(n);
+  Eigen::MatrixXd cov(static_cast<Eigen::Index>(n), q);
+  for (std::size_t r = 0; r < n; ++r) {
+    t[r] = c.time[base[r]];
+    e[r] = c.event[base[r]];
+    s[r] = c.strata[base[r]];
+    if (q > 0) cov.row(static_cast<Eigen::Index>(r)) = c.covariates.row(static_cast<Eigen::Index>(base[r]));
+  }
+  const stats::RiskSets rs(t, e, s);
+  Eigen::VectorXd beta = Eigen::VectorXd::Zero(q + 1);
+  if (q > 0) {
+    const Eigen::MatrixXd cc = cov.rowwise() - cov.colwise().mean();
+    beta.tail(q) = stats::cox_fit(rs, cc, Eigen::VectorXd::Zero(q), copt).coef;
+  }
+  std::vector<std::size_t> complete;
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(nf));
+  for (std::size_t f = 0; f < nf; ++f) {
+    bool ok = true;
+    for (std::size_t r = 0; r < n; ++r) {
+      const double v = values(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(c.matrix_col[base[r]]));
+      ok = ok && std::isfinite(v);
+      x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(f)) = v;
+    }
+    if (ok && (x.col(static_cast<Eigen::Index>(f)).array() != x(0, static_cast<Eigen::Index>(f))).any()) complete.push_back(f);
+  }
+  const Eigen::MatrixXd covc = q > 0 ? Eigen::MatrixXd(cov.rowwise() - cov.colwise().mean()) : Eigen::MatrixXd(static_cast<Eigen::Index>(n), 0);
+  const auto& rs_order = rs.order();
+  const auto& blocks = rs.blocks();
+  const bool efron = copt.ties == stats::Ties::kEfron;
+  auto score_p = [&](const Eigen::VectorXd& xf, Eigen::MatrixXd& design) {
+    if (q == 0) {
+      // At beta = 0 every risk weight is 1, so the score and information need only the running
+      // sums of x and x^2 over the risk set: a scalar pass, no matrix work.
+      const double mean = xf.mean();
+      double s0 = 0, s1 = 0, s2 = 0, u = 0, info = 0;
+      for (const auto& blk : blocks) {
+        if (blk.stratum_start) s0 = s1 = s2 = 0;
+        double ds1 = 0, ds2 = 0;
+        for (std::size_t k = blk.begin; k < blk.end; ++k) {
+          const std::size_t i = rs_order[k];
+          const double v = xf[static_cast<Eigen::Index>(i)] - mean;
+          s0 += 1;
+          s1 += v;
+          s2 += v * v;
+          if (e[i] != 0) {
+            ds1 += v;
+            ds2 += v * v;
+          }
+        }
+        const int nd = blk.deaths;
+        if (nd == 0) continue;
+        u += ds1;
+        if (!efron || nd == 1) {
+          const double a = s1 / s0;
+          u -= nd * a;
+          info += nd * (s2 / s0 - a * a);
+        } else {
+          for (int k = 0; k < nd; ++k) {
+            const double f = static_cast<double>(k) / nd;
+            const double den = s0 - f * nd;
+            const double a = (s1 - f * ds1) / den;
+            u -= a;
+            info += (s2 - f * ds2) / den - a * a;
+          }
+        }
+      }
+      return stats::pchisq_upper(u * u / info, 1);
+    }
+    design.col(0) = xf.array() - xf.mean();
+    const stats::CoxDerivatives d = stats::cox_derivatives(rs, design, beta, copt.ties);
+    const double stat = q == 0 ? d.u[0] * d.u[0] / d.imat(0, 0) : d.u.dot(d.imat.ldlt().solve(d.u));
+    return stats::pchisq_upper(stat, 1);
+  };
+  std::vector<double> observed(complete.size());
+  {
+    Eigen::MatrixXd design(static_cast<Eigen::Index>(n), q + 1);
+    if (q > 0) design.rightCols(q) = covc;
+    for (std::size_t k = 0; k < complete.size(); ++k) observed[k] = score_p(x.col(static_cast<Eigen::Index>(complete[k])), design);
+  }
+  // counts[k] = number of permuted p-values (all features, all permutations) <= observed[k].
+  std::vector<std::vector<double>> partial(static_cast<std::size_t>(std::max(threads, 1)), std::vector<double>(complete.size(), 0.0));
+  const std::size_t n_chunks = static_cast<std::size_t>(std::max(threads, 1));
+  core::parallel_for(n_chunks, threads, [&](std::size_t chunk) {
+    Eigen::MatrixXd design(static_cast<Eigen::Index>(n), q + 1);
+    if (q > 0) design.rightCols(q) = covc;
+    std::vector<std::size_t> perm(n);
+    std::vector<double> null_p(complete.size());
+    Eigen::VectorXd xp(static_cast<Eigen::Index>(n));
+    for (int b = static_cast<int>(chunk); b < n_perm; b += static_cast<int>(n_chunks)) {
+      std::mt19937_64 gen(seed ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(b + 1)));
+      std::iota(perm.begin(), perm.end(), 0);
+      for (std::size_t i = n - 1; i > 0; --i) std::swap(perm[i], perm[gen() % (i + 1)]);
+      for (std::size_t k = 0; k < complete.size(); ++k) {
+        const auto col = x.col(static_cast<Eigen::Index>(complete[k]));
+        for (std::size_t i = 0; i < n; ++i) xp[static_cast<Eigen::Index>(i)] = col[static_cast<Eigen::Index>(perm[i])];
+        null_p[k] = score_p(xp, design);
+      }
+      std::sort(null_p.begin(), null_p.end());
+      for (std::size_t k = 0; k < complete.size(); ++k)
+        partial[chunk][k] += static_cast<double>(std::upper_bound(null_p.begin(), null_p.end(), observed[k]) - null_p.begin());
+    }
+  });
+  std::vector<double> fdr(nf, kNaN);
+  std::vector<std::size_t> order(complete.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return observed[a] < observed[b]; });
+  std::vector<double> raw(complete.size());
+  for (std::size_t k = 0; k < complete.size(); ++k) {
+    double total = 0;
+    for (const auto& p : partial) total += p[k];
+    const double expected_false = total / n_perm;
+    const double called = static_cast<double>(std::upper_bound(order.begin(), order.end(), observed[k],
+                                                               [&](double v, std::size_t idx) { return v < observed[idx]; }) -
+                                              order.begin());
+    raw[k] = std::min(1.0, expected_false / called);
+  }
+  // Monotone in p: the FDR of a p-value is the smallest FDR of any larger p-value's call set.
+  double running = 1.0;
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    running = std::min(running, raw[*it]);
+    fdr[complete[*it]] = running;
+  }
+  return fdr;
+}
+
 int run_survival(const SurvivalOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
   const double t0 = now_seconds();
   core::RunInfo info;
@@ -301,15 +441,23 @@ int run_survival(const SurvivalOptions& o, const std::vector<std::string>& argv,
   std::vector<double> pw(nf);
   for (std::size_t f = 0; f < nf; ++f) pw[f] = cox[f].p_wald;
   const auto fdr = stats::p_adjust_bh(pw);
+  std::vector<double> fdr_perm;
+  if (o.permutations > 0) {
+    const double tp = now_seconds();
+    fdr_perm = permutation_fdr(cohort, base, m.values, copt, o.permutations, o.seed, threads);
+    log.info("survival", fmt::format("{} permutations of the score tests in {:.2f} s", o.permutations, now_seconds() - tp));
+  }
   std::vector<std::pair<std::string, std::string>> pending;
   {
-    std::string s = "feature\tn\tevents\tcoef\tHR\tHR.lower95\tHR.upper95\tse\tz\tP.Wald\tP.LRT\tP.score\tC\tFDR\tstatus\n";
+    std::string s = "feature\tn\tevents\tcoef\tHR\tHR.lower95\tHR.upper95\tse\tz\tP.Wald\tP.LRT\tP.score\tC\tFDR\tstatus";
+    s += fdr_perm.empty() ? "\n" : "\tFDR.perm\n";
     std::map<std::string, int> counts;
     for (std::size_t f = 0; f < nf; ++f) {
       const auto& r = cox[f];
       s += m.features[f];
       for (double v : {r.n, r.events, r.coef, r.hr, r.lo, r.hi, r.se, r.z, r.p_wald, r.p_lrt, r.p_score, r.c, fdr[f]}) s += "\t" + num(v);
-      s += std::string("\t") + stats::to_string(r.status) + "\n";
+      s += std::string("\t") + stats::to_string(r.status);
+      s += fdr_perm.empty() ? "\n" : "\t" + num(fdr_perm[f]) + "\n";
       ++counts[stats::to_string(r.status)];
     }
     std::string summary;
@@ -443,7 +591,8 @@ int run_survival(const SurvivalOptions& o, const std::vector<std::string>& argv,
   }
   info.parameters = {{"id", o.id}, {"time", o.time}, {"event", o.event}, {"covariates", o.covariates}, {"strata", o.strata},
                      {"ties", o.ties}, {"split", o.split}, {"km", o.km}, {"binary", o.binary}, {"threads", threads},
-                     {"min_events", o.min_events}};
+                     {"min_events", o.min_events}, {"permutations", o.permutations}};
+  if (o.permutations > 0) info.seed = o.seed;
   finish_run_info(info, o.common.out, log, t0);
   log.info("survival", fmt::format("done in {:.2f} s wall, {:.2f} s CPU", info.wall_seconds, info.cpu_seconds));
   return kExitOk;
@@ -467,6 +616,8 @@ int cmd_survival(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--split", o.split, "Log-rank test of a split: median, tertile, quartile or maxstat");
   app.add_option("--km", o.km, "Kaplan-Meier curves (high vs low by median) for these features");
   app.add_option("--binary", o.binary, "Clinical 0/1 column for per-feature logistic regression");
+  app.add_option("--permutations", o.permutations, "Permutation FDR of the Cox score tests (adds FDR.perm)")->check(CLI::NonNegativeNumber);
+  app.add_option("--seed", o.seed, "Seed for --permutations")->capture_default_str();
   app.add_option("--min-events", o.min_events, "Fewer events than this: status too_few_events")->capture_default_str();
   add_common_options(app, o.common);
   const int parsed = parse_or_exit(app, argv);
