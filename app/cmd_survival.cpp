@@ -37,7 +37,7 @@ struct SurvivalOptions {
   CommonOptions common;
   std::string expression, clinical, id, time, event, ties = "efron", split, strata, binary;
   std::vector<std::string> covariates, km, reference;
-  int min_events = 2;
+  int min_events = 3;
   int permutations = 0;
   std::uint64_t seed = 1;
 };
@@ -221,16 +221,25 @@ CoxRow cox_feature(const Cohort& c, const std::vector<std::size_t>& base, const 
   row.n = static_cast<double>(n);
   const stats::RiskSets rs(t, e, s);
   row.events = rs.events();
-  if (rs.events() < min_events) {
-    row.status = stats::FitStatus::kTooFewEvents;
-    return row;
-  }
-  if (n == 0 || (x.col(0).array() == x(0, 0)).all()) {
-    row.status = stats::FitStatus::kConstant;
+  // Status precedence: too_few_events > constant > separation > not_converged > ok. The fit is
+  // still reported when there are too few events (R fits it too); the status says not to trust it.
+  const bool too_few = rs.events() < min_events;
+  if (n == 0 || rs.events() == 0 || (x.col(0).array() == x(0, 0)).all()) {
+    row.status = too_few ? stats::FitStatus::kTooFewEvents : stats::FitStatus::kConstant;
+    // R's concordance of a model whose feature coefficient is NA: that of the covariates alone.
+    std::vector<double> lp(use.size(), 0.0);
+    if (q > 0 && rs.events() > 0) {
+      const stats::CoxFit reduced = stats::cox_fit(rs, x.rightCols(q), Eigen::VectorXd::Zero(q), copt);
+      if (reduced.coef.allFinite()) {
+        const Eigen::VectorXd eta = x.rightCols(q) * reduced.coef;
+        for (std::size_t r = 0; r < use.size(); ++r) lp[r] = eta[static_cast<Eigen::Index>(r)];
+      }
+    }
+    if (n > 0) row.c = stats::concordance(t, e, s, lp);
     return row;
   }
   const stats::CoxFit fit = stats::cox_fit(rs, x, Eigen::VectorXd::Zero(q + 1), copt);
-  row.status = fit.status;
+  row.status = too_few ? stats::FitStatus::kTooFewEvents : fit.status;
   if (fit.status == stats::FitStatus::kConstant) return row;
   row.coef = fit.coef[0];
   row.se = std::sqrt(fit.var(0, 0));

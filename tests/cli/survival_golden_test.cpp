@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End-to-end: `lscmir survival` on every case under tests/reference/survival/ against R's
+// survival, maxstat and glm (tests/reference/gen/make_surv_golden.R).
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "golden_util.hpp"
+
+namespace fs = std::filesystem;
+using namespace lscmir::golden;  // NOLINT: test-local helpers
+
+namespace {
+
+/// Kaplan-Meier tables repeat the group in the first column: rows are keyed by group and time.
+Tsv read_km(const fs::path& p) {
+  Tsv t;
+  std::ifstream in(p);
+  std::string line;
+  std::getline(in, line);
+  std::stringstream hs(line);
+  std::string c;
+  t.header.push_back("key");
+  while (std::getline(hs, c, '\t')) t.header.push_back(c);
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    while (std::getline(ss, c, '\t')) cells.push_back(c);
+    const std::string key = cells[0] + "|" + std::to_string(std::stod(cells[1]));
+    cells.insert(cells.begin(), key);
+    t.order.push_back(key);
+    t.rows[key] = cells;
+  }
+  return t;
+}
+
+/// Rows whose expected status is separation or not_converged have no meaningful estimates:
+/// only the status is compared there.
+void blank_unstable_rows(Tsv& got, Tsv& want) {
+  const auto it = std::find(want.header.begin(), want.header.end(), "status");
+  if (it == want.header.end()) return;
+  const auto sj = static_cast<std::size_t>(it - want.header.begin());
+  for (auto& [key, row] : want.rows) {
+    if (row[sj] != "separation" && row[sj] != "not_converged") continue;
+    for (std::size_t j = 1; j < row.size(); ++j)
+      if (j != sj) row[j] = "NA";
+    auto g = got.rows.find(key);
+    if (g == got.rows.end()) continue;
+    const auto gj = static_cast<std::size_t>(std::find(got.header.begin(), got.header.end(), "status") - got.header.begin());
+    for (std::size_t j = 1; j < g->second.size(); ++j)
+      if (j != gj) g->second[j] = "NA";
+  }
+}
+
+class SurvivalGolden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SurvivalGolden, AgreesWithR) {
+  const fs::path dir = fs::path("tests/reference/survival") / GetParam();
+  const fs::path out = scratch("surv_" + GetParam());
+  ASSERT_EQ(run("survival", case_args(dir), out, 2), 0) << slurp(out.string() + ".stderr");
+  auto tolerance = [](const std::string& col) {
+    if (col == "P.adjusted") return Tolerance{1e-4, 0.0};
+    return Tolerance{1e-6, 1e-12};
+  };
+  int compared = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() != ".tsv" || name.rfind("expected_status", 0) == 0) continue;
+    const bool km = name.rfind("km_", 0) == 0;
+    Tsv want = km ? read_km(e.path()) : read_tsv(e.path());
+    Tsv got = km ? read_km(out / name) : read_tsv(out / name);
+    ASSERT_FALSE(got.header.empty()) << "lscmir wrote no " << name;
+    blank_unstable_rows(got, want);
+    compared += compare_tables(got, want, GetParam() + "/" + name, tolerance);
+  }
+  EXPECT_GT(compared, 0);
+  // Statuses (ok, separation, constant, not_converged, too_few_events) are text columns of the
+  // goldens, compared exactly above; expected_status.tsv says why R gives each.
+  fs::remove_all(out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, SurvivalGolden, ::testing::ValuesIn(cases("tests/reference/survival")));
+
+TEST(SurvivalDeterminism, SameBytesForOneAndTwoThreads) {
+  const std::string args =
+      "--expression tests/data/laml/expression.tsv --clinical tests/data/laml/clinical.tsv --id patient --time OS_months "
+      "--event OS_event --covariates age --split maxstat --binary DFS_event --permutations 50 --seed 7";
+  const fs::path o1 = scratch("surv_t1"), o2 = scratch("surv_t2");
+  ASSERT_EQ(run("survival", args, o1, 1), 0) << slurp(o1.string() + ".stderr");
+  ASSERT_EQ(run("survival", args, o2, 2), 0);
+  for (const std::string f : {"cox.tsv", "logrank.tsv", "logistic.tsv"}) EXPECT_EQ(slurp(o1 / f), slurp(o2 / f)) << f;
+  fs::remove_all(o1);
+  fs::remove_all(o2);
+}
+
+}  // namespace
