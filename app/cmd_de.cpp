@@ -90,11 +90,7 @@ std::string table_text(const std::vector<std::string>& features, const stats::To
 
 int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
   const double t0 = now_seconds();
-  core::RunInfo info;
-  info.command = "de";
-  info.argv = argv;
-  info.start_time = core::utc_now_iso8601();
-  if (o.common.quiet) log.set_level(core::LogLevel::kWarning);
+  core::RunInfo info = begin_run("de", argv, o.common, log);
   const int threads = core::resolve_threads(o.common.threads);
 
   const bool counts_input = !o.counts.empty();

@@ -411,11 +411,7 @@ std::vector<double> permutation_fdr(const Cohort& c, const std::vector<std::size
 
 int run_survival(const SurvivalOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
   const double t0 = now_seconds();
-  core::RunInfo info;
-  info.command = "survival";
-  info.argv = argv;
-  info.start_time = core::utc_now_iso8601();
-  if (o.common.quiet) log.set_level(core::LogLevel::kWarning);
+  core::RunInfo info = begin_run("survival", argv, o.common, log);
   const int threads = core::resolve_threads(o.common.threads);
   stats::CoxOptions copt;
   if (o.ties == "efron") copt.ties = stats::Ties::kEfron;

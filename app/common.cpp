@@ -61,6 +61,16 @@ int parse_or_exit(CLI::App& app, const std::vector<std::string>& argv) {
   return -1;
 }
 
+core::RunInfo begin_run(const std::string& command, const std::vector<std::string>& argv, const CommonOptions& options,
+                        core::Logger& log) {
+  core::RunInfo info;
+  info.command = command;
+  info.argv = argv;
+  info.start_time = core::utc_now_iso8601();
+  if (options.quiet) log.set_level(core::LogLevel::kWarning);
+  return info;
+}
+
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }

@@ -46,6 +46,10 @@ int guarded(const std::string& command, core::Logger& log, const std::function<i
 /// Parses argv (argv[0] = "lscmir <cmd>") with `app`, handling --help; returns -1 to continue.
 int parse_or_exit(CLI::App& app, const std::vector<std::string>& argv);
 
+/// Starts a run record (command, argv, start time) and applies --quiet to the logger.
+core::RunInfo begin_run(const std::string& command, const std::vector<std::string>& argv, const CommonOptions& options,
+                        core::Logger& log);
+
 /// Fills the timing fields of run_info and writes DIR/run_info.json atomically.
 void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Logger& log, double wall_start);
 

@@ -68,6 +68,21 @@ struct Moderated {
   Eigen::VectorXd df_total;
 };
 
+Moderated moderate(const LmFit& fit, const EBayesOptions& o);
+
+/// The parts eBayes and treat share: posterior variances, priors and total df, and t / p sized.
+EBayesFit moderated_fit(const LmFit& fit, const EBayesOptions& o) {
+  const Moderated m = moderate(fit, o);
+  EBayesFit out;
+  out.s2_post = m.sq.var_post;
+  out.s2_prior = m.sq.var_prior;
+  out.df_prior = m.sq.df_prior;
+  out.df_total = m.df_total;
+  out.t.resize(fit.coefficients.rows(), fit.coefficients.cols());
+  out.p_value.resize(fit.coefficients.rows(), fit.coefficients.cols());
+  return out;
+}
+
 Moderated moderate(const LmFit& fit, const EBayesOptions& o) {
   const Eigen::Index ng = fit.sigma.size();
   if (ng == 0) throw core::NumericalError("no features to moderate");
@@ -126,14 +141,7 @@ SqueezeResult squeeze_var(Eigen::VectorXd var, const Eigen::VectorXd& df, const 
 
 EBayesFit ebayes(const LmFit& fit, const EBayesOptions& o) {
   const Eigen::Index ng = fit.coefficients.rows(), k = fit.coefficients.cols();
-  Moderated m = moderate(fit, o);
-  EBayesFit out;
-  out.s2_post = m.sq.var_post;
-  out.s2_prior = m.sq.var_prior;
-  out.df_prior = m.sq.df_prior;
-  out.df_total = m.df_total;
-  out.t.resize(ng, k);
-  out.p_value.resize(ng, k);
+  EBayesFit out = moderated_fit(fit, o);
   out.lods.resize(ng, k);
   out.var_prior.resize(k);
   for (Eigen::Index g = 0; g < ng; ++g)
@@ -170,14 +178,7 @@ EBayesFit ebayes(const LmFit& fit, const EBayesOptions& o) {
 
 EBayesFit treat(const LmFit& fit, double lfc, const EBayesOptions& o) {
   const Eigen::Index ng = fit.coefficients.rows(), k = fit.coefficients.cols();
-  Moderated m = moderate(fit, o);
-  EBayesFit out;
-  out.s2_post = m.sq.var_post;
-  out.s2_prior = m.sq.var_prior;
-  out.df_prior = m.sq.df_prior;
-  out.df_total = m.df_total;
-  out.t.resize(ng, k);
-  out.p_value.resize(ng, k);
+  EBayesFit out = moderated_fit(fit, o);
   lfc = std::fabs(lfc);
   for (Eigen::Index g = 0; g < ng; ++g)
     for (Eigen::Index c = 0; c < k; ++c) {
