@@ -11,7 +11,8 @@
 #      (warmup 2, 10 runs), after checking that the two programs' tables agree.
 #   3. large simulated case (50,000 features x 2,000 samples, ~ population + batch + age):
 #      lscmir --threads 2 under hyperfine (3 runs), one run under /usr/bin/time -v for peak
-#      memory, and limma once (timeout 15 min) for the ratio and the agreement check.
+#      memory, one --threads 1 run, and limma once (timeout 15 min) for the ratio and the
+#      agreement check.
 # Prints a summary table and writes it to SCRATCH_DIR/summary.tsv. Exit status: 0 when every
 # comparison agrees, 1 when outputs disagree (or a program fails), 2 on bad usage.
 #
@@ -55,18 +56,33 @@ done
 
 FAIL=0
 SUMMARY=$SCRATCH/summary.tsv
-printf 'case\tprogram\tmedian_s\tmin_s\tmax_s\truns\tratio_R_over_this\tpeak_rss_MiB\tagreement\n' > "$SUMMARY"
+printf 'case\tprogram\tmedian_s\tmin_s\tmax_s\truns\tratio_R_over_this\tcpu_s\tpeak_rss_MiB\tagreement\n' > "$SUMMARY"
 
 # median / min / max seconds and run count of one hyperfine JSON result
 hf_stats() {
   jq -r ".results[$2] | [.median, .min, .max, (.times | length)] | @tsv" "$1" |
     awk -F'\t' -v OFS='\t' '{ printf "%.4g\t%.4g\t%.4g\t%d\n", $1, $2, $3, $4 }'
 }
+# mean user + system CPU seconds of one hyperfine result (less sensitive to a busy machine)
+hf_cpu() { jq -r ".results[$2] | .user + .system" "$1" | awk '{ printf "%.4g", $1 }'; }
+# user + system CPU seconds from /usr/bin/time -v
+time_cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.4g", s }' "$1"; }
+elapsed_s() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$1"; }
 peak_mib() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
 
 echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== lscmir: $LSCMIR ($("$LSCMIR" --version 2>&1 | head -1)), commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "== lscmir: $LSCMIR ($("$LSCMIR" --version 2>&1 | head -1), sha256 $(sha256sum "$LSCMIR" | cut -c1-12), built $(date -u -r "$LSCMIR" '+%Y-%m-%dT%H:%MZ')); repository HEAD $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "== R: $(Rscript -e 'cat(R.version.string, "limma", format(packageVersion("limma")), "edgeR", format(packageVersion("edgeR")))' 2>/dev/null)"
+
+# lscmir promises the same bytes for any --threads; a difference fails the benchmark
+same_output() {
+  if cmp -s "$1/$3" "$2/$3"; then
+    echo "$3: --threads 1 and --threads 2 outputs are identical"
+  else
+    echo "$3: --threads 1 and --threads 2 outputs DIFFER" >&2
+    FAIL=1
+  fi
+}
 
 # --- real data ---------------------------------------------------------------------------------
 real_case() {
@@ -91,6 +107,7 @@ real_case() {
     -n "limma (R)" "Rscript $HERE/limma_de.R $args --out $dir/r" \
     -n "lscmir --threads 1" "$LSCMIR de $args --threads 1 --force --out $dir/lscmir1" \
     -n "lscmir --threads 2" "$LSCMIR de $args --threads 2 --force --out $dir/lscmir2"
+  same_output "$dir/lscmir1" "$dir/lscmir2" de_tumor_vs_normal.tsv
   local r_med
   r_med=$(hf_stats "$dir/hyperfine.json" 0 | cut -f1)
   local k prog stats med
@@ -98,8 +115,9 @@ real_case() {
     prog=$(jq -r ".results[$k].command" "$dir/hyperfine.json")
     stats=$(hf_stats "$dir/hyperfine.json" "$k")
     med=$(cut -f1 <<< "$stats")
-    printf '%s\t%s\t%s\t%s\t-\t%s\n' "$name" "$prog" "$stats" \
-      "$(awk -v a="$r_med" -v b="$med" 'BEGIN { printf "%.1f", a / b }')" "$agree" >> "$SUMMARY"
+    printf '%s\t%s\t%s\t%s\t%s\t-\t%s\n' "$name" "$prog" "$stats" \
+      "$(awk -v a="$r_med" -v b="$med" 'BEGIN { printf "%.1f", a / b }')" "$(hf_cpu "$dir/hyperfine.json" "$k")" \
+      "$agree" >> "$SUMMARY"
   done
 }
 real_case LIHC
@@ -132,6 +150,11 @@ if [[ ${LSCMIR_BENCH_LARGE:-1} != 0 ]]; then
     --out "$LARGE/lscmir" 2> "$LARGE/lscmir.log" || { cat "$LARGE/lscmir.log" >&2; exit 1; }
   cat "$LARGE/lscmir.log"
   L_PEAK=$(peak_mib "$LARGE/lscmir.time")
+  echo "== large: lscmir --threads 1 once under /usr/bin/time -v (for the thread scaling)"
+  /usr/bin/time -v -o "$LARGE/lscmir1.time" "$LSCMIR" de $LARGS --design "$DESIGN" --threads 1 --force \
+    --out "$LARGE/lscmir1" 2> "$LARGE/lscmir1.log" || { cat "$LARGE/lscmir1.log" >&2; exit 1; }
+  T1_S=$(elapsed_s "$LARGE/lscmir1.time")
+  same_output "$LARGE/lscmir1" "$LARGE/lscmir" de_B_vs_A.tsv
   echo "== large: hyperfine (3 runs)"
   hyperfine -N --runs 3 --export-json "$LARGE/hyperfine.json" \
     -n "lscmir --threads 2" "$LSCMIR de $LARGS --design '$DESIGN' --threads 2 --force --out $LARGE/lscmir"
@@ -143,7 +166,7 @@ if [[ ${LSCMIR_BENCH_LARGE:-1} != 0 ]]; then
     echo "== large: limma once (timeout 15 min)"
     if timeout 900 /usr/bin/time -v -o "$LARGE/r.time" Rscript "$HERE/limma_de.R" $LARGS --design "$DESIGN" \
          --out "$LARGE/r" 2> "$LARGE/r.log"; then
-      R_S=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$LARGE/r.time")
+      R_S=$(elapsed_s "$LARGE/r.time")
       RATIO=$(awk -v a="$R_S" -v b="$L_MED" 'BEGIN { printf "%.1f", a / b }')
       if Rscript "$HERE/compare_de.R" "$LARGE/lscmir" "$LARGE/r" B_vs_A --tol "$TOL" > "$LARGE/compare.txt"; then
         AGREE=$(tail -1 "$LARGE/compare.txt")
@@ -152,18 +175,25 @@ if [[ ${LSCMIR_BENCH_LARGE:-1} != 0 ]]; then
         FAIL=1
       fi
       cat "$LARGE/compare.txt"
-      R_ROW=$(printf 'large\tlimma (R), 1 run\t%s\t%s\t%s\t1\t1.0\t%s\t%s' "$R_S" "$R_S" "$R_S" "$(peak_mib "$LARGE/r.time")" "$AGREE")
+      R_ROW=$(printf 'large\tlimma (R), 1 run\t%s\t%s\t%s\t1\t1.0\t%s\t%s\t%s' "$R_S" "$R_S" "$R_S" \
+        "$(time_cpu "$LARGE/r.time")" "$(peak_mib "$LARGE/r.time")" "$AGREE")
     else
       echo "limma did not finish within 15 minutes (or failed): no ratio for the large case"
       AGREE="not checked (limma over 15 min or failed)"
     fi
   fi
   [[ -n $R_ROW ]] && echo "$R_ROW" >> "$SUMMARY"
-  printf 'large\tlscmir --threads 2\t%s\t%s\t%s\t%s\n' "$L_STATS" "$RATIO" "$L_PEAK" "$AGREE" >> "$SUMMARY"
+  RATIO1=-
+  [[ $RATIO != - ]] && RATIO1=$(awk -v a="$R_S" -v b="$T1_S" 'BEGIN { printf "%.1f", a / b }')
+  printf 'large\tlscmir --threads 1, 1 run\t%s\t%s\t%s\t1\t%s\t%s\t%s\t%s\n' "$T1_S" "$T1_S" "$T1_S" "$RATIO1" \
+    "$(time_cpu "$LARGE/lscmir1.time")" "$(peak_mib "$LARGE/lscmir1.time")" "$AGREE" >> "$SUMMARY"
+  printf 'large\tlscmir --threads 2\t%s\t%s\t%s\t%s\t%s\n' "$L_STATS" "$RATIO" "$(hf_cpu "$LARGE/hyperfine.json" 0)" \
+    "$L_PEAK" "$AGREE" >> "$SUMMARY"
 fi
 
 echo
-echo "== summary (seconds, whole process; ratio = limma median / this median)"
+echo "== summary (seconds, whole process; ratio = limma median / this median; cpu_s = mean user+system)"
+echo "== load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 column -t -s $'\t' "$SUMMARY"
 if [[ $FAIL != 0 ]]; then
   echo "run.sh: FAILED: outputs disagree or a program failed (see above)" >&2
