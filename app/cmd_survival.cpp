@@ -260,7 +260,7 @@ CoxRow cox_feature(const Cohort& c, const std::vector<std::size_t>& base, const 
     init[0] = 0;
     init.tail(q) = reduced.coef;
     // Centered as cox_fit centers, so the derivatives are those of the fitted parameterization.
-    const Eigen::MatrixXd xcen = x.rowwise() - x.colwise().mean();
+    const Eigen::MatrixXd xcen = stats::center_covariates(x);
     const stats::CoxDerivatives d = stats::cox_derivatives(rs, xcen, init, copt.ties);
     row.p_score = stats::pchisq_upper(d.u.dot(d.imat.ldlt().solve(d.u)), 1);
   }
@@ -295,8 +295,7 @@ std::vector<double> permutation_fdr(const Cohort& c, const std::vector<std::size
   const stats::RiskSets rs(t, e, s);
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(q + 1);
   if (q > 0) {
-    const Eigen::MatrixXd cc = cov.rowwise() - cov.colwise().mean();
-    beta.tail(q) = stats::cox_fit(rs, cc, Eigen::VectorXd::Zero(q), copt).coef;
+    beta.tail(q) = stats::cox_fit(rs, cov, Eigen::VectorXd::Zero(q), copt).coef;
   }
   std::vector<std::size_t> complete;
   Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(nf));
@@ -309,7 +308,7 @@ std::vector<double> permutation_fdr(const Cohort& c, const std::vector<std::size
     }
     if (ok && (x.col(static_cast<Eigen::Index>(f)).array() != x(0, static_cast<Eigen::Index>(f))).any()) complete.push_back(f);
   }
-  const Eigen::MatrixXd covc = q > 0 ? Eigen::MatrixXd(cov.rowwise() - cov.colwise().mean()) : Eigen::MatrixXd(static_cast<Eigen::Index>(n), 0);
+  const Eigen::MatrixXd covc = q > 0 ? stats::center_covariates(cov) : Eigen::MatrixXd(static_cast<Eigen::Index>(n), 0);
   const auto& rs_order = rs.order();
   const auto& blocks = rs.blocks();
   const bool efron = copt.ties == stats::Ties::kEfron;

@@ -112,13 +112,20 @@ CoxDerivatives cox_derivatives(const RiskSets& rs, const Eigen::MatrixXd& x, con
   return d;
 }
 
+Eigen::MatrixXd center_covariates(const Eigen::MatrixXd& x_in) {
+  Eigen::MatrixXd x = x_in;
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    const bool indicator = (x.col(j).array() == 0.0 || x.col(j).array() == 1.0).all();
+    if (!indicator) x.col(j).array() -= x.col(j).mean();
+  }
+  return x;
+}
+
 CoxFit cox_fit(const RiskSets& rs, const Eigen::MatrixXd& x_in, const Eigen::VectorXd& init, const CoxOptions& o) {
   const Eigen::Index p = x_in.cols();
   CoxFit fit;
-  // Centering the covariates changes neither the likelihood nor the Newton path; it keeps exp()
-  // in range.
-  const Eigen::RowVectorXd mean = x_in.colwise().mean();
-  const Eigen::MatrixXd x = x_in.rowwise() - mean;
+  // Centering changes neither the likelihood nor the Newton path, and keeps exp() in range.
+  const Eigen::MatrixXd x = center_covariates(x_in);
   Eigen::VectorXd beta = init;
   CoxDerivatives cur = cox_derivatives(rs, x, beta, o.ties);
   fit.loglik_init = cur.loglik;
@@ -134,31 +141,42 @@ CoxFit cox_fit(const RiskSets& rs, const Eigen::MatrixXd& x_in, const Eigen::Vec
   }
   Eigen::VectorXd step = chol.solve(cur.u);
   fit.score_test = cur.u.dot(step);
+  // coxph's iteration: a step that lowers the likelihood (or overflows) is pulled back towards
+  // the last good point, more strongly each time (1/2, then 1/3 of the remaining way, ...);
+  // convergence is tested on every new point, halved or not.
   double loglik = cur.loglik;
   Eigen::VectorXd newbeta = beta + step;
-  bool halving = false, converged = false;
+  int halving = 0;
+  bool converged = false;
   CoxDerivatives nd;
   int iter = 1;
   for (; iter <= o.max_iter; ++iter) {
     nd = cox_derivatives(rs, x, newbeta, o.ties);
-    if (std::fabs(1.0 - loglik / nd.loglik) <= o.eps && !halving) {
+    const bool finite = std::isfinite(nd.loglik) && nd.u.allFinite() && nd.imat.allFinite();
+    if (finite && std::fabs(1.0 - loglik / nd.loglik) <= o.eps && halving == 0) {
       converged = true;
       break;
     }
-    if (iter == o.max_iter) break;
-    if (nd.loglik < loglik || !std::isfinite(nd.loglik)) {
-      halving = true;
-      newbeta = (newbeta + beta) / 2;
+    if (!finite || nd.loglik < loglik) {
+      ++halving;
+      newbeta = (newbeta + halving * beta) / (halving + 1.0);
     } else {
-      halving = false;
+      halving = 0;
       loglik = nd.loglik;
       chol.compute(nd.imat);
       beta = newbeta;
       newbeta = beta + chol.solve(nd.u);
     }
   }
-  fit.iter = std::min(iter, o.max_iter);
-  fit.coef = newbeta;
+  if (converged) {
+    fit.iter = iter;
+    fit.coef = newbeta;
+  } else {
+    // Out of iterations: the last good point, with its likelihood and information.
+    fit.iter = o.max_iter;
+    fit.coef = beta;
+    nd = cox_derivatives(rs, x, beta, o.ties);
+  }
   fit.loglik = nd.loglik;
   chol.compute(nd.imat);
   fit.var = chol.solve(Eigen::MatrixXd::Identity(p, p));

@@ -66,6 +66,10 @@ struct CoxFit {
 /// reported in `status`.
 CoxFit cox_fit(const RiskSets& rs, const Eigen::MatrixXd& x, const Eigen::VectorXd& init, const CoxOptions& options);
 
+/// Centers the columns of x that are not 0/1 indicators, as coxph does before fitting (the fit is
+/// invariant to it; it keeps exp() of the linear predictor in range).
+Eigen::MatrixXd center_covariates(const Eigen::MatrixXd& x);
+
 /// Log partial likelihood, score and information at beta (one backward pass over the risk sets).
 struct CoxDerivatives {
   double loglik = 0;
