@@ -54,8 +54,62 @@ RiskSets::RiskSets(const std::vector<double>& time, const std::vector<int>& even
   }
 }
 
+namespace {
+
+/// The one-covariate case with scalars (the per-feature screen): same sums, no matrix work.
+CoxDerivatives cox_derivatives1(const RiskSets& rs, const Eigen::MatrixXd& x, double beta, Ties ties) {
+  double loglik = 0, u = 0, info = 0, s0 = 0, s1 = 0, s2 = 0;
+  const auto& order = rs.order();
+  const double* xv = x.data();
+  for (const auto& blk : rs.blocks()) {
+    if (blk.stratum_start) s0 = s1 = s2 = 0;
+    double ds0 = 0, ds1 = 0, ds2 = 0, eta_sum = 0, xsum = 0;
+    for (std::size_t k = blk.begin; k < blk.end; ++k) {
+      const std::size_t i = order[k];
+      const double xi = xv[i], eta = xi * beta, r = std::exp(eta);
+      s0 += r;
+      s1 += r * xi;
+      s2 += r * xi * xi;
+      if (rs.event()[i] != 0) {
+        ds0 += r;
+        ds1 += r * xi;
+        ds2 += r * xi * xi;
+        eta_sum += eta;
+        xsum += xi;
+      }
+    }
+    const int nd = blk.deaths;
+    if (nd == 0) continue;
+    loglik += eta_sum;
+    u += xsum;
+    if (ties == Ties::kBreslow || nd == 1) {
+      const double a = s1 / s0;
+      loglik -= nd * std::log(s0);
+      u -= nd * a;
+      info += nd * (s2 / s0 - a * a);
+    } else {
+      for (int k = 0; k < nd; ++k) {
+        const double f = static_cast<double>(k) / nd;
+        const double den = s0 - f * ds0;
+        const double a = (s1 - f * ds1) / den;
+        loglik -= std::log(den);
+        u -= a;
+        info += (s2 - f * ds2) / den - a * a;
+      }
+    }
+  }
+  CoxDerivatives d;
+  d.loglik = loglik;
+  d.u = Eigen::VectorXd::Constant(1, u);
+  d.imat = Eigen::MatrixXd::Constant(1, 1, info);
+  return d;
+}
+
+}  // namespace
+
 CoxDerivatives cox_derivatives(const RiskSets& rs, const Eigen::MatrixXd& x, const Eigen::VectorXd& beta, Ties ties) {
   const Eigen::Index p = x.cols();
+  if (p == 1) return cox_derivatives1(rs, x, beta[0], ties);
   CoxDerivatives d;
   d.u = Eigen::VectorXd::Zero(p);
   d.imat = Eigen::MatrixXd::Zero(p, p);
@@ -194,19 +248,63 @@ CoxFit cox_fit(const RiskSets& rs, const Eigen::MatrixXd& x_in, const Eigen::Vec
 
 double concordance(const std::vector<double>& time, const std::vector<int>& event, const std::vector<int>& strata,
                    const std::vector<double>& score) {
+  // O(n log n): subjects are visited by stratum and decreasing time; a Fenwick tree over score
+  // ranks holds those known to outlive the current time. At each time, censorings join the tree
+  // before the deaths are counted (a censoring at a death's time counts as later), deaths after.
   const std::size_t n = time.size();
-  double conc = 0, disc = 0, tied = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (event[i] == 0) continue;
-    for (std::size_t j = 0; j < n; ++j) {
-      if (j == i || strata[j] != strata[i]) continue;
-      // i died first: j outlived i, or was censored at i's time.
-      const bool comparable = time[j] > time[i] || (time[j] == time[i] && event[j] == 0);
-      if (!comparable) continue;
-      if (score[i] > score[j]) conc += 1;
-      else if (score[i] < score[j]) disc += 1;
-      else tied += 1;
+  std::vector<double> sorted_scores(score);
+  std::sort(sorted_scores.begin(), sorted_scores.end());
+  sorted_scores.erase(std::unique(sorted_scores.begin(), sorted_scores.end()), sorted_scores.end());
+  const std::size_t m = sorted_scores.size();
+  std::vector<std::size_t> rank(n);
+  for (std::size_t i = 0; i < n; ++i)
+    rank[i] = static_cast<std::size_t>(std::lower_bound(sorted_scores.begin(), sorted_scores.end(), score[i]) - sorted_scores.begin()) + 1;
+  std::vector<double> tree(m + 1, 0.0);
+  auto add = [&](std::size_t r, double v) {
+    for (; r <= m; r += r & (~r + 1)) tree[r] += v;
+  };
+  auto prefix = [&](std::size_t r) {
+    double s = 0;
+    for (; r > 0; r -= r & (~r + 1)) s += tree[r];
+    return s;
+  };
+  std::vector<std::size_t> o(n);
+  std::iota(o.begin(), o.end(), 0);
+  std::sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) {
+    if (strata[a] != strata[b]) return strata[a] < strata[b];
+    return time[a] > time[b];
+  });
+  double conc = 0, disc = 0, tied = 0, in_tree = 0;
+  std::vector<std::size_t> inserted;
+  for (std::size_t k = 0; k < n;) {
+    if (k == 0 || strata[o[k]] != strata[o[k - 1]]) {
+      for (std::size_t r : inserted) add(r, -1.0);
+      inserted.clear();
+      in_tree = 0;
     }
+    std::size_t e = k;
+    while (e < n && strata[o[e]] == strata[o[k]] && time[o[e]] == time[o[k]]) ++e;
+    for (std::size_t q = k; q < e; ++q)
+      if (event[o[q]] == 0) {
+        add(rank[o[q]], 1.0);
+        inserted.push_back(rank[o[q]]);
+        in_tree += 1;
+      }
+    for (std::size_t q = k; q < e; ++q) {
+      if (event[o[q]] == 0) continue;
+      const std::size_t r = rank[o[q]];
+      const double below = prefix(r - 1), upto = prefix(r);
+      conc += below;                 // later subjects with a lower risk score
+      tied += upto - below;
+      disc += in_tree - upto;
+    }
+    for (std::size_t q = k; q < e; ++q)
+      if (event[o[q]] != 0) {
+        add(rank[o[q]], 1.0);
+        inserted.push_back(rank[o[q]]);
+        in_tree += 1;
+      }
+    k = e;
   }
   const double total = conc + disc + tied;
   return total > 0 ? (conc + tied / 2) / total : kNaN;
