@@ -315,7 +315,9 @@ std::vector<double> permutation_fdr(const Cohort& c, const std::vector<std::size
   auto score_p = [&](const Eigen::VectorXd& xf, Eigen::MatrixXd& design) {
     if (q == 0) {
       // At beta = 0 every risk weight is 1, so the score and information need only the running
-      // sums of x and x^2 over the risk set: a scalar pass, no matrix work.
+      // sums of x and x^2 over the risk set: a scalar pass, no allocation. (cox_derivatives gives
+      // the same numbers but allocates its result per call, which made 1,000 permutations of
+      // 2,600 features 2.5x slower.)
       const double mean = xf.mean();
       double s0 = 0, s1 = 0, s2 = 0, u = 0, info = 0;
       for (const auto& blk : blocks) {
