@@ -19,7 +19,7 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool needs_out) {
   app.add_flag("--quiet", o.quiet, "Only warnings and errors on stderr");
 }
 
-int guarded(const std::string& command, core::Logger& log, const std::function<int()>& body) {
+int guarded(const std::string& command, [[maybe_unused]] core::Logger& log, const std::function<int()>& body) {
   try {
     return body();
   } catch (const core::InputError& e) {
@@ -41,7 +41,6 @@ int guarded(const std::string& command, core::Logger& log, const std::function<i
     std::cerr << "lscmir " << command << ": internal error: " << e.what() << " (please report this as a bug)\n";
     return kExitFailure;
   }
-  (void)log;
 }
 
 int parse_or_exit(CLI::App& app, const std::vector<std::string>& argv) {
