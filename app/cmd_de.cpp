@@ -34,34 +34,6 @@ struct DeOptions {
   bool lfc_given = false;
 };
 
-struct ParsedContrast {
-  std::string a, b, file;
-};
-
-std::string safe_file_part(const std::string& s) {
-  std::string out;
-  for (char c : s) out.push_back((std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') ? c : '_');
-  return out;
-}
-
-/// Splits "A-B" into two known levels; level names may themselves contain '-'.
-ParsedContrast parse_contrast(const std::string& text, const stats::Variable& factor) {
-  std::vector<ParsedContrast> found;
-  for (std::size_t pos = text.find('-'); pos != std::string::npos; pos = text.find('-', pos + 1)) {
-    const std::string a = text.substr(0, pos), b = text.substr(pos + 1);
-    const bool ka = std::binary_search(factor.levels.begin(), factor.levels.end(), a);
-    const bool kb = std::binary_search(factor.levels.begin(), factor.levels.end(), b);
-    if (ka && kb) found.push_back({a, b, "de_" + safe_file_part(a) + "_vs_" + safe_file_part(b) + ".tsv"});
-  }
-  std::string known;
-  for (const auto& l : factor.levels) known += (known.empty() ? "" : ", ") + l;
-  if (found.empty())
-    throw core::UsageError("--contrast " + text + ": expected two " + factor.name + " levels as A-B (known levels: " + known + ")");
-  if (found.size() > 1) throw core::UsageError("--contrast " + text + " can be split into levels in more than one way");
-  if (found[0].a == found[0].b) throw core::UsageError("--contrast " + text + " compares a level with itself");
-  return found[0];
-}
-
 /// A sheet column as a design variable: patient, population and batch are always factors; other
 /// columns are numeric when every cell is a number.
 stats::Variable make_variable(const io::SampleSheet& sheet, const std::string& name) {
@@ -145,12 +117,12 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
         log.warn("de", "patient " + pv.levels[g] + " has a single sample: it carries no within-patient information");
   }
 
-  std::vector<ParsedContrast> contrasts;
+  std::vector<PopulationContrast> contrasts;
   Eigen::MatrixXd cmat(model.z.cols(), static_cast<Eigen::Index>(o.contrasts.size()));
   std::set<std::string> files;
   for (std::size_t k = 0; k < o.contrasts.size(); ++k) {
-    contrasts.push_back(parse_contrast(o.contrasts[k], *pop_it));
-    if (!files.insert(contrasts.back().file).second) throw core::UsageError("--contrast " + o.contrasts[k] + " is given twice");
+    contrasts.push_back(split_contrast(o.contrasts[k], pop_it->levels, pop_it->name));
+    if (!files.insert("de_" + contrasts.back().tag + ".tsv").second) throw core::UsageError("--contrast " + o.contrasts[k] + " is given twice");
     cmat.col(static_cast<Eigen::Index>(k)) = stats::level_contrast(model, *pop_it, contrasts.back().a, contrasts.back().b);
   }
   std::vector<std::string> outputs(files.begin(), files.end());
@@ -210,8 +182,8 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
     }
     if (na > 0)
       log.warn("de", fmt::format("{}-{}: {} feature(s) cannot be estimated (NA)", contrasts[k].a, contrasts[k].b, na));
-    log.info("de", fmt::format("{}-{}: {} features at adj.P.Val < 0.05 -> {}", contrasts[k].a, contrasts[k].b, sig, contrasts[k].file));
-    pending.emplace_back(contrasts[k].file, table_text(mat.features, tt));
+    log.info("de", fmt::format("{}-{}: {} features at adj.P.Val < 0.05 -> {}", contrasts[k].a, contrasts[k].b, sig, ("de_" + contrasts[k].tag + ".tsv")));
+    pending.emplace_back(("de_" + contrasts[k].tag + ".tsv"), table_text(mat.features, tt));
   }
   phase("moderate");
   for (const auto& [name, text] : pending) {

@@ -14,6 +14,8 @@ TP_COUNTS <- "tests/data/three_pop/counts.tsv"
 TP_SAMPLES <- "tests/data/three_pop/samples.tsv"
 NA_EXPR <- "tests/data/expr_na/expression.tsv"
 NA_SAMPLES <- "tests/data/expr_na/samples.tsv"
+QPCR_EXPR <- "tests/reference/qpcr/long_global_mean/expression.tsv"  # made by make_qpcr.R
+QPCR_SAMPLES <- "tests/data/qpcr/samples.tsv"
 
 PAIRED <- "~ patient + population"
 
@@ -52,7 +54,9 @@ cases <- list(
        design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC"), method = "lm"),
   list(name = "expr_na_trend_robust", expression = NA_EXPR, samples = NA_SAMPLES,
        design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC"), method = "trend",
-       robust = TRUE)
+       robust = TRUE),
+  list(name = "qpcr_lm", expression = QPCR_EXPR, samples = QPCR_SAMPLES,
+       design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC", "HSC-LPC"), method = "lm")
 )
 
 PRIOR_COUNT <- 2
