@@ -53,6 +53,8 @@ std::string safe_file_part(const std::string& s) {
 }
 }  // namespace
 
+std::string contrast_tag(const std::string& a, const std::string& b) { return safe_file_part(a) + "_vs_" + safe_file_part(b); }
+
 PopulationContrast split_contrast(const std::string& text, const std::vector<std::string>& sorted_levels,
                                   const std::string& factor) {
   std::vector<PopulationContrast> found;
@@ -60,7 +62,7 @@ PopulationContrast split_contrast(const std::string& text, const std::vector<std
     const std::string a = text.substr(0, pos), b = text.substr(pos + 1);
     if (std::binary_search(sorted_levels.begin(), sorted_levels.end(), a) &&
         std::binary_search(sorted_levels.begin(), sorted_levels.end(), b))
-      found.push_back({a, b, safe_file_part(a) + "_vs_" + safe_file_part(b)});
+      found.push_back({a, b, contrast_tag(a, b)});
   }
   std::string known;
   for (const auto& l : sorted_levels) known += (known.empty() ? "" : ", ") + l;
@@ -116,12 +118,14 @@ void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Lo
 namespace lscmir::app {
 int cmd_de(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"de", "differential expression between populations (limma voom / trend / lm)", cmd_de},
       {"qpcr", "qPCR Ct import, -dCt normalization, geNorm and on/off detection calls", cmd_qpcr},
+      {"specificity", "LSC-specific, HSC-specific, stem-shared and leukemia-wide miRNAs from the three contrasts", cmd_specificity},
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
   };
   return kCommands;

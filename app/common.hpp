@@ -59,6 +59,9 @@ struct PopulationContrast {
   std::string tag;  ///< "A_vs_B" with characters other than [A-Za-z0-9._-] replaced by '_'
 };
 
+/// "A_vs_B" with characters other than [A-Za-z0-9._-] replaced by '_' (the file tag of a contrast).
+std::string contrast_tag(const std::string& a, const std::string& b);
+
 /// Splits `text` into two of `sorted_levels` (sorted bytewise); `factor` names them in messages.
 /// @throws core::UsageError: no split names two levels, more than one does, or A equals B.
 PopulationContrast split_contrast(const std::string& text, const std::vector<std::string>& sorted_levels,
