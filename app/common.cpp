@@ -118,6 +118,7 @@ void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Lo
 namespace lscmir::app {
 int cmd_de(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_rank(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
 
@@ -125,6 +126,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"de", "differential expression between populations (limma voom / trend / lm)", cmd_de},
       {"qpcr", "qPCR Ct import, -dCt normalization, geNorm and on/off detection calls", cmd_qpcr},
+      {"rank", "therapy candidates: specificity, cohort outcome, HSC sparing and pathway targets", cmd_rank},
       {"specificity", "LSC-specific, HSC-specific, stem-shared and leukemia-wide miRNAs from the three contrasts", cmd_specificity},
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
   };

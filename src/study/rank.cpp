@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lscmir/study/rank.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include <fmt/core.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/io/table.hpp"
+
+namespace lscmir::study {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void add_unique(std::vector<std::string>& v, const std::string& x) {
+  if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+}
+
+double clamp01(double x) { return std::isnan(x) ? 0.0 : std::min(1.0, std::max(0.0, x)); }
+
+std::string short_p(double p) { return std::isnan(p) ? "NA" : fmt::format("{:.2g}", p); }
+
+bool aligned(const std::string& cls, bool inhibit) {
+  return inhibit ? (cls == "LSC-specific" || cls == "leukemia-wide") : (cls == "LSC-depleted" || cls == "HSC-specific");
+}
+
+}  // namespace
+
+std::string mirna_key(const std::string& name) {
+  std::string k = lower(name);
+  const std::size_t dash = k.find('-');
+  // a species prefix is three or four letters before the first dash: hsa-, mmu-, ebv-
+  if (dash != std::string::npos && dash >= 3 && dash <= 4 && k.compare(0, 3, "mir") != 0 && k.compare(0, 3, "let") != 0)
+    k = k.substr(dash + 1);
+  return k;
+}
+
+void read_precursor_map(const std::string& path, MirnaNames& names) {
+  const io::Table t = io::read_table(path);
+  const std::size_t cp = t.require_column("precursor_name"), cm = t.require_column("mature_name");
+  for (const auto& row : t.rows) add_unique(names.precursors_of[mirna_key(row[cm])], row[cp]);
+  for (auto& [k, v] : names.precursors_of) std::sort(v.begin(), v.end());
+}
+
+void read_family_info(const std::string& path, MirnaNames& names) {
+  const io::Table t = io::read_table(path);
+  const std::size_t cf = t.require_column("miR_family"), cm = t.require_column("mirbase_id");
+  for (const auto& row : t.rows) add_unique(names.families_of[mirna_key(row[cm])], mirna_key(row[cf]));
+}
+
+std::vector<Category> default_categories() {
+  return {{"apoptosis", "apoptosis"},
+          {"chemoresistance", "xenobiotic|drug|multidrug|abc.?transporter|dna.?repair|chemoresist"},
+          {"self_renewal", "wnt|notch|hedgehog|stem|self.?renewal|hox"}};
+}
+
+std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxInput& cox, const MirnaNames& names,
+                                       const TargetInput& targets, const std::vector<GeneSet>& sets,
+                                       const std::vector<Category>& categories, const RankWeights& w, double fdr) {
+  // genes of each category: union of the sets whose names match
+  std::vector<std::set<std::string>> category_genes(categories.size());
+  for (std::size_t c = 0; c < categories.size(); ++c) {
+    const std::regex re(categories[c].pattern, std::regex::ECMAScript | std::regex::icase);
+    for (const auto& s : sets)
+      if (std::regex_search(s.name, re)) category_genes[c].insert(s.genes.begin(), s.genes.end());
+  }
+  const double wsum = w.specificity + w.outcome + w.sparing + w.targets;
+  std::vector<Candidate> out;
+  for (std::size_t i = 0; i < spec.feature.size(); ++i) {
+    const double lfc = spec.logfc_lsc_hsc[i];
+    if (std::isnan(lfc) || lfc == 0.0) continue;
+    const bool inhibit = lfc > 0;
+    const std::string& cls = spec.cls[i];
+    const bool al = aligned(cls, inhibit);
+    if (!al && !(spec.adj_p_lsc_hsc[i] < fdr)) continue;
+    Candidate c;
+    c.feature = spec.feature[i];
+    c.cls = cls;
+    c.intervention = inhibit ? "inhibit" : "restore";
+    c.logfc = lfc;
+    c.q_specificity = al ? spec.fdr_class[i] : spec.adj_p_lsc_hsc[i];
+    c.s_specificity = (al ? 1.0 : 0.5) * clamp01(-std::log10(std::max(c.q_specificity, 1e-300)) / 10.0);
+    c.s_sparing = 1.0 - std::exp2(-std::fabs(lfc));
+    // cohort: the feature itself, else its precursors (first in name order)
+    const std::string key = mirna_key(c.feature);
+    std::vector<std::string> tries{c.feature};
+    if (const auto it = names.precursors_of.find(key); it != names.precursors_of.end())
+      for (const auto& p : it->second)
+        if (lower(p) != lower(c.feature)) tries.push_back(p);
+    c.hr = c.p_cox = std::nan("");
+    int matches = 0;
+    for (const auto& name : tries) {
+      const auto it = cox.index.find(lower(name));
+      if (it == cox.index.end()) continue;
+      if (++matches > 1) continue;
+      c.cohort_feature = cox.feature[it->second];
+      c.hr = cox.hr[it->second];
+      c.p_cox = cox.p[it->second];
+      const double concord = ((inhibit && cox.coef[it->second] > 0) || (!inhibit && cox.coef[it->second] < 0)) ? 1.0 : -1.0;
+      c.s_outcome = concord * clamp01(-std::log10(std::max(c.p_cox, 1e-300)) / 3.0);
+    }
+    // targets: under the mature name and under its TargetScan families
+    std::set<std::string> genes;
+    if (const auto it = targets.genes_of.find(key); it != targets.genes_of.end()) genes.insert(it->second.begin(), it->second.end());
+    if (const auto f = names.families_of.find(key); f != names.families_of.end())
+      for (const auto& fam : f->second)
+        if (const auto it = targets.genes_of.find(fam); it != targets.genes_of.end()) genes.insert(it->second.begin(), it->second.end());
+    c.n_targets = static_cast<int>(genes.size());
+    std::set<std::string> in_any;
+    for (std::size_t k = 0; k < categories.size(); ++k) {
+      int n = 0;
+      std::string list;
+      for (const auto& g : genes)
+        if (category_genes[k].count(g)) {
+          ++n;
+          in_any.insert(g);
+          if (n <= 10) list += (list.empty() ? "" : ",") + g;
+        }
+      c.n_category.push_back(n);
+      c.category_genes.push_back(list);
+    }
+    c.s_targets = clamp01(static_cast<double>(in_any.size()) / w.target_saturation);
+    c.score = (w.specificity * c.s_specificity + w.outcome * c.s_outcome + w.sparing * c.s_sparing + w.targets * c.s_targets) / wsum;
+    std::string ev = fmt::format("{} (q {}); LSC/HSC {:.3g}x", cls == "none" ? "LSC vs HSC" : cls, short_p(c.q_specificity), std::exp2(lfc));
+    if (!c.cohort_feature.empty())
+      ev += fmt::format("; cohort {} HR {:.3g} (P {}, {}){}", c.cohort_feature, c.hr, short_p(c.p_cox),
+                        c.s_outcome > 0 ? (inhibit ? "adverse as expected" : "protective as expected")
+                                        : (inhibit ? "not adverse" : "not protective"),
+                        matches > 1 ? fmt::format(", {} cohort matches", matches) : "");
+    else
+      ev += "; no cohort match";
+    ev += fmt::format("; {} targets", c.n_targets);
+    for (std::size_t k = 0; k < categories.size(); ++k) ev += fmt::format(", {} {}", c.n_category[k], categories[k].name);
+    c.evidence = ev;
+    out.push_back(std::move(c));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    return a.score != b.score ? a.score > b.score : a.feature < b.feature;
+  });
+  return out;
+}
+
+}  // namespace lscmir::study

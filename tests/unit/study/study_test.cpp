@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// study: treat p-values from topTable rows, class rules, candidate scores and name matching.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lscmir/stats/distributions.hpp"
+#include "lscmir/study/rank.hpp"
+#include "lscmir/study/specificity.hpp"
+
+namespace lscmir::study {
+namespace {
+
+TEST(TreatFromRow, RecoversSeAndDfFromTheInterval) {
+  const double se = 0.4, df = 17.5, b = 1.8;
+  const double q = stats::qt_upper(0.025, df);
+  const double p = treat_p_from_row(b, b - q * se, b + q * se, b / se, 1.0);
+  const double want = stats::pt_upper((b - 1.0) / se, df) + stats::pt_upper((b + 1.0) / se, df);
+  EXPECT_NEAR(p, want, 1e-12 * want);
+  EXPECT_DOUBLE_EQ(treat_p_from_row(0.0, -1, 1, 0.0, 1.0), 1.0);
+  EXPECT_TRUE(std::isnan(treat_p_from_row(NAN, 0, 0, 0, 1.0)));
+  // a normal interval (df = Inf)
+  const double pz = treat_p_from_row(b, b - 1.959963984540054 * se, b + 1.959963984540054 * se, b / se, 1.0);
+  EXPECT_NEAR(pz, stats::pnorm_upper((b - 1) / se) + stats::pnorm_upper((b + 1) / se), 1e-9);
+}
+
+DeTable table(const std::vector<std::string>& f, const std::vector<double>& lfc, double se) {
+  DeTable d;
+  d.features = f;
+  for (double b : lfc) {
+    d.logfc.push_back(b);
+    d.t.push_back(b / se);
+    d.ci_l.push_back(b - 1.959963984540054 * se);
+    d.ci_r.push_back(b + 1.959963984540054 * se);
+    d.p_value.push_back(2 * stats::pnorm_upper(std::fabs(b / se)));
+    d.adj_p_value.push_back(d.p_value.back());
+  }
+  return d;
+}
+
+TEST(Classify, EachPatternLandsInItsClass) {
+  const std::vector<std::string> f{"lsc", "hsc", "shared", "depleted", "null", "wide"};
+  // LSC-HSC, LSC-LPC, HSC-LPC per feature
+  const DeTable a = table(f, {3, -3, 0, -3, 0, 3}, 0.2);
+  const DeTable b = table(f, {3, 0, 3, -3, 0, 0}, 0.2);
+  const DeTable c = table(f, {0, 3, 3, 0, 0, -3}, 0.2);
+  std::size_t missing = 99;
+  const auto rows = classify(a, b, c, {}, &missing);
+  EXPECT_EQ(missing, 0u);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[0].cls, SpecificityClass::kLscSpecific);
+  EXPECT_EQ(rows[1].cls, SpecificityClass::kHscSpecific);
+  EXPECT_EQ(rows[2].cls, SpecificityClass::kStemShared);
+  EXPECT_EQ(rows[3].cls, SpecificityClass::kLscDepleted);
+  EXPECT_EQ(rows[4].cls, SpecificityClass::kNone);
+  EXPECT_EQ(rows[5].cls, SpecificityClass::kLeukemiaWide);
+  const auto flipped = classify(a.flipped().flipped(), b, c, {});
+  EXPECT_EQ(flipped[0].cls, SpecificityClass::kLscSpecific);
+}
+
+TEST(Rank, ScoreMatchingAndDirections) {
+  SpecificityInput s;
+  s.feature = {"hsa-miR-1-3p", "hsa-miR-2-5p", "hsa-miR-3"};
+  s.cls = {"LSC-specific", "HSC-specific", "none"};
+  s.logfc_lsc_hsc = {2.0, -1.0, 0.1};
+  s.adj_p_lsc_hsc = {1e-5, 1e-3, 0.9};
+  s.fdr_class = {1e-4, 1e-2, NAN};
+  CoxInput cox;
+  cox.index = {{"hsa-mir-1-1", 0}, {"hsa-mir-2", 1}};
+  cox.feature = {"hsa-mir-1-1", "hsa-mir-2"};
+  cox.coef = {0.5, 0.5};
+  cox.hr = {std::exp(0.5), std::exp(0.5)};
+  cox.p = {1e-3, 1e-3};
+  MirnaNames names;
+  names.precursors_of["mir-1-3p"] = {"hsa-mir-1-1", "hsa-mir-1-2"};
+  names.precursors_of["mir-2-5p"] = {"hsa-mir-2"};
+  names.families_of["mir-1-3p"] = {"mir-1-3p/206"};
+  TargetInput t;
+  t.genes_of["mir-1-3p/206"] = {"BCL2", "MCL1", "XYZ"};
+  std::vector<GeneSet> sets{{"HALLMARK_APOPTOSIS", {"BCL2", "MCL1"}}};
+  const auto c = rank_candidates(s, cox, names, t, sets, default_categories(), {}, 0.05);
+  ASSERT_EQ(c.size(), 2u);  // miR-3 is neither significant nor classified
+  EXPECT_EQ(c[0].feature, "hsa-miR-1-3p");
+  EXPECT_EQ(c[0].intervention, "inhibit");
+  EXPECT_EQ(c[0].cohort_feature, "hsa-mir-1-1");
+  EXPECT_DOUBLE_EQ(c[0].s_outcome, 1.0);                  // adverse, P = 1e-3
+  EXPECT_DOUBLE_EQ(c[0].s_specificity, 0.4);              // -log10(1e-4) / 10
+  EXPECT_DOUBLE_EQ(c[0].s_sparing, 0.75);                 // 1 - 2^-2
+  EXPECT_EQ(c[0].n_targets, 3);
+  EXPECT_EQ(c[0].n_category[0], 2);
+  EXPECT_DOUBLE_EQ(c[0].s_targets, 0.1);                  // 2 / 20
+  EXPECT_DOUBLE_EQ(c[0].score, (0.4 + 1.0 + 0.75 + 0.1) / 4);
+  EXPECT_EQ(c[1].intervention, "restore");
+  EXPECT_DOUBLE_EQ(c[1].s_outcome, -1.0);                 // HR > 1 is not protective
+  EXPECT_EQ(mirna_key("hsa-let-7a-5p"), "let-7a-5p");
+  EXPECT_EQ(mirna_key("miR-126-3p"), "mir-126-3p");
+}
+
+}  // namespace
+}  // namespace lscmir::study
