@@ -119,6 +119,7 @@ namespace lscmir::app {
 int cmd_de(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_rank(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_report(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
 
@@ -127,6 +128,7 @@ const std::vector<Command>& commands() {
       {"de", "differential expression between populations (limma voom / trend / lm)", cmd_de},
       {"qpcr", "qPCR Ct import, -dCt normalization, geNorm and on/off detection calls", cmd_qpcr},
       {"rank", "therapy candidates: specificity, cohort outcome, HSC sparing and pathway targets", cmd_rank},
+      {"report", "self-contained HTML report of a run folder (opens offline)", cmd_report},
       {"specificity", "LSC-specific, HSC-specific, stem-shared and leukemia-wide miRNAs from the three contrasts", cmd_specificity},
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
   };

@@ -8,6 +8,8 @@
 #include <string>
 #include <unordered_map>
 
+#include <zlib.h>
+
 #include "detail/file.hpp"
 #include "detail/text.hpp"
 
@@ -189,11 +191,55 @@ Table parse_table(std::string_view text, const std::string& name, char delimiter
   return table;
 }
 
+namespace {
+
+/// Inflates a whole gzip file (all members) with zlib.
+std::string gunzip(std::string_view in, const std::string& path) {
+  std::string out;
+  out.resize(std::max<std::size_t>(in.size() * 4, 1 << 16));
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throw core::InputError(path, 0, "cannot start gzip decompression");
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  std::size_t produced = 0;
+  int rc = Z_OK;
+  for (;;) {
+    if (produced == out.size()) out.resize(out.size() * 2);
+    z.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+    z.avail_out = static_cast<uInt>(std::min<std::size_t>(out.size() - produced, 1u << 30));
+    const uInt before = z.avail_out;
+    rc = inflate(&z, Z_NO_FLUSH);
+    produced += before - z.avail_out;
+    if (rc == Z_STREAM_END) {
+      if (z.avail_in == 0) break;
+      inflateReset(&z);  // another gzip member follows
+      continue;
+    }
+    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended inside a member
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      inflateEnd(&z);
+      throw core::InputError(path, 0, std::string("corrupt gzip data (") + (z.msg ? z.msg : "inflate failed") + ")");
+    }
+  }
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END)
+    throw core::InputError(path, 0, "truncated gzip stream: the file ends inside compressed data", "the download or copy was cut short");
+  out.resize(produced);
+  return out;
+}
+
+}  // namespace
+
 Table read_table(const std::string& path, const TableOptions& options) {
   const detail::FileBytes bytes = detail::read_file_bytes(path);
-  if (detail::looks_gzipped(bytes.view()))
-    throw core::InputError(path, 0, "gzip-compressed tables are not supported", "decompress it first (gunzip -k)");
-  const char delimiter = options.delimiter != 0 ? options.delimiter : delimiter_for_path(path);
+  std::string_view path_view(path);
+  const bool gz = detail::looks_gzipped(bytes.view());
+  if (gz && path_view.size() > 3 && path_view.substr(path_view.size() - 3) == ".gz") path_view.remove_suffix(3);
+  const char delimiter = options.delimiter != 0 ? options.delimiter : delimiter_for_path(path_view);
+  if (gz) {
+    const std::string text = gunzip(bytes.view(), path);
+    return parse_table(text, path, delimiter, options.allow_comments);
+  }
   return parse_table(bytes.view(), path, delimiter, options.allow_comments);
 }
 

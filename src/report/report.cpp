@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The run report: tables of the run folder -> Vega-Lite specs and HTML tables in one file.
+#include "lscmir/report/report.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/core.h>
+
+#include "assets.hpp"
+#include "lscmir/core/error.hpp"
+#include "lscmir/core/run_info.hpp"
+#include "lscmir/io/table.hpp"
+
+namespace lscmir::report {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+constexpr const char* kSchema = "https://vega.github.io/schema/vega-lite/v5.json";
+
+bool parse_double(const std::string& s, double& v) {
+  if (s.empty()) return false;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+/// A table as JSON rows: numbers where a cell reads as one, null for NA / NaN / Inf, text otherwise.
+json rows_of(const io::Table& t) {
+  json rows = json::array();
+  for (const auto& r : t.rows) {
+    json o = json::object();
+    for (std::size_t c = 0; c < t.header.size(); ++c) {
+      double v = 0;
+      const std::string& s = r[c];
+      if (s == "NA" || s == "NaN" || s == "Inf" || s == "-Inf") o[t.header[c]] = nullptr;
+      else if (parse_double(s, v) && std::isfinite(v)) o[t.header[c]] = v;
+      else o[t.header[c]] = s;
+    }
+    rows.push_back(std::move(o));
+  }
+  return rows;
+}
+
+double num(const json& v) { return v.is_number() ? v.get<double>() : std::nan(""); }
+
+struct Builder {
+  std::string dir;
+  ReportSummary summary;
+  std::string body;   // HTML sections
+  json charts = json::array();
+  std::set<std::string> read;
+
+  bool has(const std::string& name) const { return fs::exists(fs::path(dir) / name); }
+  io::Table table(const std::string& name) {
+    read.insert(name);
+    return io::read_table((fs::path(dir) / name).string());
+  }
+
+  void section(const std::string& id, const std::string& title, const std::string& intro = {}) {
+    summary.sections.push_back(id);
+    body += "<section id=\"" + html_escape(id) + "\"><h2>" + html_escape(title) + "</h2>\n";
+    if (!intro.empty()) body += "<p>" + html_escape(intro) + "</p>\n";
+  }
+  void end_section() { body += "</section>\n"; }
+
+  void chart(const std::string& caption, json spec) {
+    const std::string id = fmt::format("chart{}", charts.size() + 1);
+    spec["$schema"] = kSchema;
+    if (!spec.contains("width") && !spec.contains("facet") && !spec.contains("hconcat") && !spec.contains("vconcat")) spec["width"] = 360;
+    charts.push_back({{"id", id}, {"spec", std::move(spec)}});
+    body += "<figure><div class=\"chart\" id=\"" + id + "\"></div><figcaption>" + html_escape(caption) + "</figcaption></figure>\n";
+    ++summary.charts;
+  }
+
+  /// An HTML table of `rows` (columns in `columns` order); sortable by clicking a header.
+  void html_table(const std::vector<std::string>& columns, const json& rows, std::size_t limit, const std::string& caption) {
+    ++summary.tables;
+    body += "<div class=\"table-wrap\"><table class=\"sortable\"><caption>" + html_escape(caption) + "</caption><thead><tr>";
+    for (const auto& c : columns) body += "<th>" + html_escape(c) + "</th>";
+    body += "</tr></thead><tbody>\n";
+    std::size_t n = 0;
+    for (const auto& r : rows) {
+      if (n++ >= limit) break;
+      body += "<tr>";
+      for (const auto& c : columns) {
+        const json& v = r.contains(c) ? r[c] : json(nullptr);
+        std::string text;
+        if (v.is_null()) text = "NA";
+        else if (v.is_number()) {
+          const double x = v.get<double>();
+          text = (x == std::floor(x) && std::fabs(x) < 1e15) ? fmt::format("{}", static_cast<long long>(x)) : fmt::format("{:.4g}", x);
+        } else text = v.get<std::string>();
+        body += "<td>" + html_escape(text) + "</td>";
+      }
+      body += "</tr>\n";
+    }
+    body += "</tbody></table></div>\n";
+    if (rows.size() > limit) body += "<p class=\"note\">" + html_escape(fmt::format("First {} of {} rows; the full table is in the run folder.", limit, rows.size())) + "</p>\n";
+  }
+};
+
+std::vector<std::string> columns_of(const io::Table& t) { return t.header; }
+
+void overview(Builder& b) {
+  if (!b.has("qc_samples.tsv")) return;
+  const io::Table t = b.table("qc_samples.tsv");
+  const json rows = rows_of(t);
+  std::set<std::string> pops, patients;
+  const auto pcol = t.find_column("population"), patcol = t.find_column("patient");
+  for (const auto& r : t.rows) {
+    if (pcol != io::Table::npos) pops.insert(r[pcol]);
+    if (patcol != io::Table::npos) patients.insert(r[patcol]);
+  }
+  std::string pop_list;
+  for (const auto& p : pops) pop_list += (pop_list.empty() ? "" : ", ") + p;
+  b.section("overview", "Study overview and QC",
+            fmt::format("{} samples from {} patients; populations: {}.", t.rows.size(), patients.size(), pop_list));
+  if (t.find_column("lib.size") != io::Table::npos)
+    b.chart("Library sizes (reads per sample), coloured by population.",
+            {{"data", {{"values", rows}}},
+             {"mark", "bar"},
+             {"encoding",
+              {{"x", {{"field", "sample"}, {"type", "nominal"}, {"sort", nullptr}, {"axis", {{"labelAngle", -60}}}}},
+               {"y", {{"field", "lib.size"}, {"type", "quantitative"}, {"title", "library size"}}},
+               {"color", {{"field", "population"}, {"type", "nominal"}}},
+               {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "lib.size"}}})}}},
+             {"width", 560}});
+  if (t.find_column("PC1") != io::Table::npos)
+    b.chart("Principal components of log-expression (most variable features), coloured by population.",
+            {{"data", {{"values", rows}}},
+             {"mark", {{"type", "point"}, {"filled", true}, {"size", 70}}},
+             {"encoding",
+              {{"x", {{"field", "PC1"}, {"type", "quantitative"}}},
+               {"y", {{"field", "PC2"}, {"type", "quantitative"}}},
+               {"color", {{"field", "population"}, {"type", "nominal"}}},
+               {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "population"}}})}}}});
+  b.end_section();
+}
+
+void differential(Builder& b) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(b.dir)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("de_", 0) == 0 && e.path().extension() == ".tsv") files.push_back(n);
+  }
+  if (files.empty()) return;
+  std::sort(files.begin(), files.end());
+  b.section("de", "Differential expression", "Paired limma models (patient absorbed); one volcano and one MA plot per contrast.");
+  for (const auto& f : files) {
+    const io::Table t = b.table(f);
+    json rows = rows_of(t);
+    for (auto& r : rows) {
+      const double p = num(r["P.Value"]), q = num(r["adj.P.Val"]);
+      r["neglog10P"] = std::isnan(p) ? json(nullptr) : json(-std::log10(std::max(p, 1e-300)));
+      r["significant"] = !std::isnan(q) && q < 0.05 ? "adj.P.Val < 0.05" : "not significant";
+    }
+    std::string contrast = f.substr(3, f.size() - 7);
+    const auto vs = contrast.find("_vs_");
+    if (vs != std::string::npos) contrast = contrast.substr(0, vs) + " vs " + contrast.substr(vs + 4);
+    const json tooltip = json::array({{{"field", "feature"}}, {{"field", "logFC"}, {"format", ".3f"}}, {{"field", "adj.P.Val"}, {"format", ".3g"}}});
+    const json color = {{"field", "significant"}, {"type", "nominal"}, {"scale", {{"range", json::array({"#c0392b", "#9aa5b1"})}}}};
+    b.chart("Volcano plot, " + contrast + ".",
+            {{"data", {{"values", rows}}},
+             {"mark", {{"type", "point"}, {"filled", true}, {"size", 18}, {"opacity", 0.7}}},
+             {"encoding",
+              {{"x", {{"field", "logFC"}, {"type", "quantitative"}, {"title", "log2 fold change"}}},
+               {"y", {{"field", "neglog10P"}, {"type", "quantitative"}, {"title", "-log10 P"}}},
+               {"color", color},
+               {"tooltip", tooltip}}}});
+    b.chart("MA plot, " + contrast + ".",
+            {{"data", {{"values", rows}}},
+             {"mark", {{"type", "point"}, {"filled", true}, {"size", 18}, {"opacity", 0.7}}},
+             {"encoding",
+              {{"x", {{"field", "AveExpr"}, {"type", "quantitative"}, {"title", "average log-expression"}}},
+               {"y", {{"field", "logFC"}, {"type", "quantitative"}, {"title", "log2 fold change"}}},
+               {"color", color},
+               {"tooltip", tooltip}}}});
+  }
+  b.end_section();
+}
+
+void specificity(Builder& b) {
+  if (!b.has("specificity.tsv")) return;
+  b.section("specificity", "Specificity",
+            "Intersection-union tests on treat p-values over the three paired contrasts (docs/statistics.md).");
+  if (b.has("specificity_summary.tsv")) {
+    const io::Table s = b.table("specificity_summary.tsv");
+    b.chart("miRNAs per specificity class.",
+            {{"data", {{"values", rows_of(s)}}},
+             {"mark", "bar"},
+             {"encoding",
+              {{"y", {{"field", "class"}, {"type", "nominal"}, {"sort", nullptr}}},
+               {"x", {{"field", "n"}, {"type", "quantitative"}, {"title", "miRNAs"}}},
+               {"color", {{"field", "class"}, {"type", "nominal"}, {"legend", nullptr}}}}}});
+  }
+  if (b.has("report_expression.tsv")) {
+    const io::Table e = b.table("report_expression.tsv");
+    json rows = json::array();
+    for (auto& r : rows_of(e))
+      if (r["role"] == "specific") rows.push_back(r);
+    if (!rows.empty())
+      b.chart("Heatmap of the specific miRNAs: log-expression centred and scaled per miRNA (z), samples by population.",
+              {{"data", {{"values", rows}}},
+               {"mark", "rect"},
+               {"encoding",
+                {{"x", {{"field", "sample"}, {"type", "nominal"}, {"sort", {{"field", "population"}}}, {"axis", {{"labelAngle", -60}}}}},
+                 {"y", {{"field", "feature"}, {"type", "nominal"}, {"sort", {{"field", "class"}}}}},
+                 {"color", {{"field", "z"}, {"type", "quantitative"}, {"scale", {{"scheme", "redblue"}, {"reverse", true}, {"domainMid", 0}}}}},
+                 {"tooltip", json::array({{{"field", "feature"}}, {{"field", "sample"}}, {{"field", "class"}}, {{"field", "value"}, {"format", ".2f"}}})}}},
+               {"width", 560}});
+  }
+  const io::Table t = b.table("specificity.tsv");
+  json rows = json::array();
+  for (auto& r : rows_of(t))
+    if (r["class"] != "none") rows.push_back(r);
+  b.html_table(columns_of(t), rows, 200, "Specific miRNAs (class other than none).");
+  b.end_section();
+}
+
+void paired_lines(Builder& b) {
+  if (!b.has("report_expression.tsv")) return;
+  const io::Table e = b.table("report_expression.tsv");
+  json rows = json::array();
+  for (auto& r : rows_of(e))
+    if (r["role"] == "top") rows.push_back(r);
+  if (rows.empty()) return;
+  b.section("paired", "Top candidates within patients", "One line per patient across the sorted populations.");
+  b.chart("Log-expression of the top candidates in each patient's populations.",
+          {{"data", {{"values", rows}}},
+           {"facet", {{"field", "feature"}, {"type", "nominal"}, {"title", nullptr}}},
+           {"columns", 3},
+           {"spec",
+            {{"width", 200},
+             {"height", 160},
+             {"mark", {{"type", "line"}, {"point", true}, {"opacity", 0.6}}},
+             {"encoding",
+              {{"x", {{"field", "population"}, {"type", "nominal"}, {"title", nullptr}}},
+               {"y", {{"field", "value"}, {"type", "quantitative"}, {"title", "log-expression"}, {"scale", {{"zero", false}}}}},
+               {"detail", {{"field", "patient"}, {"type", "nominal"}}},
+               {"color", {{"field", "patient"}, {"type", "nominal"}, {"legend", nullptr}}},
+               {"tooltip", json::array({{{"field", "patient"}}, {{"field", "sample"}}, {{"field", "value"}, {"format", ".2f"}}})}}}}},
+           {"resolve", {{"scale", {{"y", "independent"}}}}}});
+  b.end_section();
+}
+
+void cohort(Builder& b) {
+  const bool forest = b.has("forest.tsv");
+  std::vector<std::string> km;
+  for (const auto& e : fs::directory_iterator(b.dir)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("km_", 0) == 0 && e.path().extension() == ".tsv") km.push_back(n);
+  }
+  std::sort(km.begin(), km.end());
+  if (!forest && km.empty() && !b.has("cox.tsv")) return;
+  b.section("cohort", "Outcome in the cohort", "Per-miRNA Cox models in the outcome cohort; Kaplan-Meier curves split at the median.");
+  if (forest) {
+    const io::Table f = b.table("forest.tsv");
+    const json rows = rows_of(f);
+    if (!rows.empty())
+      b.chart("Forest plot: hazard ratio per unit of log-expression (95% CI) of the candidates' cohort miRNAs.",
+              {{"data", {{"values", rows}}},
+               {"layer",
+                json::array({{{"mark", "rule"},
+                              {"encoding",
+                               {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", nullptr}, {"title", nullptr}}},
+                                {"x", {{"field", "HR.lower95"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}, {"title", "hazard ratio"}}},
+                                {"x2", {{"field", "HR.upper95"}}}}}},
+                             {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
+                              {"encoding",
+                               {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", nullptr}}},
+                                {"x", {{"field", "HR"}, {"type", "quantitative"}}},
+                                {"color", {{"field", "intervention"}, {"type", "nominal"}}},
+                                {"tooltip", json::array({{{"field", "feature"}}, {{"field", "cohort_feature"}}, {{"field", "HR"}, {"format", ".3f"}}, {{"field", "P.Wald"}, {"format", ".3g"}}})}}}},
+                             {{"mark", {{"type", "rule"}, {"strokeDash", json::array({4, 4})}}}, {"encoding", {{"x", {{"datum", 1}}}}}}})}});
+  }
+  for (const auto& f : km) {
+    const io::Table t = b.table(f);
+    json rows = rows_of(t);
+    const std::string feature = f.substr(3, f.size() - 7);
+    // numbers at risk at a grid of times: n.risk of the first row at or after the time
+    double tmax = 0;
+    for (const auto& r : rows) tmax = std::max(tmax, num(r["time"]));
+    const double step = tmax > 0 ? std::pow(10.0, std::floor(std::log10(tmax / 4))) * (tmax / 4 >= 5 * std::pow(10.0, std::floor(std::log10(tmax / 4))) ? 5 : tmax / 4 >= 2 * std::pow(10.0, std::floor(std::log10(tmax / 4))) ? 2 : 1) : 1;
+    json risk = json::array();
+    for (const std::string g : {"high", "low"})
+      for (double at = 0; at <= tmax + 1e-9; at += step) {
+        double n = 0;
+        for (const auto& r : rows)
+          if (r["group"] == g && num(r["time"]) >= at) {
+            n = num(r["n.risk"]);
+            break;
+          }
+        risk.push_back({{"group", g}, {"time", at}, {"n", n}});
+      }
+    json curve = rows;
+    for (const std::string g : {"high", "low"}) {  // start each curve at S(0) = 1
+      curve.push_back({{"group", g}, {"time", 0}, {"surv", 1}});
+    }
+    b.chart("Kaplan-Meier curves of " + feature + " (high = above the median), with numbers at risk.",
+            {{"vconcat",
+              json::array({{{"width", 420},
+                            {"height", 220},
+                            {"data", {{"values", curve}}},
+                            {"mark", {{"type", "line"}, {"interpolate", "step-after"}}},
+                            {"encoding",
+                             {{"x", {{"field", "time"}, {"type", "quantitative"}, {"scale", {{"domain", json::array({0, tmax})}}}}},
+                              {"y", {{"field", "surv"}, {"type", "quantitative"}, {"title", "survival"}, {"scale", {{"domain", json::array({0, 1})}}}}},
+                              {"color", {{"field", "group"}, {"type", "nominal"}}}}}},
+                           {{"width", 420},
+                            {"height", 40},
+                            {"data", {{"values", risk}}},
+                            {"mark", "text"},
+                            {"encoding",
+                             {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", "at risk"}, {"scale", {{"domain", json::array({0, tmax})}}}}},
+                              {"y", {{"field", "group"}, {"type", "nominal"}, {"title", nullptr}}},
+                              {"text", {{"field", "n"}, {"type", "quantitative"}}},
+                              {"color", {{"field", "group"}, {"type", "nominal"}, {"legend", nullptr}}}}}}})}});
+  }
+  if (b.has("cox.tsv")) {
+    const io::Table t = b.table("cox.tsv");
+    json rows = rows_of(t);
+    std::stable_sort(rows.begin(), rows.end(), [](const json& x, const json& y) {
+      const double a = num(x["P.Wald"]), c = num(y["P.Wald"]);
+      return std::isnan(c) ? !std::isnan(a) : (!std::isnan(a) && a < c);
+    });
+    b.html_table(columns_of(t), rows, 25, "Cohort Cox models, smallest P first.");
+  }
+  b.end_section();
+}
+
+void targets_section(Builder& b) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(b.dir)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("enrichment", 0) == 0 && e.path().extension() == ".tsv") files.push_back(n);
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) return;
+  b.section("targets", "Targets and pathways", "Enrichment of the candidates' targets in the gene sets (hypergeometric and, when run, empirical over random miRNA sets).");
+  for (const auto& f : files) {
+    const io::Table t = b.table(f);
+    b.html_table(columns_of(t), rows_of(t), 60, f);
+  }
+  b.end_section();
+}
+
+void candidates(Builder& b) {
+  if (!b.has("candidates.tsv")) return;
+  const io::Table t = b.table("candidates.tsv");
+  const json rows = rows_of(t);
+  b.section("candidates", "Therapy candidates",
+            "Ranked by the score of docs/statistics.md: specificity, cohort outcome, HSC sparing and pathway targets. Click a header to sort.");
+  json top = json::array();
+  for (std::size_t i = 0; i < rows.size() && i < 20; ++i) top.push_back(rows[i]);
+  if (!top.empty())
+    b.chart("Score of the top candidates, by intervention.",
+            {{"data", {{"values", top}}},
+             {"mark", "bar"},
+             {"encoding",
+              {{"y", {{"field", "feature"}, {"type", "nominal"}, {"sort", nullptr}}},
+               {"x", {{"field", "score"}, {"type", "quantitative"}}},
+               {"color", {{"field", "intervention"}, {"type", "nominal"}}},
+               {"tooltip", json::array({{{"field", "feature"}}, {{"field", "class"}}, {{"field", "score"}, {"format", ".3f"}}, {{"field", "evidence"}}})}}}});
+  b.html_table(columns_of(t), rows, 200, "Candidates.");
+  b.end_section();
+}
+
+void simulation(Builder& b) {
+  if (!b.has("sim_km.tsv") && !b.has("sim_summary.tsv")) return;
+  b.section("simulation", "Virtual patients", "Simulated standard and miRNA-modulated arms (docs/simulation.md).");
+  if (b.has("sim_km.tsv")) {
+    const io::Table t = b.table("sim_km.tsv");
+    json rows = rows_of(t);
+    for (auto& r : rows) r["curve"] = r["arm"].get<std::string>() + " / " + (r["age_group"].is_string() ? r["age_group"].get<std::string>() : "");
+    b.chart("Simulated overall survival by arm and age group.",
+            {{"data", {{"values", rows}}},
+             {"mark", {{"type", "line"}, {"interpolate", "step-after"}}},
+             {"encoding",
+              {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", "years"}}},
+               {"y", {{"field", "surv"}, {"type", "quantitative"}, {"title", "overall survival"}, {"scale", {{"domain", json::array({0, 1})}}}}},
+               {"color", {{"field", "curve"}, {"type", "nominal"}, {"title", "arm / age"}}}}}});
+  }
+  if (b.has("sim_summary.tsv")) {
+    const io::Table t = b.table("sim_summary.tsv");
+    b.html_table(columns_of(t), rows_of(t), 100, "Simulated outcomes per arm.");
+  }
+  b.end_section();
+}
+
+void provenance(Builder& b) {
+  b.section("provenance", "Provenance");
+  std::vector<std::string> infos;
+  for (const auto& e : fs::directory_iterator(b.dir)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("run_info", 0) == 0 && e.path().extension() == ".json") infos.push_back(n);
+  }
+  std::sort(infos.begin(), infos.end());
+  for (const auto& n : infos) {
+    std::ifstream in(fs::path(b.dir) / n);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    b.read.insert(n);
+    b.body += "<details><summary>" + html_escape(n) + "</summary><pre>" + html_escape(ss.str()) + "</pre></details>\n";
+  }
+  b.end_section();
+}
+
+constexpr const char* kStyle = R"css(
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2933;background:#fff}
+header{background:#243b53;color:#fff;padding:1.2em 2em}header h1{margin:0;font-size:1.5em}header p{margin:.3em 0 0;opacity:.85}
+nav{padding:.5em 2em;background:#f0f4f8;position:sticky;top:0;z-index:1}nav a{margin-right:1em;color:#243b53}
+main{padding:0 2em 3em}section{margin-top:2em}h2{border-bottom:1px solid #d9e2ec;padding-bottom:.2em}
+figure{display:inline-block;margin:.5em 1.5em .5em 0;vertical-align:top}figcaption{font-size:.85em;color:#52606d;max-width:560px}
+.table-wrap{overflow-x:auto;max-height:32em;overflow-y:auto;border:1px solid #d9e2ec;margin:.5em 0}
+table{border-collapse:collapse;font-size:.85em}th,td{padding:.25em .6em;border-bottom:1px solid #eef2f6;text-align:left;white-space:nowrap}
+th{background:#f0f4f8;cursor:pointer;position:sticky;top:0}caption{text-align:left;font-weight:600;padding:.3em}
+.note{font-size:.85em;color:#52606d}#script-errors{color:#b00020;white-space:pre-wrap}
+)css";
+
+constexpr const char* kScript = R"js(
+(function(){
+  var errs = document.getElementById('script-errors');
+  function record(m){ errs.hidden = false; errs.textContent += String(m) + '\n'; document.body.setAttribute('data-script-errors', String((+document.body.getAttribute('data-script-errors')||0) + 1)); }
+  window.addEventListener('error', function(e){ record(e.message || 'error'); });
+  window.addEventListener('unhandledrejection', function(e){ record(e.reason); });
+  document.querySelectorAll('table.sortable').forEach(function(table){
+    table.querySelectorAll('th').forEach(function(th, col){
+      th.addEventListener('click', function(){
+        var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+        var asc = th.getAttribute('data-sort') !== 'asc';
+        table.querySelectorAll('th').forEach(function(h){ h.removeAttribute('data-sort'); });
+        th.setAttribute('data-sort', asc ? 'asc' : 'desc');
+        rows.sort(function(a, b){
+          var x = a.cells[col].textContent, y = b.cells[col].textContent, nx = parseFloat(x), ny = parseFloat(y);
+          var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+          return asc ? c : -c;
+        });
+        rows.forEach(function(r){ body.appendChild(r); });
+      });
+    });
+  });
+  var charts = JSON.parse(document.getElementById('lscmir-charts').textContent);
+  Promise.allSettled(charts.map(function(c){
+    return vegaEmbed('#' + c.id, c.spec, {renderer: 'canvas', actions: false});
+  })).then(function(results){
+    var ok = 0;
+    results.forEach(function(r, i){ if (r.status === 'fulfilled') ok++; else record('chart ' + charts[i].id + ': ' + r.reason); });
+    document.body.setAttribute('data-charts-rendered', String(ok));
+    document.body.setAttribute('data-charts-total', String(charts.length));
+  });
+})();
+)js";
+
+/// Inlined library code must not close the script element it sits in.
+std::string script_safe(std::string_view js) {
+  std::string out(js);
+  for (std::size_t pos = 0; (pos = out.find("</script", pos)) != std::string::npos; pos += 2) out.replace(pos, 2, "<\\/");
+  return out;
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string json_for_script(const json& j) {
+  const std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '<') out += "\\u003c";
+    else if (c == '>') out += "\\u003e";
+    else if (c == '&') out += "\\u0026";
+    else if (c == '\xe2' && i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\xa8' || text[i + 2] == '\xa9')) {
+      out += text[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else out.push_back(c);
+  }
+  return out;
+}
+
+std::string build_report(const std::string& dir, const std::string& title, ReportSummary* summary) {
+  if (!fs::is_directory(dir)) throw core::UsageError(dir + " is not a run folder");
+  Builder b;
+  b.dir = dir;
+  overview(b);
+  differential(b);
+  specificity(b);
+  paired_lines(b);
+  cohort(b);
+  targets_section(b);
+  candidates(b);
+  simulation(b);
+  provenance(b);
+
+  std::string nav;
+  for (const auto& s : b.summary.sections) nav += "<a href=\"#" + html_escape(s) + "\">" + html_escape(s) + "</a>";
+  std::string html;
+  html.reserve(1 << 21);
+  html += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
+  html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:\">\n";
+  html += "<title>" + html_escape(title) + "</title><style>" + kStyle + "</style></head>\n<body>\n";
+  html += "<header><h1>" + html_escape(title) + "</h1><p>" +
+          html_escape(fmt::format("lscmir {} report, made {} from {}", core::version(), core::utc_now_iso8601(), fs::absolute(dir).string())) +
+          "</p></header>\n<nav>" + nav + "</nav>\n<main>\n<pre id=\"script-errors\" hidden></pre>\n";
+  html += b.body;
+  html += "</main>\n<script type=\"application/json\" id=\"lscmir-charts\">" + json_for_script(b.charts) + "</script>\n";
+  html += "<script>" + script_safe(detail::vega_js()) + "</script>\n";
+  html += "<script>" + script_safe(detail::vega_lite_js()) + "</script>\n";
+  html += "<script>" + script_safe(detail::vega_embed_js()) + "</script>\n";
+  html += std::string("<script>") + kScript + "</script>\n</body></html>\n";
+  b.summary.inputs.assign(b.read.begin(), b.read.end());
+  if (summary) *summary = b.summary;
+  return html;
+}
+
+}  // namespace lscmir::report
