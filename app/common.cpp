@@ -104,31 +104,44 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+namespace {
+std::string& run_info_file() {
+  static std::string name = "run_info.json";
+  return name;
+}
+}  // namespace
+
+void set_run_info_file(const std::string& name) { run_info_file() = name; }
+
 void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Logger& log, double wall_start) {
   info.end_time = core::utc_now_iso8601();
   info.wall_seconds = now_seconds() - wall_start;
   info.cpu_seconds = core::process_cpu_seconds();
   info.peak_rss_kib = core::process_peak_rss_kib();
   info.warnings = log.warnings();
-  io::write_file_atomic((std::filesystem::path(dir) / "run_info.json").string(), core::to_json(info).dump(2) + "\n");
+  io::write_file_atomic((std::filesystem::path(dir) / run_info_file()).string(), core::to_json(info).dump(2) + "\n");
 }
 
 }  // namespace lscmir::app
 
 namespace lscmir::app {
 int cmd_de(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_demo(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_rank(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_report(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_run(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
+      {"demo", "the whole study on the bundled demo data (data/demo), with its report", cmd_demo},
       {"de", "differential expression between populations (limma voom / trend / lm)", cmd_de},
       {"qpcr", "qPCR Ct import, -dCt normalization, geNorm and on/off detection calls", cmd_qpcr},
       {"rank", "therapy candidates: specificity, cohort outcome, HSC sparing and pathway targets", cmd_rank},
       {"report", "self-contained HTML report of a run folder (opens offline)", cmd_report},
+      {"run", "the whole study from a CONFIG.toml: DE, specificity, cohort, targets, candidates, report", cmd_run},
       {"specificity", "LSC-specific, HSC-specific, stem-shared and leukemia-wide miRNAs from the three contrasts", cmd_specificity},
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
   };

@@ -9,7 +9,10 @@ packages=(
   build-essential cmake
   libeigen3-dev libboost-math-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libtomlplusplus-dev chromium
 )
+# Node.js + npm fetch the report's JavaScript (package-lock.json); Debian's are used when none is on PATH.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 if [[ "${LSCMIR_SKIP_APT:-0}" != 1 ]]; then
   missing=()
@@ -23,6 +26,14 @@ if [[ "${LSCMIR_SKIP_APT:-0}" != 1 ]]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+fi
+
+# Vega, Vega-Lite and vega-embed, pinned by package-lock.json, embedded into the binary at build time.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -f node_modules/.lscmir-lock || "$(cat node_modules/.lscmir-lock)" != "$lock_sum" ]]; then
+  echo "[setup] npm ci (report JavaScript)" >&2
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$lock_sum" > node_modules/.lscmir-lock
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)

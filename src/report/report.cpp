@@ -129,9 +129,9 @@ void overview(Builder& b) {
              {"mark", "bar"},
              {"encoding",
               {{"x", {{"field", "sample"}, {"type", "nominal"}, {"sort", nullptr}, {"axis", {{"labelAngle", -60}}}}},
-               {"y", {{"field", "lib.size"}, {"type", "quantitative"}, {"title", "library size"}}},
+               {"y", {{"field", "lib\\.size"}, {"type", "quantitative"}, {"title", "library size"}}},
                {"color", {{"field", "population"}, {"type", "nominal"}}},
-               {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "lib.size"}}})}}},
+               {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "lib\\.size"}}})}}},
              {"width", 560}});
   if (t.find_column("PC1") != io::Table::npos)
     b.chart("Principal components of log-expression (most variable features), coloured by population.",
@@ -165,7 +165,7 @@ void differential(Builder& b) {
     std::string contrast = f.substr(3, f.size() - 7);
     const auto vs = contrast.find("_vs_");
     if (vs != std::string::npos) contrast = contrast.substr(0, vs) + " vs " + contrast.substr(vs + 4);
-    const json tooltip = json::array({{{"field", "feature"}}, {{"field", "logFC"}, {"format", ".3f"}}, {{"field", "adj.P.Val"}, {"format", ".3g"}}});
+    const json tooltip = json::array({{{"field", "feature"}}, {{"field", "logFC"}, {"format", ".3f"}}, {{"field", "adj\\.P\\.Val"}, {"format", ".3g"}}});
     const json color = {{"field", "significant"}, {"type", "nominal"}, {"scale", {{"range", json::array({"#c0392b", "#9aa5b1"})}}}};
     b.chart("Volcano plot, " + contrast + ".",
             {{"data", {{"values", rows}}},
@@ -242,7 +242,7 @@ void paired_lines(Builder& b) {
              {"height", 160},
              {"mark", {{"type", "line"}, {"point", true}, {"opacity", 0.6}}},
              {"encoding",
-              {{"x", {{"field", "population"}, {"type", "nominal"}, {"title", nullptr}}},
+              {{"x", {{"field", "population"}, {"type", "nominal"}, {"title", nullptr}, {"sort", nullptr}}},
                {"y", {{"field", "value"}, {"type", "quantitative"}, {"title", "log-expression"}, {"scale", {{"zero", false}}}}},
                {"detail", {{"field", "patient"}, {"type", "nominal"}}},
                {"color", {{"field", "patient"}, {"type", "nominal"}, {"legend", nullptr}}},
@@ -271,14 +271,14 @@ void cohort(Builder& b) {
                 json::array({{{"mark", "rule"},
                               {"encoding",
                                {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", nullptr}, {"title", nullptr}}},
-                                {"x", {{"field", "HR.lower95"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}, {"title", "hazard ratio"}}},
-                                {"x2", {{"field", "HR.upper95"}}}}}},
+                                {"x", {{"field", "HR\\.lower95"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}, {"title", "hazard ratio"}}},
+                                {"x2", {{"field", "HR\\.upper95"}}}}}},
                              {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
                               {"encoding",
                                {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", nullptr}}},
                                 {"x", {{"field", "HR"}, {"type", "quantitative"}}},
                                 {"color", {{"field", "intervention"}, {"type", "nominal"}}},
-                                {"tooltip", json::array({{{"field", "feature"}}, {{"field", "cohort_feature"}}, {{"field", "HR"}, {"format", ".3f"}}, {{"field", "P.Wald"}, {"format", ".3g"}}})}}}},
+                                {"tooltip", json::array({{{"field", "feature"}}, {{"field", "cohort_feature"}}, {{"field", "HR"}, {"format", ".3f"}}, {{"field", "P\\.Wald"}, {"format", ".3g"}}})}}}},
                              {{"mark", {{"type", "rule"}, {"strokeDash", json::array({4, 4})}}}, {"encoding", {{"x", {{"datum", 1}}}}}}})}});
   }
   for (const auto& f : km) {
