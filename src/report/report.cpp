@@ -142,6 +142,7 @@ void overview(Builder& b) {
                {"y", {{"field", "PC2"}, {"type", "quantitative"}}},
                {"color", {{"field", "population"}, {"type", "nominal"}}},
                {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "population"}}})}}}});
+  b.html_table(columns_of(t), rows, 500, "Samples.");
   b.end_section();
 }
 
@@ -431,6 +432,8 @@ constexpr const char* kScript = R"js(
   function record(m){ errs.hidden = false; errs.textContent += String(m) + '\n'; document.body.setAttribute('data-script-errors', String((+document.body.getAttribute('data-script-errors')||0) + 1)); }
   window.addEventListener('error', function(e){ record(e.message || 'error'); });
   window.addEventListener('unhandledrejection', function(e){ record(e.reason); });
+  var blocked = 0;
+  document.addEventListener('securitypolicyviolation', function(e){ blocked++; record('blocked by the content security policy: ' + e.blockedURI); });
   document.querySelectorAll('table.sortable').forEach(function(table){
     table.querySelectorAll('th').forEach(function(th, col){
       th.addEventListener('click', function(){
@@ -455,6 +458,8 @@ constexpr const char* kScript = R"js(
     results.forEach(function(r, i){ if (r.status === 'fulfilled') ok++; else record('chart ' + charts[i].id + ': ' + r.reason); });
     document.body.setAttribute('data-charts-rendered', String(ok));
     document.body.setAttribute('data-charts-total', String(charts.length));
+    // the report is self-contained: the page itself fetched nothing
+    document.body.setAttribute('data-resource-requests', String(performance.getEntriesByType('resource').length + blocked));
   });
 })();
 )js";

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `lscmir demo`: the planted miRNAs of data/demo/truth.tsv come out in their classes, the top
+// candidates are planted ones, and `lscmir run data/demo/demo.toml` reproduces the tables.
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "golden_util.hpp"
+
+namespace fs = std::filesystem;
+using namespace lscmir::golden;  // NOLINT: test-local helpers
+
+namespace {
+
+int run_cmd(const std::string& args, const fs::path& log) {
+  const std::string cmd = std::string(LSCMIR_BINARY) + " " + args + " --quiet 2> " + log.string();
+  return std::system(cmd.c_str());
+}
+
+TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
+  const fs::path a = scratch("demo"), b = scratch("demo_run");
+  ASSERT_EQ(run_cmd("demo --out " + a.string(), a.string() + ".stderr"), 0) << slurp(a.string() + ".stderr");
+  const Tsv truth = read_tsv("data/demo/truth.tsv");
+  const Tsv spec = read_tsv(a / "specificity.tsv");
+  const std::map<std::string, std::string> expected = {{"LSC_up", "LSC-specific"}, {"HSC_up", "HSC-specific"}, {"stem_shared", "stem-shared"}};
+  std::map<std::string, int> planted, found;
+  int called = 0, false_calls = 0;
+  for (const auto& [feature, row] : spec.rows) {
+    const std::string cls = row[1];
+    const auto t = truth.rows.find(feature);
+    const std::string want = t == truth.rows.end() ? "none" : expected.at(t->second[1]);
+    if (want != "none") {
+      ++planted[want];
+      if (cls == want) ++found[want];
+    }
+    if (cls != "none") {
+      ++called;
+      if (cls != want) ++false_calls;
+    }
+  }
+  for (const auto& [cls, n] : planted) {
+    const double sensitivity = static_cast<double>(found[cls]) / n;
+    std::cout << cls << ": " << found[cls] << " of " << n << " planted recovered\n";
+    EXPECT_GE(sensitivity, 0.6) << cls;
+  }
+  ASSERT_GT(called, 0);
+  std::cout << "false-discovery proportion: " << false_calls << " of " << called << "\n";
+  EXPECT_LE(static_cast<double>(false_calls) / called, 0.1);
+  // the top three candidates are planted LSC-up (inhibit) or HSC-up (restore) miRNAs
+  const Tsv cand = read_tsv(a / "candidates.tsv");
+  ASSERT_GE(cand.order.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    const std::string f = cand.rows.at(cand.order[static_cast<std::size_t>(i)])[1];
+    const auto t = truth.rows.find(f);
+    ASSERT_NE(t, truth.rows.end()) << "candidate " << i + 1 << " " << f << " is not planted";
+    const std::string intervention = cand.rows.at(cand.order[static_cast<std::size_t>(i)])[2];
+    EXPECT_EQ(intervention, t->second[1] == "LSC_up" ? "inhibit" : "restore") << f;
+  }
+  EXPECT_GT(fs::file_size(a / "report.html"), 500000u);
+  // lscmir run on the demo's config writes the same tables
+  ASSERT_EQ(run_cmd("run data/demo/demo.toml --out " + b.string(), b.string() + ".stderr"), 0) << slurp(b.string() + ".stderr");
+  int compared = 0;
+  for (const auto& e : fs::directory_iterator(a)) {
+    if (e.path().extension() != ".tsv") continue;
+    EXPECT_EQ(slurp(e.path()), slurp(b / e.path().filename())) << e.path().filename();
+    ++compared;
+  }
+  EXPECT_GE(compared, 10);
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+TEST(Run, ConfigErrorsNameTheFileAndLine) {
+  const fs::path dir = scratch("bad_config");
+  fs::create_directories(dir);
+  const fs::path cfg = dir / "study.toml";
+  std::ofstream(cfg) << "[study]\nsamples = \"s.tsv\"\ncounts = \"c.tsv\"\ncontrasts = [\"A-B\"]\nmetod = \"voom\"\n";
+  EXPECT_EQ(run_cmd("run " + cfg.string() + " --out " + (dir / "out").string(), dir / "log"), 2 << 8);
+  EXPECT_NE(slurp(dir / "log").find(cfg.string() + ", line 5: unknown key \"metod\" in [study]"), std::string::npos) << slurp(dir / "log");
+  std::ofstream(cfg) << "[study]\nsamples = \"s.tsv\"\ncontrasts = [\"A-B\"\n";
+  EXPECT_EQ(run_cmd("run " + cfg.string() + " --out " + (dir / "out").string(), dir / "log"), 2 << 8);
+  EXPECT_NE(slurp(dir / "log").find(cfg.string() + ", line 3"), std::string::npos) << slurp(dir / "log");
+  EXPECT_FALSE(fs::exists(dir / "out" / "report.html"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
