@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <functional>
+#include <vector>
 
 #include <zlib.h>
 
@@ -19,37 +22,101 @@ void fastq_error(const std::string& path, std::uint64_t line, std::uint64_t reco
 
 namespace {
 
-/// zlib's gz* interface inflates gzip (all members) and passes plain text through unchanged.
-struct GzFile {
-  gzFile f = nullptr;
-  GzFile(const std::string& path) {
-    f = gzopen(path.c_str(), "rb");
-    if (f == nullptr)
-      throw core::InputError(path, 0, std::string("cannot open the file: ") + (errno != 0 ? std::strerror(errno) : "out of memory"));
-    gzbuffer(f, 1u << 20);
-  }
-  ~GzFile() {
-    if (f != nullptr) gzclose(f);
-  }
-  GzFile(const GzFile&) = delete;
-  GzFile& operator=(const GzFile&) = delete;
-
-  /// Reads up to n bytes; returns 0 at a clean end of the data. `where` describes the position
-  /// for the error message.
-  std::size_t read(char* buf, std::size_t n, const std::string& path, const std::string& where) {
-    const int got = gzread(f, buf, static_cast<unsigned>(n));
-    int err = Z_OK;
-    const char* msg = gzerror(f, &err);
-    if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
-      std::string what = msg != nullptr ? msg : "read error";
-      if (err == Z_BUF_ERROR || what.find("unexpected end") != std::string::npos)
-        throw core::InputError(path, 0, "the gzip stream is truncated (" + what + ") " + where,
-                               "the file was cut short: download or copy it again");
-      if (err == Z_ERRNO) what = std::strerror(errno);
-      throw core::InputError(path, 0, "the gzip stream is damaged (" + what + ") " + where);
+/// Plain text, or gzip (one or more members) inflated with zlib's streaming inflate. Own loop
+/// rather than gzread, so that a truncated stream is reported after every byte before the cut was
+/// delivered (gzread drops the last partial buffer), and trailing garbage is an error.
+class Source {
+ public:
+  explicit Source(const std::string& path) : path_(path), in_(std::size_t{1} << 20) {
+    f_ = std::fopen(path.c_str(), "rb");
+    if (f_ == nullptr) throw core::InputError(path, 0, std::string("cannot open the file: ") + std::strerror(errno));
+    refill();
+    gz_ = avail_ >= 2 && in_[pos_] == 0x1f && in_[pos_ + 1] == 0x8b;
+    if (gz_) {
+      zs_.zalloc = nullptr;
+      zs_.zfree = nullptr;
+      zs_.opaque = nullptr;
+      if (inflateInit2(&zs_, 15 + 16) != Z_OK) throw core::InputError(path, 0, "cannot start the gzip inflater (out of memory)");
+      zs_ready_ = true;
+      in_member_ = true;
     }
-    return static_cast<std::size_t>(got);
   }
+  ~Source() {
+    if (zs_ready_) inflateEnd(&zs_);
+    if (f_ != nullptr) std::fclose(f_);
+  }
+  Source(const Source&) = delete;
+  Source& operator=(const Source&) = delete;
+
+  /// Up to n bytes of text; 0 only at the clean end of the data. `where` names the position.
+  std::size_t read(char* buf, std::size_t n, const std::function<std::string()>& where) {
+    if (!gz_) {
+      std::size_t got = 0;
+      while (got < n) {
+        if (avail_ == 0 && !refill()) break;
+        const std::size_t take = std::min(n - got, avail_);
+        std::memcpy(buf + got, in_.data() + pos_, take);
+        pos_ += take;
+        avail_ -= take;
+        got += take;
+      }
+      return got;
+    }
+    std::size_t got = 0;
+    while (got < n) {
+      if (!in_member_) {
+        // Between members: another member, or the end of the file.
+        if (avail_ == 0 && !refill()) return got;
+        if (avail_ < 2) refill_keep();
+        if (avail_ >= 2 && in_[pos_] == 0x1f && in_[pos_ + 1] == 0x8b) {
+          inflateReset(&zs_);
+          in_member_ = true;
+        } else {
+          throw core::InputError(path_, 0, "unexpected data after the end of the gzip stream " + where());
+        }
+      }
+      if (avail_ == 0 && !refill())
+        throw core::InputError(path_, 0, "the gzip stream is truncated (unexpected end of file) " + where(),
+                               "the file was cut short: download or copy it again");
+      zs_.next_in = in_.data() + pos_;
+      zs_.avail_in = static_cast<uInt>(avail_);
+      zs_.next_out = reinterpret_cast<Bytef*>(buf + got);
+      zs_.avail_out = static_cast<uInt>(n - got);
+      const int ret = inflate(&zs_, Z_NO_FLUSH);
+      const std::size_t used = avail_ - zs_.avail_in;
+      pos_ += used;
+      avail_ -= used;
+      got = n - zs_.avail_out;
+      if (ret == Z_STREAM_END) {
+        in_member_ = false;
+      } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+        throw core::InputError(path_, 0, std::string("the gzip stream is damaged (") + (zs_.msg != nullptr ? zs_.msg : "inflate error") +
+                                             ") " + where());
+      }
+    }
+    return got;
+  }
+
+ private:
+  bool refill() {  // the buffer is empty: read the next block
+    pos_ = 0;
+    avail_ = std::fread(in_.data(), 1, in_.size(), f_);
+    if (std::ferror(f_)) throw core::InputError(path_, 0, std::string("read error: ") + std::strerror(errno));
+    return avail_ > 0;
+  }
+  bool refill_keep() {  // keep the unread bytes, append more
+    std::memmove(in_.data(), in_.data() + pos_, avail_);
+    pos_ = 0;
+    const std::size_t more = std::fread(in_.data() + avail_, 1, in_.size() - avail_, f_);
+    avail_ += more;
+    return more > 0;
+  }
+  std::string path_;
+  std::FILE* f_ = nullptr;
+  std::vector<unsigned char> in_;
+  std::size_t pos_ = 0, avail_ = 0;
+  bool gz_ = false, zs_ready_ = false, in_member_ = false;
+  z_stream zs_{};
 };
 
 std::size_t count_newlines(const std::string& s, std::size_t from, std::size_t to) {
@@ -59,7 +126,7 @@ std::size_t count_newlines(const std::string& s, std::size_t from, std::size_t t
 }  // namespace
 
 struct FastqChunker::Impl {
-  GzFile file;
+  Source file;
   explicit Impl(const std::string& p) : file(p) {}
 };
 
@@ -71,9 +138,11 @@ FastqChunker::~FastqChunker() = default;
 bool FastqChunker::fill() {
   const std::size_t old = carry_.size();
   carry_.resize(old + chunk_bytes_);
-  const std::size_t lines_before = count_newlines(carry_, 0, old);
-  const std::string where = "inside record " + std::to_string(next_record_ + lines_before / 4);
-  const std::size_t got = impl_->file.read(carry_.data() + old, chunk_bytes_, path_, where);
+  auto where = [&] {
+    // Bytes inflated before the error are in carry_ already.
+    return "inside record " + std::to_string(next_record_ + count_newlines(carry_, 0, carry_.size()) / 4);
+  };
+  const std::size_t got = impl_->file.read(carry_.data() + old, chunk_bytes_, where);
   carry_.resize(old + got);
   return got > 0;
 }
@@ -114,12 +183,12 @@ bool FastqChunker::next(FastqChunk& chunk) {
 }
 
 std::string read_text_file(const std::string& path) {
-  GzFile file(path);
+  Source file(path);
   std::string out;
   std::size_t size = 0;
   for (;;) {
     out.resize(size + (std::size_t{1} << 20));
-    const std::size_t got = file.read(out.data() + size, std::size_t{1} << 20, path, "");
+    const std::size_t got = file.read(out.data() + size, std::size_t{1} << 20, [&] { return "after " + std::to_string(size) + " bytes"; });
     size += got;
     if (got == 0) break;
   }

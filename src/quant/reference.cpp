@@ -155,6 +155,15 @@ Reference load_reference(const std::string& hairpin_fasta, const std::string& ma
     by_name[ref.hairpins[h].name] = h;
     if (!ref.hairpins[h].accession.empty()) by_name[ref.hairpins[h].accession] = h;
   }
+  // Every 12-mer of every hairpin, for placing matures without a GFF3.
+  constexpr std::size_t kSeedLength = 12;
+  std::unordered_map<std::string_view, std::vector<std::pair<std::uint32_t, std::size_t>>> seeds;
+  {
+    for (std::uint32_t h = 0; h < ref.hairpins.size(); ++h) {
+      const std::string& hs = ref.hairpins[h].sequence;
+      for (std::size_t p = 0; p + kSeedLength <= hs.size(); ++p) seeds[std::string_view(hs).substr(p, kSeedLength)].emplace_back(h, p);
+    }
+  }
   for (auto& e : parse_fasta(read_text_file(mature_fasta), mature_fasta)) {
     if (!keep_species(e.name, options.species)) continue;
     const auto m = static_cast<std::uint32_t>(ref.mature_names.size());
@@ -172,11 +181,22 @@ Reference load_reference(const std::string& hairpin_fasta, const std::string& ma
       if (it != by_species.end()) candidates = it->second;
     }
     bool placed = false;
-    for (std::uint32_t h : candidates) {
-      Hairpin& hp = ref.hairpins[h];
-      for (std::size_t p = hp.sequence.find(e.sequence); p != std::string::npos; p = hp.sequence.find(e.sequence, p + 1)) {
-        hp.arms.push_back({m, static_cast<int>(p), static_cast<int>(p + e.sequence.size())});
-        placed = true;
+    auto place = [&](std::uint32_t h, std::size_t p) {
+      ref.hairpins[h].arms.push_back({m, static_cast<int>(p), static_cast<int>(p + e.sequence.size())});
+      placed = true;
+    };
+    if (pit == parents.end() && e.sequence.size() >= kSeedLength) {
+      // Seeded search: hairpins of the species holding the mature's first 12 nt.
+      const auto sit = seeds.find(std::string_view(e.sequence).substr(0, kSeedLength));
+      if (sit != seeds.end())
+        for (const auto& [h, p] : sit->second)
+          if (species_of(ref.hairpins[h].name) == species_of(e.name) &&
+              ref.hairpins[h].sequence.compare(p, e.sequence.size(), e.sequence) == 0)
+            place(h, p);
+    } else {
+      for (std::uint32_t h : candidates) {
+        const std::string& hs = ref.hairpins[h].sequence;
+        for (std::size_t p = hs.find(e.sequence); p != std::string::npos; p = hs.find(e.sequence, p + 1)) place(h, p);
       }
     }
     if (!placed) ++ref.unplaced_matures;
