@@ -96,7 +96,8 @@ AdapterDetection detect_adapter(const std::vector<std::string>& reads, double mi
     return d;
   }
   // De novo: small RNA inserts are ~22 nt, so the adapter dominates read positions >= 15.
-  std::unordered_map<std::uint32_t, std::uint64_t> counts;
+  // Per 10-mer: reads seen, and the sum of its positions.
+  std::unordered_map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> counts;
   for (const auto& r : reads) {
     for (std::size_t i = 15; i + kDetectK <= r.size(); ++i) {
       std::uint32_t code = 0;
@@ -106,14 +107,25 @@ AdapterDetection detect_adapter(const std::vector<std::string>& reads, double mi
         ok = b >= 0;
         code = (code << 2) | static_cast<std::uint32_t>(std::max(b, 0));
       }
-      if (ok) ++counts[code];
+      if (ok) {
+        auto& c = counts[code];
+        ++c.first;
+        c.second += i;
+      }
     }
   }
+  std::uint64_t max_n = 0;
+  for (const auto& [code, c] : counts) max_n = std::max(max_n, c.first);
+  if (static_cast<double>(max_n) < need) return d;  // nothing stands out: no adapter
+  // Every 10-mer inside the adapter is about as frequent; its start is the one found leftmost.
   std::uint32_t top = 0;
   std::uint64_t top_n = 0;
-  for (const auto& [code, n] : counts)
-    if (n > top_n || (n == top_n && code < top)) top = code, top_n = n;
-  if (static_cast<double>(top_n) < need) return d;  // nothing stands out: no adapter
+  double top_pos = 1e300;
+  for (const auto& [code, c] : counts) {
+    if (static_cast<double>(c.first) < 0.9 * static_cast<double>(max_n)) continue;
+    const double mean_pos = static_cast<double>(c.second) / static_cast<double>(c.first);
+    if (mean_pos < top_pos || (mean_pos == top_pos && code < top)) top = code, top_n = c.first, top_pos = mean_pos;
+  }
   std::string seq(kDetectK, 'A');
   for (int j = kDetectK - 1; j >= 0; --j) {
     seq[static_cast<std::size_t>(j)] = "ACGT"[top & 3u];
