@@ -9,6 +9,7 @@ packages=(
   build-essential cmake
   libeigen3-dev libboost-math-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
+  pkg-config libisal-dev mirtop
 )
 
 if [[ "${LSCMIR_SKIP_APT:-0}" != 1 ]]; then

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 
 #include "lscmir/core/error.hpp"
@@ -40,25 +41,45 @@ AdapterSpec parse_adapter(const std::string& text, const std::string& flag) {
 
 AdapterFinder::AdapterFinder(std::string adapter, double max_error_rate, int min_overlap)
     : adapter_(std::move(adapter)), min_overlap_(std::max(1, min_overlap)) {
+  padded_adapter_ = adapter_ + std::string(16, '\0');
   max_errors_.resize(adapter_.size() + 1);
   for (std::size_t k = 0; k <= adapter_.size(); ++k)
     max_errors_[k] = static_cast<int>(std::floor(max_error_rate * static_cast<double>(k) + 1e-9));
 }
 
+namespace {
+inline std::uint64_t load8(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+/// Number of differing bytes among the low `bytes` bytes of a ^ b.
+inline int differing_bytes(std::uint64_t x, int bytes) {
+  x |= x >> 4;
+  x |= x >> 2;
+  x |= x >> 1;
+  x &= 0x0101010101010101ULL;
+  if (bytes < 8) x &= (std::uint64_t{1} << (8 * bytes)) - 1;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);  // sum of the 0/1 bytes, no popcnt needed
+}
+}  // namespace
+
 int AdapterFinder::find(std::string_view read) const {
   const int n = static_cast<int>(read.size());
   const int a = static_cast<int>(adapter_.size());
-  const char* r = read.data();
-  const char* ad = adapter_.data();
+  // Compare 8 nucleotides at a time; both sides are padded so that loads never leave the buffers.
+  thread_local std::string padded;
+  padded.assign(read);
+  padded.append(16, '\0');
+  const char* r = padded.data();
+  const char* ad = padded_adapter_.data();
   for (int i = 0; i + min_overlap_ <= n; ++i) {
     const int overlap = std::min(a, n - i);
     const int allowed = max_errors_[static_cast<std::size_t>(overlap)];
     int errors = 0;
-    int j = 0;
-    for (; j < overlap; ++j) {
-      if (r[i + j] != ad[j] && ++errors > allowed) break;
-    }
-    if (j == overlap) return i;
+    for (int w = 0; w < overlap && errors <= allowed; w += 8)
+      errors += differing_bytes(load8(r + i + w) ^ load8(ad + w), std::min(8, overlap - w));
+    if (errors <= allowed) return i;
   }
   return -1;
 }

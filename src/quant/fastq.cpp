@@ -6,9 +6,14 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
+#include <new>
 #include <vector>
 
 #include <zlib.h>
+#ifdef LSCMIR_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #include "lscmir/core/error.hpp"
 
@@ -22,9 +27,82 @@ void fastq_error(const std::string& path, std::uint64_t line, std::uint64_t reco
 
 namespace {
 
-/// Plain text, or gzip (one or more members) inflated with zlib's streaming inflate. Own loop
-/// rather than gzread, so that a truncated stream is reported after every byte before the cut was
-/// delivered (gzread drops the last partial buffer), and trailing garbage is an error.
+/// One gzip member at a time, by ISA-L's igzip when lscmir is built with it (about 3x zlib's
+/// speed on x86-64), else by zlib.
+class Inflater {
+ public:
+  Inflater() {
+#ifdef LSCMIR_HAVE_ISAL
+    isal_inflate_init(&st_);
+    st_.crc_flag = ISAL_GZIP;
+#else
+    if (inflateInit2(&zs_, 15 + 16) != Z_OK) throw std::bad_alloc();
+#endif
+  }
+  ~Inflater() {
+#ifndef LSCMIR_HAVE_ISAL
+    inflateEnd(&zs_);
+#endif
+  }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+  void reset() {
+#ifdef LSCMIR_HAVE_ISAL
+    isal_inflate_reset(&st_);
+    st_.crc_flag = ISAL_GZIP;
+#else
+    inflateReset(&zs_);
+#endif
+  }
+  struct Step {
+    std::size_t used = 0, produced = 0;
+    bool member_end = false;
+    const char* error = nullptr;
+  };
+  Step step(const unsigned char* in, std::size_t in_n, char* out, std::size_t out_n) {
+    Step r;
+#ifdef LSCMIR_HAVE_ISAL
+    st_.next_in = const_cast<std::uint8_t*>(in);
+    st_.avail_in = static_cast<std::uint32_t>(in_n);
+    st_.next_out = reinterpret_cast<std::uint8_t*>(out);
+    st_.avail_out = static_cast<std::uint32_t>(out_n);
+    const int ret = isal_inflate(&st_);
+    r.used = in_n - st_.avail_in;
+    r.produced = out_n - st_.avail_out;
+    r.member_end = st_.block_state == ISAL_BLOCK_FINISH;
+    switch (ret) {
+      case ISAL_DECOMP_OK: case ISAL_END_INPUT: case ISAL_OUT_OVERFLOW: break;
+      case ISAL_INCORRECT_CHECKSUM: r.error = "incorrect data check"; break;
+      case ISAL_INVALID_WRAPPER: r.error = "incorrect gzip header"; break;
+      case ISAL_UNSUPPORTED_METHOD: r.error = "unknown compression method"; break;
+      case ISAL_INVALID_LOOKBACK: r.error = "invalid distance too far back"; break;
+      default: r.error = "invalid deflate data"; break;
+    }
+#else
+    zs_.next_in = const_cast<Bytef*>(in);
+    zs_.avail_in = static_cast<uInt>(in_n);
+    zs_.next_out = reinterpret_cast<Bytef*>(out);
+    zs_.avail_out = static_cast<uInt>(out_n);
+    const int ret = inflate(&zs_, Z_NO_FLUSH);
+    r.used = in_n - zs_.avail_in;
+    r.produced = out_n - zs_.avail_out;
+    r.member_end = ret == Z_STREAM_END;
+    if (ret != Z_OK && ret != Z_BUF_ERROR && ret != Z_STREAM_END) r.error = zs_.msg != nullptr ? zs_.msg : "inflate error";
+#endif
+    return r;
+  }
+
+ private:
+#ifdef LSCMIR_HAVE_ISAL
+  inflate_state st_{};
+#else
+  z_stream zs_{};
+#endif
+};
+
+/// Plain text, or gzip (one or more members) inflated by a streaming inflater. Own loop rather
+/// than zlib's gzread, so that a truncated stream is reported after every byte before the cut
+/// was delivered (gzread drops the last partial buffer), and trailing garbage is an error.
 class Source {
  public:
   explicit Source(const std::string& path) : path_(path), in_(std::size_t{1} << 20) {
@@ -33,16 +111,11 @@ class Source {
     refill();
     gz_ = avail_ >= 2 && in_[pos_] == 0x1f && in_[pos_ + 1] == 0x8b;
     if (gz_) {
-      zs_.zalloc = nullptr;
-      zs_.zfree = nullptr;
-      zs_.opaque = nullptr;
-      if (inflateInit2(&zs_, 15 + 16) != Z_OK) throw core::InputError(path, 0, "cannot start the gzip inflater (out of memory)");
-      zs_ready_ = true;
+      inflater_ = std::make_unique<Inflater>();
       in_member_ = true;
     }
   }
   ~Source() {
-    if (zs_ready_) inflateEnd(&zs_);
     if (f_ != nullptr) std::fclose(f_);
   }
   Source(const Source&) = delete;
@@ -69,29 +142,24 @@ class Source {
         if (avail_ == 0 && !refill()) return got;
         if (avail_ < 2) refill_keep();
         if (avail_ >= 2 && in_[pos_] == 0x1f && in_[pos_ + 1] == 0x8b) {
-          inflateReset(&zs_);
+          inflater_->reset();
           in_member_ = true;
         } else {
           throw core::InputError(path_, 0, "unexpected data after the end of the gzip stream " + where());
         }
       }
-      if (avail_ == 0 && !refill())
+      bool input_end = false;
+      if (avail_ == 0) input_end = !refill();
+      const Inflater::Step r = inflater_->step(in_.data() + pos_, avail_, buf + got, n - got);
+      pos_ += r.used;
+      avail_ -= r.used;
+      got += r.produced;
+      if (r.error != nullptr) throw core::InputError(path_, 0, std::string("the gzip stream is damaged (") + r.error + ") " + where());
+      if (r.member_end) {
+        in_member_ = false;
+      } else if (input_end && r.produced == 0) {
         throw core::InputError(path_, 0, "the gzip stream is truncated (unexpected end of file) " + where(),
                                "the file was cut short: download or copy it again");
-      zs_.next_in = in_.data() + pos_;
-      zs_.avail_in = static_cast<uInt>(avail_);
-      zs_.next_out = reinterpret_cast<Bytef*>(buf + got);
-      zs_.avail_out = static_cast<uInt>(n - got);
-      const int ret = inflate(&zs_, Z_NO_FLUSH);
-      const std::size_t used = avail_ - zs_.avail_in;
-      pos_ += used;
-      avail_ -= used;
-      got = n - zs_.avail_out;
-      if (ret == Z_STREAM_END) {
-        in_member_ = false;
-      } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
-        throw core::InputError(path_, 0, std::string("the gzip stream is damaged (") + (zs_.msg != nullptr ? zs_.msg : "inflate error") +
-                                             ") " + where());
       }
     }
     return got;
@@ -115,8 +183,8 @@ class Source {
   std::FILE* f_ = nullptr;
   std::vector<unsigned char> in_;
   std::size_t pos_ = 0, avail_ = 0;
-  bool gz_ = false, zs_ready_ = false, in_member_ = false;
-  z_stream zs_{};
+  bool gz_ = false, in_member_ = false;
+  std::unique_ptr<Inflater> inflater_;
 };
 
 std::size_t count_newlines(const std::string& s, std::size_t from, std::size_t to) {
@@ -166,18 +234,23 @@ bool FastqChunker::next(FastqChunk& chunk) {
       return true;
     }
     // Cut after the last newline that closes a 4-line record.
-    std::size_t lines = 0, cut = 0;
-    for (std::size_t p = carry_.find('\n'); p != std::string::npos; p = carry_.find('\n', p + 1)) {
-      ++lines;
-      if (lines % 4 == 0) cut = p + 1;
+    std::size_t lines = 0, cut = 0, cut_lines = 0;
+    for (const char* p = carry_.data(), *end = carry_.data() + carry_.size();
+         (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p) {
+      if (++lines % 4 == 0) {
+        cut = static_cast<std::size_t>(p - carry_.data()) + 1;
+        cut_lines = lines;
+      }
     }
     if (cut == 0) {  // one record longer than a chunk: read more
       if (!fill()) eof_ = true;
       continue;
     }
-    chunk.text.assign(carry_, 0, cut);
-    carry_.erase(0, cut);
-    next_record_ += count_newlines(chunk.text, 0, chunk.text.size()) / 4;
+    // The chunk takes the buffer; the incomplete tail starts the next one.
+    chunk.text.assign(carry_, cut, std::string::npos);
+    carry_.resize(cut);
+    chunk.text.swap(carry_);
+    next_record_ += cut_lines / 4;
     return true;
   }
 }

@@ -33,8 +33,21 @@ struct BaseTable {
 };
 const BaseTable kBases;
 
+struct ViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+/// Sequence -> reads; looked up by string_view, so a read already seen allocates nothing.
+using CountMap = std::unordered_map<std::string, std::uint64_t, ViewHash, std::equal_to<>>;
+
+inline void count(CountMap& m, std::string_view key) {
+  const auto it = m.find(key);
+  if (it != m.end()) ++it->second;
+  else m.emplace(std::string(key), 1);
+}
+
 struct Worker {
-  std::unordered_map<std::string, std::uint64_t> counts;  // insert, or insert + '#' + UMI
+  CountMap counts;  // insert, or insert + '#' + UMI
   ReadQc qc;
   std::string buf;
   std::string key;
@@ -70,9 +83,9 @@ struct Worker {
       key.assign(insert);
       key.push_back('#');
       key.append(buf, static_cast<std::size_t>(at + adapter_length), static_cast<std::size_t>(umi_length));
-      ++counts[key];
+      count(counts, key);
     } else {
-      ++counts[std::string(insert)];
+      count(counts, insert);
     }
   }
 };
@@ -131,7 +144,8 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
 
   FastqChunker chunker(path);
   const int threads = std::max(1, o.threads);
-  const int n_workers = threads == 1 ? 1 : threads - 1;
+  // The reader (inflate with ISA-L) takes a small share of the work, so it runs beside N workers.
+  const int n_workers = threads;
   std::vector<Worker> workers(static_cast<std::size_t>(n_workers));
   using Clock = std::chrono::steady_clock;
   auto last = Clock::now();
@@ -196,7 +210,7 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
   // Merge the workers (sums, so the result does not depend on how chunks were shared).
   CollapsedReads out;
   ReadQc& qc = out.qc;
-  std::unordered_map<std::string, std::uint64_t> merged = std::move(workers[0].counts);
+  CountMap merged = std::move(workers[0].counts);
   for (std::size_t t = 0; t < workers.size(); ++t) {
     const ReadQc& q = workers[t].qc;
     qc.reads += q.reads;
@@ -213,10 +227,10 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
   }
   std::uint64_t kept_reads = 0;
   if (umi_length > 0) {
-    std::unordered_map<std::string, std::uint64_t> by_insert;
+    CountMap by_insert;
     for (const auto& [k, v] : merged) {
       kept_reads += v;
-      ++by_insert[k.substr(0, k.rfind('#'))];
+      count(by_insert, std::string_view(k).substr(0, k.rfind('#')));
     }
     std::uint64_t molecules = 0;
     for (const auto& [k, v] : by_insert) molecules += v;

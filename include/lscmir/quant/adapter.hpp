@@ -38,6 +38,7 @@ class AdapterFinder {
 
  private:
   std::string adapter_;
+  std::string padded_adapter_;   ///< adapter_ + 16 NUL bytes, for 8-byte loads
   std::vector<int> max_errors_;  ///< by overlap length
   int min_overlap_;
 };
