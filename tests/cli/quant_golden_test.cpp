@@ -198,7 +198,9 @@ TEST_F(QuantGolden, MirtopValidatorAcceptsGff3) {
                           (out2_.string() + ".mirtop") + " 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << slurp(out2_.string() + ".mirtop");
   // The command itself must also accept the file (it exits 0 even on errors in 0.4.25, see the script).
-  const std::string cli = "/usr/bin/mirtop validate " + (out2_ / "isomirs.gff3").string() + " > /dev/null 2>&1";
+  // -o: mirtop writes its log folder there (default ./tmp_mirtop).
+  const std::string cli = "/usr/bin/mirtop validate -o " + (out2_.string() + ".mirtop_log") + " " + (out2_ / "isomirs.gff3").string() +
+                          " > /dev/null 2>&1";
   EXPECT_EQ(std::system(cli.c_str()), 0);
 }
 

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Counting step of the lscmir quant reference procedure (cutadapt + bowtie + this script).
 
-Reads bowtie's default (tabular) output of trimmed reads aligned to miRBase hairpins with
-`bowtie --norc -v M -a --best --strata --reorder`, and applies the assignment rules of lscmir
+Reads bowtie's SAM output (no header, no unaligned reads, in input order) of trimmed reads aligned
+to miRBase hairpins with `bowtie -S --sam-nohead --no-unal --reorder --norc -v M -a --best
+--strata`, and applies the assignment rules of lscmir
 quant written independently here (Python 3 standard library only):
 
 - a mature miRNA is placed on every hairpin of its species (the name's text before the first
@@ -94,14 +95,19 @@ def main():
     current, hits = None, []
     with open(a.hits) as fh:
         for line in fh:
-            f = line.rstrip("\n").split("\t")
-            # read name, strand, reference, 0-based offset, sequence, qualities, count, mismatches
+            if line.startswith("@"):
+                continue
+            f = line.split("\t", 10)
+            # QNAME FLAG RNAME POS(1-based) MAPQ CIGAR RNEXT PNEXT TLEN SEQ ...
+            flag = int(f[1])
+            if flag & 4:
+                continue
+            if flag & 16:
+                raise SystemExit("unexpected reverse-strand hit (run bowtie with --norc): " + line)
             if f[0] != current:
                 flush(hits)
                 current, hits = f[0], []
-            if f[1] != "+":
-                raise SystemExit("unexpected reverse-strand hit (run bowtie with --norc): " + line)
-            hits.append((f[2], int(f[3]), len(f[4])))
+            hits.append((f[2], int(f[3]) - 1, len(f[9])))
     flush(hits)
 
     with open(a.out + ".mature.tsv", "w") as out:
