@@ -9,7 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_map>
+#include <cstring>
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/quant/fastq.hpp"
@@ -33,18 +33,73 @@ struct BaseTable {
 };
 const BaseTable kBases;
 
-struct ViewHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-/// Sequence -> reads; looked up by string_view, so a read already seen allocates nothing.
-using CountMap = std::unordered_map<std::string, std::uint64_t, ViewHash, std::equal_to<>>;
+/// Sequence -> reads, open addressing with linear probing over a power-of-two slot array that
+/// holds each key's hash: most lookups touch one compact slot and one key (std::unordered_map
+/// walks a node chain after a division by a prime, which dominated the profile).
+class CountMap {
+ public:
+  struct Entry {
+    std::string key;
+    std::uint64_t count;
+  };
+  CountMap() { slots_.assign(kInitial, Slot{}); }
+  void add(std::string_view key, std::uint64_t n = 1) {
+    const std::uint64_t h = hash(key);
+    std::size_t i = static_cast<std::size_t>(h) & (slots_.size() - 1);
+    for (;; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& s = slots_[i];
+      if (s.index == 0) break;
+      if (s.hash == h && entries_[s.index - 1].key == key) {
+        entries_[s.index - 1].count += n;
+        return;
+      }
+    }
+    entries_.push_back({std::string(key), n});
+    slots_[i] = {h, static_cast<std::uint32_t>(entries_.size())};
+    if (entries_.size() * 2 > slots_.size()) grow();
+  }
+  std::vector<Entry>& entries() { return entries_; }
+  std::size_t size() const { return entries_.size(); }
 
-inline void count(CountMap& m, std::string_view key) {
-  const auto it = m.find(key);
-  if (it != m.end()) ++it->second;
-  else m.emplace(std::string(key), 1);
-}
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t index = 0;  // 1-based into entries_, 0 = empty
+  };
+  static constexpr std::size_t kInitial = 1 << 12;
+  static std::uint64_t hash(std::string_view s) {
+    // FNV-1a over 8-byte words, then a murmur-style finalizer.
+    std::uint64_t h = 0xcbf29ce484222325ULL ^ s.size();
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = (h ^ w) * 0x100000001b3ULL;
+      h ^= h >> 29;
+    }
+    for (; i < s.size(); ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+  }
+  void grow() {
+    std::vector<Slot> bigger(slots_.size() * 2);
+    for (const Slot& s : slots_) {
+      if (s.index == 0) continue;
+      std::size_t i = static_cast<std::size_t>(s.hash) & (bigger.size() - 1);
+      while (bigger[i].index != 0) i = (i + 1) & (bigger.size() - 1);
+      bigger[i] = s;
+    }
+    slots_.swap(bigger);
+  }
+  std::vector<Slot> slots_;
+  std::vector<Entry> entries_;
+};
+
+inline void count(CountMap& m, std::string_view key) { m.add(key); }
 
 struct Worker {
   CountMap counts;  // insert, or insert + '#' + UMI
@@ -222,23 +277,23 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
     if (qc.length_histogram.size() < q.length_histogram.size()) qc.length_histogram.resize(q.length_histogram.size(), 0);
     for (std::size_t i = 0; i < q.length_histogram.size(); ++i) qc.length_histogram[i] += q.length_histogram[i];
     if (t > 0)
-      for (auto& [k, v] : workers[t].counts) merged[k] += v;
+      for (auto& e : workers[t].counts.entries()) merged.add(e.key, e.count);
     workers[t].counts = {};
   }
   std::uint64_t kept_reads = 0;
   if (umi_length > 0) {
     CountMap by_insert;
-    for (const auto& [k, v] : merged) {
-      kept_reads += v;
-      count(by_insert, std::string_view(k).substr(0, k.rfind('#')));
+    for (const auto& e : merged.entries()) {
+      kept_reads += e.count;
+      count(by_insert, std::string_view(e.key).substr(0, e.key.rfind('#')));
     }
     std::uint64_t molecules = 0;
-    for (const auto& [k, v] : by_insert) molecules += v;
+    for (const auto& e : by_insert.entries()) molecules += e.count;
     qc.umi_duplicates = kept_reads - molecules;
     merged = std::move(by_insert);
   }
   out.sequences.reserve(merged.size());
-  for (auto& [k, v] : merged) out.sequences.emplace_back(k, v);
+  for (auto& e : merged.entries()) out.sequences.emplace_back(std::move(e.key), e.count);
   std::sort(out.sequences.begin(), out.sequences.end());
   for (const auto& s : out.sequences) qc.kept += s.second;
   qc.unique_sequences = out.sequences.size();
