@@ -176,7 +176,7 @@ Reference load_reference(const std::string& hairpin_fasta, const std::string& ma
         if (it != by_name.end()) c.insert(it->second);
       }
       candidates.assign(c.begin(), c.end());
-    } else {
+    } else if (e.sequence.size() < kSeedLength) {
       const auto it = by_species.find(species_of(e.name));
       if (it != by_species.end()) candidates = it->second;
     }

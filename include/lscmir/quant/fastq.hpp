@@ -34,7 +34,7 @@ class FastqChunker {
   /// naming the record that was being read.
   bool next(FastqChunk& chunk);
 
-  /// Bytes of compressed (or plain) input consumed so far, for progress.
+  /// Records handed out so far (whole records in returned chunks), for progress.
   std::uint64_t records_so_far() const { return next_record_ - 1; }
   const std::string& path() const { return path_; }
 
