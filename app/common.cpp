@@ -133,6 +133,7 @@ int cmd_report(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_run(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_quant(const std::vector<std::string>& argv, core::Logger& log);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -144,6 +145,7 @@ const std::vector<Command>& commands() {
       {"run", "the whole study from a CONFIG.toml: DE, specificity, cohort, targets, candidates, report", cmd_run},
       {"specificity", "LSC-specific, HSC-specific, stem-shared and leukemia-wide miRNAs from the three contrasts", cmd_specificity},
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
+      {"quant", "small RNA-seq FASTQ to mature miRNA counts, isomiRs (mirGFF3) and QC", cmd_quant},
   };
   return kCommands;
 }

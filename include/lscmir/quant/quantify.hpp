@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Alignment of collapsed reads, assignment to mature arms and hairpins, isomiR rows, and the
+// output tables of `lscmir quant`. Samples are added one at a time; what is kept per sample is
+// its count columns, its QC record and its isomiR expression values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lscmir/quant/reference.hpp"
+#include "lscmir/quant/sample.hpp"
+
+namespace lscmir::quant {
+
+struct AssignOptions {
+  int tolerance_5p = 2;  ///< |read start - arm start| allowed
+  int tolerance_3p = 5;  ///< |read end - arm end| allowed
+  int threads = 1;
+};
+
+/// What the command knows about a sample besides its reads.
+struct SampleInfo {
+  std::string name;
+  std::string fastq;
+  AdapterSpec adapter;
+  int umi_length = 0;
+  bool adapter_auto = false;
+  double adapter_support = 0.0;  ///< fraction of the examined reads holding the adapter (auto only)
+};
+
+/// Read fates after alignment (reads, not unique sequences).
+struct MappingQc {
+  std::uint64_t assigned_mature = 0;
+  std::uint64_t hairpin_only = 0;
+  std::uint64_t unassigned = 0;
+};
+
+class Quantifier {
+ public:
+  Quantifier(const Reference& ref, const HairpinIndex& index, const AssignOptions& options);
+
+  /// Aligns and assigns one sample's reads. Deterministic for any thread count.
+  MappingQc add_sample(const SampleInfo& info, const CollapsedReads& reads);
+
+  /// counts.tsv: feature (mature name) x sample, fractional where reads reach several names.
+  std::string counts_tsv() const;
+  /// hairpin_counts.tsv: hairpin x sample; a read hitting j hairpins counts 1/j to each.
+  std::string hairpin_counts_tsv() const;
+  /// isomirs.gff3: mirGFF3 1.2, one row per (sequence, mature name), Expression per sample.
+  std::string isomirs_gff3(const std::string& database, const std::string& tool_version) const;
+  /// qc.json: one record per sample.
+  nlohmann::json qc_json() const;
+  /// MultiQC custom content files: file name -> JSON.
+  std::vector<std::pair<std::string, nlohmann::json>> multiqc() const;
+
+  std::size_t samples() const { return samples_.size(); }
+
+ private:
+  struct IsoRow {
+    std::uint32_t hairpin = 0;
+    int offset = 0;
+    std::uint32_t hits = 0;
+    std::vector<std::pair<std::uint32_t, double>> expression;  ///< (sample, count), sparse
+  };
+  const Reference* ref_;
+  const HairpinIndex* index_;
+  AssignOptions options_;
+  std::vector<SampleInfo> samples_;
+  std::vector<ReadQc> read_qc_;
+  std::vector<MappingQc> map_qc_;
+  std::vector<std::vector<double>> mature_;   ///< [sample][mature]
+  std::vector<std::vector<double>> hairpin_;  ///< [sample][hairpin]
+  std::unordered_map<std::string, IsoRow> iso_;  ///< key: sequence + '\t' + mature index
+};
+
+}  // namespace lscmir::quant

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lscmir/quant/quantify.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/core/parallel.hpp"
+#include "lscmir/io/output.hpp"
+#include "lscmir/quant/isomir.hpp"
+
+namespace lscmir::quant {
+
+Quantifier::Quantifier(const Reference& ref, const HairpinIndex& index, const AssignOptions& options)
+    : ref_(&ref), index_(&index), options_(options) {}
+
+MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& reads) {
+  const auto s = static_cast<std::uint32_t>(samples_.size());
+  std::vector<double> mature(ref_->mature_names.size(), 0.0);
+  std::vector<double> hairpin(ref_->hairpins.size(), 0.0);
+  MappingQc mq;
+  // Blocks bound the memory of the alignments; within a block, alignment is parallel and the
+  // accumulation sequential in sequence order, so sums do not depend on the thread count.
+  constexpr std::size_t kBlock = 1 << 16;
+  std::vector<std::vector<Hit>> hits;
+  std::vector<std::uint32_t> names, hps;
+  for (std::size_t b0 = 0; b0 < reads.sequences.size(); b0 += kBlock) {
+    const std::size_t b1 = std::min(reads.sequences.size(), b0 + kBlock);
+    hits.resize(b1 - b0);
+    core::parallel_for_chunks(b1 - b0, options_.threads, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) index_->align(reads.sequences[b0 + i].first, hits[i]);
+    });
+    for (std::size_t i = b0; i < b1; ++i) {
+      const auto& [seq, count] = reads.sequences[i];
+      const std::vector<Hit>& h = hits[i - b0];
+      const auto c = static_cast<double>(count);
+      if (h.empty()) {
+        mq.unassigned += count;
+        continue;
+      }
+      hps.clear();
+      for (const Hit& x : h) hps.push_back(x.hairpin);
+      hps.erase(std::unique(hps.begin(), hps.end()), hps.end());  // hits are sorted by hairpin
+      for (std::uint32_t hp : hps) hairpin[hp] += c / static_cast<double>(hps.size());
+      // Distinct mature names reached, each with its first hit (lowest hairpin, offset).
+      names.clear();
+      std::vector<std::pair<std::uint32_t, std::size_t>> first;  // mature, hit index
+      const int n = static_cast<int>(seq.size());
+      for (std::size_t k = 0; k < h.size(); ++k) {
+        for (const Arm& arm : ref_->hairpins[h[k].hairpin].arms) {
+          if (std::abs(h[k].offset - arm.start) > options_.tolerance_5p) continue;
+          if (std::abs(h[k].offset + n - arm.end) > options_.tolerance_3p) continue;
+          if (std::find(names.begin(), names.end(), arm.mature) == names.end()) {
+            names.push_back(arm.mature);
+            first.emplace_back(arm.mature, k);
+          }
+        }
+      }
+      if (names.empty()) {
+        mq.hairpin_only += count;
+        continue;
+      }
+      mq.assigned_mature += count;
+      const double share = c / static_cast<double>(names.size());
+      for (const auto& [m, k] : first) {
+        mature[m] += share;
+        std::string key = seq;
+        key.push_back('\t');
+        key += std::to_string(m);
+        auto [it, fresh] = iso_.try_emplace(std::move(key));
+        if (fresh) {
+          it->second.hairpin = h[k].hairpin;
+          it->second.offset = h[k].offset;
+          it->second.hits = static_cast<std::uint32_t>(h.size());
+        }
+        it->second.expression.emplace_back(s, share);
+      }
+    }
+  }
+  samples_.push_back(info);
+  read_qc_.push_back(reads.qc);
+  map_qc_.push_back(mq);
+  mature_.push_back(std::move(mature));
+  hairpin_.push_back(std::move(hairpin));
+  return mq;
+}
+
+namespace {
+std::string matrix_tsv(const std::vector<std::string>& rows, const std::vector<SampleInfo>& samples,
+                       const std::vector<std::vector<double>>& cols) {
+  std::string out = "feature";
+  for (const auto& s : samples) out += "\t" + s.name;
+  out += '\n';
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    out += rows[r];
+    for (const auto& c : cols) {
+      out += '\t';
+      io::append_double(out, c[r]);
+    }
+    out += '\n';
+  }
+  return out;
+}
+}  // namespace
+
+std::string Quantifier::counts_tsv() const { return matrix_tsv(ref_->mature_names, samples_, mature_); }
+
+std::string Quantifier::hairpin_counts_tsv() const {
+  std::vector<std::string> names;
+  names.reserve(ref_->hairpins.size());
+  for (const auto& h : ref_->hairpins) names.push_back(h.name);
+  return matrix_tsv(names, samples_, hairpin_);
+}
+
+std::string Quantifier::isomirs_gff3(const std::string& database, const std::string& tool_version) const {
+  std::string out = "## mirGFF3. VERSION 1.2\n";
+  out += "## source-ontology: " + database + " doi:10.25504/fairsharing.hmgte8\n";
+  out += "## COLDATA: ";
+  for (std::size_t s = 0; s < samples_.size(); ++s) out += (s ? "," : "") + samples_[s].name;
+  out += "\n## TOOLS: lscmir " + tool_version + "\n";
+  out += "## FILTER: Pass\n";
+  struct Row {
+    const IsoRow* row;
+    std::string_view seq;
+    std::uint32_t mature;
+  };
+  std::vector<Row> rows;
+  rows.reserve(iso_.size());
+  for (const auto& [key, row] : iso_) {
+    const std::size_t tab = key.find('\t');
+    rows.push_back({&row, std::string_view(key).substr(0, tab), static_cast<std::uint32_t>(std::stoul(key.substr(tab + 1)))});
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    if (a.row->hairpin != b.row->hairpin) return a.row->hairpin < b.row->hairpin;
+    if (a.row->offset != b.row->offset) return a.row->offset < b.row->offset;
+    if (a.seq != b.seq) return a.seq < b.seq;
+    return a.mature < b.mature;
+  });
+  std::vector<double> expr(samples_.size());
+  for (const Row& r : rows) {
+    const Hairpin& hp = ref_->hairpins[r.row->hairpin];
+    const Arm* arm = nullptr;  // the arm of this mature name nearest to the read
+    for (const Arm& a : hp.arms)
+      if (a.mature == r.mature && (arm == nullptr || std::abs(a.start - r.row->offset) < std::abs(arm->start - r.row->offset))) arm = &a;
+    core::ensure(arm != nullptr, "isomiR row without its arm");
+    const IsomirCall call = classify_isomir(r.seq, hp.sequence, r.row->offset, *arm);
+    std::fill(expr.begin(), expr.end(), 0.0);
+    for (const auto& [s, v] : r.row->expression) expr[s] += v;
+    out += hp.name;
+    out += '\t';
+    out += database;
+    out += call.is_reference() ? "\tref_miRNA\t" : "\tisomiR\t";
+    out += std::to_string(r.row->offset + 1) + "\t" + std::to_string(r.row->offset + static_cast<int>(r.seq.size()));
+    out += "\t.\t+\t.\tRead=";
+    out += r.seq;
+    out += "; UID=" + mintplate_uid(r.seq) + "; Name=" + ref_->mature_names[r.mature] + "; Parent=" + hp.name +
+           "; Variant=" + call.variant + "; Cigar=" + call.cigar + "; Expression=";
+    for (std::size_t s = 0; s < expr.size(); ++s) {
+      if (s) out += ',';
+      io::append_double(out, expr[s]);
+    }
+    out += "; Filter=Pass; Hits=" + std::to_string(r.row->hits) + ";\n";
+  }
+  return out;
+}
+
+nlohmann::json Quantifier::qc_json() const {
+  nlohmann::json samples = nlohmann::json::array();
+  for (std::size_t s = 0; s < samples_.size(); ++s) {
+    const SampleInfo& i = samples_[s];
+    const ReadQc& q = read_qc_[s];
+    const MappingQc& m = map_qc_[s];
+    nlohmann::json hist = nlohmann::json::object();
+    for (std::size_t l = 0; l < q.length_histogram.size(); ++l)
+      if (q.length_histogram[l] > 0) hist[std::to_string(l)] = q.length_histogram[l];
+    nlohmann::json adapter = {{"name", i.adapter.name}, {"sequence", i.adapter.sequence}, {"auto", i.adapter_auto}};
+    if (i.adapter_auto) adapter["support"] = i.adapter_support;
+    samples.push_back({{"sample", i.name},
+                       {"fastq", i.fastq},
+                       {"adapter", adapter},
+                       {"umi_length", i.umi_length},
+                       {"reads", q.reads},
+                       {"adapter_found", q.adapter_found},
+                       {"too_short", q.too_short},
+                       {"too_long", q.too_long},
+                       {"with_n", q.with_n},
+                       {"no_umi", q.no_umi},
+                       {"umi_duplicates", q.umi_duplicates},
+                       {"kept", q.kept},
+                       {"unique_sequences", q.unique_sequences},
+                       {"assigned_mature", m.assigned_mature},
+                       {"hairpin_only", m.hairpin_only},
+                       {"unassigned", m.unassigned},
+                       {"length_histogram", hist}});
+  }
+  return {{"samples", samples}};
+}
+
+std::vector<std::pair<std::string, nlohmann::json>> Quantifier::multiqc() const {
+  nlohmann::json fates = nlohmann::json::object(), lengths = nlohmann::json::object(), general = nlohmann::json::object();
+  for (std::size_t s = 0; s < samples_.size(); ++s) {
+    const ReadQc& q = read_qc_[s];
+    const MappingQc& m = map_qc_[s];
+    const std::string& name = samples_[s].name;
+    fates[name] = {{"assigned_mature", m.assigned_mature}, {"hairpin_only", m.hairpin_only}, {"unassigned", m.unassigned},
+                   {"umi_duplicates", q.umi_duplicates}, {"too_short", q.too_short}, {"too_long", q.too_long},
+                   {"with_n", q.with_n}, {"no_umi", q.no_umi}};
+    nlohmann::json h = nlohmann::json::object();
+    for (std::size_t l = 0; l < q.length_histogram.size(); ++l) h[std::to_string(l)] = q.length_histogram[l];
+    lengths[name] = h;
+    general[name] = {{"lscmir_reads", q.reads},
+                     {"lscmir_assigned_pct", q.reads ? 100.0 * static_cast<double>(m.assigned_mature) / static_cast<double>(q.reads) : 0.0}};
+  }
+  return {
+      {"lscmir_quant_reads_mqc.json",
+       {{"id", "lscmir_quant_reads"}, {"section_name", "lscmir quant: read fates"},
+        {"description", "Where every read ended: assigned to a mature miRNA, hairpin only, unassigned, or filtered."},
+        {"plot_type", "bargraph"}, {"pconfig", {{"id", "lscmir_quant_reads_plot"}, {"title", "lscmir quant: read fates"}, {"ylab", "Reads"}}},
+        {"data", fates}}},
+      {"lscmir_quant_lengths_mqc.json",
+       {{"id", "lscmir_quant_lengths"}, {"section_name", "lscmir quant: insert lengths"},
+        {"description", "Insert length after 3' adapter trimming (untrimmed reads at their full length)."},
+        {"plot_type", "linegraph"},
+        {"pconfig", {{"id", "lscmir_quant_lengths_plot"}, {"title", "lscmir quant: insert lengths"}, {"xlab", "Length (nt)"}, {"ylab", "Reads"}}},
+        {"data", lengths}}},
+      {"lscmir_quant_general_stats_mqc.json",
+       {{"id", "lscmir_quant_general"}, {"plot_type", "generalstats"},
+        {"pconfig", {{{"lscmir_reads", {{"title", "Reads"}, {"format", "{:,.0f}"}}}},
+                     {{"lscmir_assigned_pct", {{"title", "% miRNA"}, {"max", 100}, {"min", 0}, {"suffix", "%"}}}}}},
+        {"data", general}}},
+  };
+}
+
+}  // namespace lscmir::quant

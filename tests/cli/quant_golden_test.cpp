@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End-to-end: `lscmir quant` on the three real FASTQ files of tests/data/smallrna/ against the
+// cutadapt + bowtie + counting reference (tests/reference/gen/make_quant_golden.sh), and the
+// consistency of its outputs (GFF3 sums, QC accounting, mirtop's validator, thread identity).
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "golden_util.hpp"
+
+namespace fs = std::filesystem;
+using namespace lscmir::golden;  // NOLINT: test-local helpers
+
+namespace {
+
+const std::vector<std::string> kSamples = {"mirtrace_sample1_hsa", "mirtrace_sample2_hsa", "mirtrace_sample3_hsa"};
+const std::string kArgs =
+    "--hairpin tests/data/smallrna/hairpin_hsa.v22.fa --mature tests/data/smallrna/mature_hsa.v22.fa --adapter auto "
+    "tests/data/smallrna/mirtrace_sample1_hsa.fastq.gz tests/data/smallrna/mirtrace_sample2_hsa.fastq.gz "
+    "tests/data/smallrna/mirtrace_sample3_hsa.fastq.gz";
+
+std::vector<double> ranks(const std::vector<double>& x) {
+  std::vector<std::size_t> idx(x.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  std::vector<double> r(x.size());
+  for (std::size_t i = 0; i < idx.size();) {
+    std::size_t j = i;
+    while (j + 1 < idx.size() && x[idx[j + 1]] == x[idx[i]]) ++j;
+    for (std::size_t k = i; k <= j; ++k) r[idx[k]] = 0.5 * static_cast<double>(i + j) + 1.0;  // average rank of ties
+    i = j + 1;
+  }
+  return r;
+}
+
+double spearman(const std::vector<double>& a, const std::vector<double>& b) {
+  const std::vector<double> ra = ranks(a), rb = ranks(b);
+  const double n = static_cast<double>(a.size());
+  const double ma = std::accumulate(ra.begin(), ra.end(), 0.0) / n, mb = std::accumulate(rb.begin(), rb.end(), 0.0) / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    sab += (ra[i] - ma) * (rb[i] - mb);
+    saa += (ra[i] - ma) * (ra[i] - ma);
+    sbb += (rb[i] - mb) * (rb[i] - mb);
+  }
+  return sab / std::sqrt(saa * sbb);
+}
+
+class QuantGolden : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    out1_ = scratch("quant_t1");
+    out2_ = scratch("quant_t2");
+    rc1_ = run("quant", kArgs, out1_, 1);
+    rc2_ = run("quant", kArgs, out2_, 2);
+  }
+  void SetUp() override {
+    ASSERT_EQ(rc1_, 0) << slurp(out1_.string() + ".stderr");
+    ASSERT_EQ(rc2_, 0) << slurp(out2_.string() + ".stderr");
+  }
+  static inline fs::path out1_, out2_;
+  static inline int rc1_ = -1, rc2_ = -1;
+};
+
+TEST_F(QuantGolden, CountsAgreeWithCutadaptBowtieReference) {
+  const Tsv got = read_tsv(out2_ / "counts.tsv");
+  ASSERT_EQ(got.header.size(), kSamples.size() + 1);
+  for (std::size_t s = 0; s < kSamples.size(); ++s) {
+    ASSERT_EQ(got.header[s + 1], kSamples[s]);
+    const Tsv want = read_tsv(fs::path("tests/reference/quant") / (kSamples[s] + ".mature.tsv"));
+    ASSERT_EQ(want.order.size(), got.order.size()) << "same mature names";
+    std::vector<double> a, b;
+    double total_got = 0, total_want = 0, max_diff = 0;
+    for (const auto& name : want.order) {
+      ASSERT_TRUE(got.rows.count(name)) << name;
+      const double w = num(want.rows.at(name)[1]), g = num(got.rows.at(name)[s + 1]);
+      total_got += g;
+      total_want += w;
+      max_diff = std::max(max_diff, std::abs(g - w));
+      if (w >= 10 || g >= 10) {
+        a.push_back(g);
+        b.push_back(w);
+      }
+    }
+    ASSERT_GE(a.size(), 20u) << kSamples[s] << ": too few miRNAs with >= 10 reads to compare";
+    const double rho = spearman(a, b);
+    std::printf("[quant golden] %s: %zu miRNAs >= 10 reads, Spearman %.6f, assigned %.3f vs reference %.3f, max |diff| %.3g\n",
+                kSamples[s].c_str(), a.size(), rho, total_got, total_want, max_diff);
+    EXPECT_GE(rho, 0.99) << kSamples[s];
+    EXPECT_LE(std::abs(total_got - total_want), 0.01 * total_want) << kSamples[s];
+  }
+}
+
+TEST_F(QuantGolden, HairpinCountsAndQcAgreeWithReference) {
+  const Tsv got = read_tsv(out2_ / "hairpin_counts.tsv");
+  const nlohmann::json qc = nlohmann::json::parse(slurp(out2_ / "qc.json"));
+  for (std::size_t s = 0; s < kSamples.size(); ++s) {
+    const Tsv want = read_tsv(fs::path("tests/reference/quant") / (kSamples[s] + ".hairpin.tsv"));
+    double tg = 0, tw = 0;
+    for (const auto& name : want.order) {
+      tw += num(want.rows.at(name)[1]);
+      tg += num(got.rows.at(name)[s + 1]);
+    }
+    EXPECT_LE(std::abs(tg - tw), 0.01 * tw) << kSamples[s];
+    const Tsv summary = read_tsv(fs::path("tests/reference/quant") / (kSamples[s] + ".summary.tsv"));
+    const Tsv cut = read_tsv(fs::path("tests/reference/quant") / (kSamples[s] + ".cutadapt.tsv"));
+    const auto& q = qc["samples"][s];
+    const double kept = q["kept"].get<double>(), kept_ref = num(cut.rows.begin()->second[2]);  // cutadapt "output"
+    EXPECT_LE(std::abs(kept - kept_ref), 0.01 * kept_ref) << kSamples[s] << ": reads passing trimming and length filters";
+    const double assigned_ref = num(summary.rows.begin()->second[1]);
+    EXPECT_LE(std::abs(q["assigned_mature"].get<double>() - assigned_ref), 0.01 * assigned_ref) << kSamples[s];
+  }
+}
+
+TEST_F(QuantGolden, AutoAdapterFindsEachLibrarysAdapter) {
+  const nlohmann::json qc = nlohmann::json::parse(slurp(out2_ / "qc.json"));
+  const std::vector<std::string> want = {"truseq", "truseq", "illumina-old"};
+  ASSERT_EQ(qc["samples"].size(), want.size());
+  for (std::size_t s = 0; s < want.size(); ++s) {
+    EXPECT_EQ(qc["samples"][s]["adapter"]["name"], want[s]) << kSamples[s];
+    EXPECT_TRUE(qc["samples"][s]["adapter"]["auto"].get<bool>());
+  }
+}
+
+TEST_F(QuantGolden, QcAccountsForEveryRead) {
+  const nlohmann::json qc = nlohmann::json::parse(slurp(out2_ / "qc.json"));
+  for (const auto& q : qc["samples"]) {
+    const auto g = [&](const char* k) { return q[k].get<std::uint64_t>(); };
+    EXPECT_EQ(g("reads"), 10000u);
+    EXPECT_EQ(g("reads"), g("too_short") + g("too_long") + g("with_n") + g("no_umi") + g("umi_duplicates") + g("kept"));
+    EXPECT_EQ(g("kept"), g("assigned_mature") + g("hairpin_only") + g("unassigned"));
+    std::uint64_t hist = 0;
+    for (const auto& [len, n] : q["length_histogram"].items()) hist += n.get<std::uint64_t>();
+    EXPECT_EQ(hist, g("reads"));
+  }
+  for (const char* f : {"lscmir_quant_reads_mqc.json", "lscmir_quant_lengths_mqc.json", "lscmir_quant_general_stats_mqc.json"}) {
+    const nlohmann::json m = nlohmann::json::parse(slurp(out2_ / "multiqc" / f));
+    EXPECT_TRUE(m.contains("plot_type")) << f;
+    EXPECT_EQ(m["data"].size(), kSamples.size()) << f;
+  }
+}
+
+TEST_F(QuantGolden, Gff3ExpressionSumsToCounts) {
+  const std::string gff = slurp(out2_ / "isomirs.gff3");
+  std::map<std::string, std::vector<double>> sums;
+  std::vector<std::string> coldata;
+  std::size_t rows = 0, pos = 0;
+  while (pos < gff.size()) {
+    const std::size_t nl = gff.find('\n', pos);
+    const std::string line = gff.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.rfind("## COLDATA: ", 0) == 0) {
+      std::stringstream ss(line.substr(12));
+      std::string c;
+      while (std::getline(ss, c, ',')) coldata.push_back(c);
+      continue;
+    }
+    if (line.rfind("#", 0) == 0) continue;
+    ++rows;
+    const auto attr = [&](const std::string& key) {
+      const std::size_t b = line.find(key + "=");
+      EXPECT_NE(b, std::string::npos) << key << " in " << line;
+      const std::size_t e = line.find(';', b);
+      return line.substr(b + key.size() + 1, e - b - key.size() - 1);
+    };
+    std::stringstream ss(attr("Expression"));
+    std::string c;
+    std::vector<double>& v = sums[attr("Name")];
+    v.resize(kSamples.size(), 0.0);
+    for (std::size_t s = 0; std::getline(ss, c, ','); ++s) {
+      ASSERT_LT(s, kSamples.size());
+      v[s] += std::stod(c);
+    }
+  }
+  ASSERT_EQ(coldata, kSamples);
+  ASSERT_GT(rows, 100u);
+  const Tsv counts = read_tsv(out2_ / "counts.tsv");
+  for (const auto& name : counts.order) {
+    for (std::size_t s = 0; s < kSamples.size(); ++s) {
+      const double c = num(counts.rows.at(name)[s + 1]);
+      const double g = sums.count(name) ? sums[name][s] : 0.0;
+      EXPECT_NEAR(g, c, 1e-9 * std::max(1.0, c)) << name << " " << kSamples[s];
+    }
+  }
+}
+
+TEST_F(QuantGolden, MirtopValidatorAcceptsGff3) {
+  if (!fs::exists("/usr/bin/mirtop")) GTEST_SKIP() << "mirtop is not installed (Debian package mirtop)";
+  const std::string cmd = "/usr/bin/python3 tests/cli/mirtop_validate.py " + (out2_ / "isomirs.gff3").string() + " > " +
+                          (out2_.string() + ".mirtop") + " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << slurp(out2_.string() + ".mirtop");
+  // The command itself must also accept the file (it exits 0 even on errors in 0.4.25, see the script).
+  // -o: mirtop writes its log folder there (default ./tmp_mirtop).
+  const std::string cli = "/usr/bin/mirtop validate -o " + (out2_.string() + ".mirtop_log") + " " + (out2_ / "isomirs.gff3").string() +
+                          " > /dev/null 2>&1";
+  EXPECT_EQ(std::system(cli.c_str()), 0);
+}
+
+TEST_F(QuantGolden, SameBytesForOneAndTwoThreads) {
+  for (const char* f : {"counts.tsv", "hairpin_counts.tsv", "isomirs.gff3", "qc.json", "multiqc/lscmir_quant_reads_mqc.json"})
+    EXPECT_EQ(slurp(out1_ / f), slurp(out2_ / f)) << f;
+}
+
+}  // namespace

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lscmir/quant/fastq.hpp"
+
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/quant/sample.hpp"
+
+namespace lscmir::quant {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path temp_file(const std::string& name, const std::string& content) {
+  const fs::path p = fs::temp_directory_path() / ("lscmir_fastq_test_" + name);
+  std::ofstream(p, std::ios::binary) << content;
+  return p;
+}
+
+std::string gzip(const std::string& text) {
+  z_stream zs{};
+  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  zs.avail_in = static_cast<uInt>(text.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::string records(int n, const std::string& seq = "TGAGGTAGTAGGTTGTATAGTTTGGAATTCTCGGGTGCCAAGG") {
+  std::string s;
+  for (int i = 1; i <= n; ++i) s += "@r" + std::to_string(i) + "\n" + seq + "\n+\n" + std::string(seq.size(), 'I') + "\n";
+  return s;
+}
+
+std::uint64_t count_records(const fs::path& p, std::size_t chunk_bytes) {
+  FastqChunker c(p.string(), chunk_bytes);
+  FastqChunk chunk;
+  std::uint64_t n = 0, expected = 1;
+  while (c.next(chunk)) {
+    EXPECT_EQ(chunk.first_record, expected);
+    parse_chunk(chunk, p.string(), [&](const FastqRecord& r) {
+      EXPECT_EQ(r.number, expected);
+      EXPECT_EQ(r.name, "r" + std::to_string(expected));
+      ++expected;
+      ++n;
+    });
+  }
+  return n;
+}
+
+TEST(Fastq, PlainGzipAndConcatenatedMembersGiveTheSameRecords) {
+  const std::string text = records(5000);
+  EXPECT_EQ(count_records(temp_file("plain.fq", text), 4096), 5000u);
+  EXPECT_EQ(count_records(temp_file("one.fq.gz", gzip(text)), 4096), 5000u);
+  const std::string half = records(2500);
+  std::string second;  // records 2501..5000 as a second gzip member
+  for (int i = 2501; i <= 5000; ++i)
+    second += "@r" + std::to_string(i) + "\nTGAGGTAGTAGGTTGTATAGTTTGGAATTCTCGGGTGCCAAGG\n+\n" + std::string(43, 'I') + "\n";
+  EXPECT_EQ(count_records(temp_file("two.fq.gz", gzip(half) + gzip(second)), 1 << 16), 5000u);
+}
+
+TEST(Fastq, CrlfAndMissingFinalNewline) {
+  std::string t = "@r1\r\nACGT\r\n+\r\nIIII\r\n@r2\nACGA\n+\nIIII";
+  FastqChunker c(temp_file("crlf.fq", t).string());
+  FastqChunk chunk;
+  std::vector<std::string> seqs;
+  while (c.next(chunk)) parse_chunk(chunk, "x", [&](const FastqRecord& r) { seqs.emplace_back(r.sequence); });
+  EXPECT_EQ(seqs, (std::vector<std::string>{"ACGT", "ACGA"}));
+}
+
+void expect_error(const std::string& name, const std::string& content, const std::string& message) {
+  const fs::path p = temp_file(name, content);
+  try {
+    count_records(p, 4096);
+    ADD_FAILURE() << name << ": no error";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+  }
+}
+
+TEST(Fastq, MalformedRecordsNameLineAndRecord) {
+  expect_error("qual.fq", "@r1\nACGT\n+\nIII\n", "line 4: record 1: quality has 3 characters but the sequence has 4");
+  expect_error("plus.fq", records(2) + "@r3\nACGT\nIIII\n@r4\nACGT\n+\nIIII\n", "line 11: record 3: expected the '+' separator line");
+  expect_error("head.fq", records(1) + "r2\nACGT\n+\nIIII\n", "line 5: record 2: expected a FASTQ header line starting with '@'");
+  expect_error("short.fq", records(3) + "@r4\nACGT\n", "line 15: record 4: the file ends inside the record");
+}
+
+TEST(Fastq, TruncatedGzipIsAnErrorNotTheEnd) {
+  const std::string gz = gzip(records(3000));
+  expect_error("trunc.fq.gz", gz.substr(0, gz.size() / 2), "the gzip stream is truncated");
+  expect_error("trunc8.fq.gz", gz.substr(0, gz.size() - 4), "the gzip stream is truncated");  // only the trailer cut
+  expect_error("garbage.fq.gz", gz + "garbage", "unexpected data after the end of the gzip stream");
+}
+
+TEST(Collapse, TrimsFiltersCollapsesAndCountsEveryRead) {
+  const std::string adapter = "TGGAATTCTCGGGTGCCAAGG";
+  std::string t;
+  int id = 0;
+  auto add = [&](const std::string& s) {
+    t += "@r" + std::to_string(++id) + "\n" + s + "\n+\n" + std::string(s.size(), 'I') + "\n";
+  };
+  for (int i = 0; i < 3; ++i) add("TGAGGTAGTAGGTTGTATAGTT" + adapter);  // 22 nt, kept x3
+  add("TAGCTTATCAGACTGATGTTGA" + adapter.substr(0, 10));                // partial adapter, kept
+  add("TGAGGTAGTAG" + adapter);                                          // 11 nt: too short
+  add("TGAGGTAGTAGGTTGTATAGTTAAAAAAAAAAAAAAAAAAAAA");                   // no adapter: too long
+  add("TGAGGTAGTANGTTGTATAGTT" + adapter);                               // N: dropped
+  TrimOptions o;
+  o.adapter = parse_adapter("truseq", "--adapter");
+  for (int threads : {1, 3}) {
+    o.threads = threads;
+    const CollapsedReads c = collapse_fastq(temp_file("collapse.fq", t).string(), o);
+    EXPECT_EQ(c.qc.reads, 7u);
+    EXPECT_EQ(c.qc.adapter_found, 6u);
+    EXPECT_EQ(c.qc.too_short, 1u);
+    EXPECT_EQ(c.qc.too_long, 1u);
+    EXPECT_EQ(c.qc.with_n, 1u);
+    EXPECT_EQ(c.qc.kept, 4u);
+    ASSERT_EQ(c.sequences.size(), 2u);
+    EXPECT_EQ(c.sequences[0], std::make_pair(std::string("TAGCTTATCAGACTGATGTTGA"), std::uint64_t{1}));
+    EXPECT_EQ(c.sequences[1], std::make_pair(std::string("TGAGGTAGTAGGTTGTATAGTT"), std::uint64_t{3}));
+  }
+}
+
+TEST(Collapse, QiaseqUmiDeduplication) {
+  const std::string adapter = "AACTGTAGGCACCATCAAT";
+  std::string t;
+  int id = 0;
+  auto add = [&](const std::string& insert, const std::string& umi) {
+    const std::string s = insert + adapter + umi + "AGATCGGAAG";
+    t += "@r" + std::to_string(++id) + "\n" + s + "\n+\n" + std::string(s.size(), 'I') + "\n";
+  };
+  add("TGAGGTAGTAGGTTGTATAGTT", "ACGTACGTACGT");
+  add("TGAGGTAGTAGGTTGTATAGTT", "ACGTACGTACGT");  // PCR duplicate
+  add("TGAGGTAGTAGGTTGTATAGTT", "TTTTACGTACGT");  // second molecule
+  add("TAGCTTATCAGACTGATGTTGA", "ACGTACGTACGT");
+  TrimOptions o;
+  o.adapter = parse_adapter("qiaseq", "--adapter");
+  const CollapsedReads c = collapse_fastq(temp_file("umi.fq", t).string(), o);
+  EXPECT_EQ(c.qc.umi_duplicates, 1u);
+  EXPECT_EQ(c.qc.kept, 3u);
+  ASSERT_EQ(c.sequences.size(), 2u);
+  EXPECT_EQ(c.sequences[1].second, 2u);
+  EXPECT_EQ(c.qc.reads, c.qc.too_short + c.qc.too_long + c.qc.with_n + c.qc.no_umi + c.qc.umi_duplicates + c.qc.kept);
+}
+
+}  // namespace
+}  // namespace lscmir::quant
