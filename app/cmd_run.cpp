@@ -30,6 +30,7 @@ namespace lscmir::app {
 
 int cmd_de(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_quant(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_rank(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
@@ -45,7 +46,7 @@ struct TargetTable {
 struct Config {
   std::string path;  // the config file
   // [study]
-  std::string samples, counts, expression, ct, method, norm, design, lsc = "LSC", hsc = "HSC", lpc = "LPC";
+  std::string samples, counts, expression, ct, fastq_sheet, method, norm, design, lsc = "LSC", hsc = "HSC", lpc = "LPC";
   std::vector<std::string> contrasts;
   bool robust = false;
   double fdr = 0.05, lfc = 1.0;
@@ -53,6 +54,8 @@ struct Config {
   std::string qpcr_normalize, qpcr_impute;
   std::vector<std::string> qpcr_controls;
   double qpcr_ct_max = 0;
+  // [quant] (with fastq_sheet): option name -> value, passed as --name value
+  std::vector<std::pair<std::string, std::string>> quant_options;
   // [cohort]
   std::string cohort_expression, cohort_clinical, cohort_id, cohort_time, cohort_event;
   std::vector<std::string> cohort_covariates;
@@ -134,7 +137,7 @@ Config read_config(const std::string& path) {
     throw core::InputError(path, static_cast<std::size_t>(e.source().begin.line), std::string(e.description()),
                            "see docs/config.md for the format");
   }
-  check_keys(c, root, "top level", {"study", "qpcr", "cohort", "targets", "enrichment", "rank", "output"});
+  check_keys(c, root, "top level", {"study", "qpcr", "quant", "cohort", "targets", "enrichment", "rank", "output"});
   const toml::table* study = root["study"].as_table();
   if (!study) throw core::InputError(path, 0, "missing [study] section", "see docs/config.md");
   check_keys(c, *study, "study", {"samples", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
@@ -144,11 +147,10 @@ Config read_config(const std::string& path) {
   c.counts = resolve(c, get_string(c, *study, "counts"));
   c.expression = resolve(c, get_string(c, *study, "expression"));
   c.ct = resolve(c, get_string(c, *study, "ct"));
-  if (study->get("fastq_sheet"))
-    config_error(c, study->get("fastq_sheet"), "fastq_sheet is not supported by this build of lscmir run yet",
-                 "run lscmir quant on the sheet and give its counts.tsv as counts");
-  const int inputs = !c.counts.empty() + !c.expression.empty() + !c.ct.empty();
-  if (inputs != 1) throw core::InputError(path, 0, "[study] needs exactly one of counts, expression, ct (found " + std::to_string(inputs) + ")");
+  c.fastq_sheet = resolve(c, get_string(c, *study, "fastq_sheet"));
+  const int inputs = !c.counts.empty() + !c.expression.empty() + !c.ct.empty() + !c.fastq_sheet.empty();
+  if (inputs != 1)
+    throw core::InputError(path, 0, "[study] needs exactly one of counts, expression, ct, fastq_sheet (found " + std::to_string(inputs) + ")");
   c.contrasts = get_strings(c, *study, "contrasts");
   if (c.contrasts.empty()) throw core::InputError(path, 0, "[study] needs contrasts, like [\"LSC-HSC\", \"LSC-LPC\", \"HSC-LPC\"]");
   c.method = get_string(c, *study, "method");
@@ -166,6 +168,27 @@ Config read_config(const std::string& path) {
     c.qpcr_ct_max = get_number(c, *q, "ct_max", 0);
     c.qpcr_controls = get_strings(c, *q, "controls");
     c.qpcr_impute = get_string(c, *q, "impute");
+  }
+  if (const toml::table* q = root["quant"].as_table()) {
+    check_keys(c, *q, "quant", {"hairpin", "mature", "gff3", "adapter", "umi", "min_length", "max_length", "mismatches",
+                                "tolerance_5p", "tolerance_3p", "species"});
+    for (const auto& [k, v] : *q) {
+      std::string flag = "--" + std::string(k.str());
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      std::string value;
+      if (v.is_string()) value = *v.value<std::string>();
+      else if (v.is_integer()) value = std::to_string(*v.value<int64_t>());
+      else config_error(c, &v, "[quant] " + std::string(k.str()) + " must be a string or an integer");
+      if (k.str() == "hairpin" || k.str() == "mature" || k.str() == "gff3") value = resolve(c, value);
+      c.quant_options.emplace_back(flag, value);
+    }
+  }
+  if (!c.fastq_sheet.empty()) {
+    const auto has = [&](const char* f) {
+      return std::any_of(c.quant_options.begin(), c.quant_options.end(), [&](const auto& o) { return o.first == f; });
+    };
+    if (!has("--hairpin") || !has("--mature"))
+      throw core::InputError(path, 0, "fastq_sheet needs a [quant] section with hairpin and mature (miRBase FASTA)");
   }
   if (const toml::table* h = root["cohort"].as_table()) {
     check_keys(c, *h, "cohort", {"expression", "clinical", "id", "time", "event", "covariates", "km_top", "forest_top"});
@@ -290,8 +313,9 @@ std::string merge_targets(const Config& c, std::size_t& pairs) {
 /// qc_samples.tsv and report_expression.tsv for the report.
 void write_qc(const Runner& r, const io::SampleSheet& sheet) {
   const Config& c = r.c;
-  const bool counts = !c.counts.empty();
-  const std::string input = counts ? c.counts : (c.ct.empty() ? c.expression : r.path("expression.tsv"));
+  const bool counts = !c.counts.empty() || !c.fastq_sheet.empty();
+  const std::string input = !c.counts.empty() ? c.counts : !c.fastq_sheet.empty() ? r.path("counts.tsv")
+                            : (c.ct.empty() ? c.expression : r.path("expression.tsv"));
   io::LabeledMatrix m = io::read_matrix(input, counts ? io::MatrixKind::kCounts : io::MatrixKind::kExpression, r.threads);
   const std::vector<std::size_t> cols = io::match_samples(sheet, m);
   Eigen::MatrixXd y(m.values.rows(), static_cast<Eigen::Index>(cols.size()));
@@ -404,7 +428,8 @@ int run_pipeline(const Config& c, const std::string& out_override, int threads_o
   static const std::set<std::string> kNames = {
       "norm_factors.tsv", "specificity.tsv", "specificity_summary.tsv", "cox.tsv", "logrank.tsv", "logistic.tsv",
       "candidates.tsv", "target_pairs.tsv", "forest.tsv", "qc_samples.tsv", "report_expression.tsv", "expression.tsv",
-      "ct_summary.tsv", "normalizers.tsv", "detection.tsv", "references.tsv", "report.html"};
+      "ct_summary.tsv", "normalizers.tsv", "detection.tsv", "references.tsv", "report.html", "counts.tsv",
+      "hairpin_counts.tsv", "isomirs.gff3", "qc.json", "quant_sheet.tsv"};
   for (const auto& e : fs::directory_iterator(r.out)) {
     const std::string n = e.path().filename().string();
     const bool ours = kNames.count(n) || ((n.rfind("de_", 0) == 0 || n.rfind("km_", 0) == 0 || n.rfind("onoff_", 0) == 0 ||
@@ -416,6 +441,23 @@ int run_pipeline(const Config& c, const std::string& out_override, int threads_o
 
   // 1. expression
   std::string expression = c.expression;
+  std::string counts = c.counts;
+  if (!c.fastq_sheet.empty()) {
+    // FASTQ paths are relative to the sheet's folder; quant takes them relative to the working one.
+    const io::Table fq = io::read_table(c.fastq_sheet);
+    const std::size_t cs = fq.require_column("sample"), cf = fq.require_column("fastq"), ca = fq.find_column("adapter");
+    std::string sheet_text = ca == io::Table::npos ? "sample\tfastq\n" : "sample\tfastq\tadapter\n";
+    for (const auto& row : fq.rows) {
+      fs::path f = row[cf];
+      if (!f.is_absolute()) f = fs::path(c.fastq_sheet).parent_path() / f;
+      sheet_text += row[cs] + "\t" + fs::absolute(f).lexically_normal().string() + (ca == io::Table::npos ? "" : "\t" + row[ca]) + "\n";
+    }
+    io::write_file_atomic(r.path("quant_sheet.tsv"), sheet_text);
+    std::vector<std::string> a{"--samples", r.path("quant_sheet.tsv")};
+    for (const auto& [flag, value] : c.quant_options) a.insert(a.end(), {flag, value});
+    r.stage("quant", cmd_quant, "quant", a);
+    counts = r.path("counts.tsv");
+  }
   if (!c.ct.empty()) {
     std::vector<std::string> a{"--ct", c.ct, "--samples", c.samples};
     if (!c.qpcr_normalize.empty()) a.insert(a.end(), {"--normalize", c.qpcr_normalize});
@@ -431,12 +473,12 @@ int run_pipeline(const Config& c, const std::string& out_override, int threads_o
   // 2. differential expression
   {
     std::vector<std::string> a;
-    if (!c.counts.empty()) a = {"--counts", c.counts};
+    if (!counts.empty()) a = {"--counts", counts};
     else a = {"--expression", expression};
     a.insert(a.end(), {"--samples", c.samples});
     for (const auto& k : c.contrasts) a.insert(a.end(), {"--contrast", k});
     if (!c.method.empty()) a.insert(a.end(), {"--method", c.method});
-    if (!c.norm.empty() && !c.counts.empty()) a.insert(a.end(), {"--norm", c.norm});
+    if (!c.norm.empty() && !counts.empty()) a.insert(a.end(), {"--norm", c.norm});
     if (!c.design.empty()) a.insert(a.end(), {"--design", c.design});
     if (c.robust) a.emplace_back("--robust");
     r.stage("de", cmd_de, "de", a);

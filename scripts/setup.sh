@@ -10,7 +10,7 @@ packages=(
   libeigen3-dev libboost-math-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev chromium
-  pkg-config libisal-dev mirtop
+  pkg-config libisal-dev mirtop snakemake
 )
 # Node.js + npm fetch the report's JavaScript (package-lock.json); Debian's are used when none is on PATH.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
