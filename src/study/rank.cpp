@@ -46,14 +46,24 @@ std::string mirna_key(const std::string& name) {
 void read_precursor_map(const std::string& path, MirnaNames& names) {
   const io::Table t = io::read_table(path);
   const std::size_t cp = t.require_column("precursor_name"), cm = t.require_column("mature_name");
-  for (const auto& row : t.rows) add_unique(names.precursors_of[mirna_key(row[cm])], row[cp]);
+  const std::size_t ca = t.find_column("mature_acc");
+  for (const auto& row : t.rows) {
+    add_unique(names.precursors_of[mirna_key(row[cm])], row[cp]);
+    if (ca != io::Table::npos && !row[ca].empty()) names.mature_by_accession.emplace(row[ca], row[cm]);
+  }
   for (auto& [k, v] : names.precursors_of) std::sort(v.begin(), v.end());
 }
 
 void read_family_info(const std::string& path, MirnaNames& names) {
   const io::Table t = io::read_table(path);
   const std::size_t cf = t.require_column("miR_family"), cm = t.require_column("mirbase_id");
-  for (const auto& row : t.rows) add_unique(names.families_of[mirna_key(row[cm])], mirna_key(row[cf]));
+  const std::size_t ca = t.find_column("mirbase_accession");
+  for (const auto& row : t.rows) {
+    std::string name = row[cm];
+    if (ca != io::Table::npos)
+      if (const auto it = names.mature_by_accession.find(row[ca]); it != names.mature_by_accession.end()) name = it->second;
+    add_unique(names.families_of[mirna_key(name)], mirna_key(row[cf]));
+  }
 }
 
 std::vector<Category> default_categories() {

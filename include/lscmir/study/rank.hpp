@@ -17,10 +17,13 @@ std::string mirna_key(const std::string& name);
 struct MirnaNames {
   std::map<std::string, std::vector<std::string>> precursors_of;  ///< mature key -> precursor names
   std::map<std::string, std::vector<std::string>> families_of;    ///< mature key -> TargetScan family keys
+  std::map<std::string, std::string> mature_by_accession;         ///< MIMAT accession -> current mature name
 };
-/// Reads a precursor-to-mature table (`precursor_name`, `mature_name` columns).
+/// Reads a precursor-to-mature table (`precursor_name`, `mature_name`; `mature_acc` when present).
 void read_precursor_map(const std::string& path, MirnaNames& names);
 /// Reads TargetScan miR_Family_Info (`miR_family`, `mirbase_id`; other species' rows are kept too).
+/// With a `mirbase_accession` column and a precursor map read first, members are matched by
+/// accession, so names changed between miRBase releases still meet.
 void read_family_info(const std::string& path, MirnaNames& names);
 
 /// A gene-set category counted per candidate (e.g. apoptosis): sets whose names match a regex.

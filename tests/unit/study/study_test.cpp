@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // study: treat p-values from topTable rows, class rules, candidate scores and name matching.
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -96,6 +100,29 @@ TEST(Rank, ScoreMatchingAndDirections) {
   EXPECT_DOUBLE_EQ(c[1].s_outcome, -1.0);                 // HR > 1 is not protective
   EXPECT_EQ(mirna_key("hsa-let-7a-5p"), "let-7a-5p");
   EXPECT_EQ(mirna_key("miR-126-3p"), "mir-126-3p");
+}
+
+}  // namespace
+}  // namespace lscmir::study
+
+namespace lscmir::study {
+namespace {
+
+TEST(Names, FamiliesMeetRenamedMaturesThroughAccessions) {
+  const auto dir = std::filesystem::temp_directory_path() / ("lscmir_names_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "map.tsv") << "precursor_acc\tprecursor_name\tmature_acc\tmature_name\n"
+                                    "MI0000001\thsa-mir-9001\tMIMAT0000001\thsa-miR-9001-5p\n";
+  // the family file still has the old name without -5p
+  std::ofstream(dir / "fam.tsv") << "miR_family\tseed_m8\tspecies_id\tmirbase_id\tmature_sequence\tfamily_conservation\tmirbase_accession\n"
+                                    "miR-9001\tAAAAAAA\t9606\thsa-miR-9001\tUAAAAAAAUU\t2\tMIMAT0000001\n";
+  MirnaNames names;
+  read_precursor_map((dir / "map.tsv").string(), names);
+  read_family_info((dir / "fam.tsv").string(), names);
+  ASSERT_TRUE(names.families_of.count("mir-9001-5p"));
+  EXPECT_EQ(names.families_of.at("mir-9001-5p"), (std::vector<std::string>{"mir-9001"}));
+  EXPECT_EQ(names.precursors_of.at("mir-9001-5p"), (std::vector<std::string>{"hsa-mir-9001"}));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
