@@ -88,11 +88,13 @@ void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Lo
 namespace lscmir::app {
 int cmd_de(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_simulate(const std::vector<std::string>& argv, core::Logger& log);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"de", "differential expression between populations (limma voom / trend / lm)", cmd_de},
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
+      {"simulate", "virtual patients: LSC/HSC dynamics under 7+3 and miRNA modulation", cmd_simulate},
   };
   return kCommands;
 }
