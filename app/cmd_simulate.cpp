@@ -35,6 +35,7 @@ struct SimulateOptions {
   std::uint64_t seed = 1;
   std::size_t trajectories = 3;
   bool dose_response = false;
+  double sensitivity = 0.0;
   bool calibrate = false;
   std::size_t calibrate_patients = 3000;
   int calibrate_evaluations = 80;
@@ -154,7 +155,7 @@ int run_simulate(const SimulateOptions& o, const std::vector<std::string>& argv,
   info.parameters = {{"patients", o.patients}, {"age_group", o.age_group}, {"arms", o.arms},
                      {"mirna_effect_lsc", o.effect_lsc}, {"mirna_sensitize", o.sensitize}, {"hsc_lsc_ratio", ratio},
                      {"mirna_days", o.mirna_days}, {"candidate", o.candidate}, {"years", o.years},
-                     {"trajectories", o.trajectories}, {"dose_response", o.dose_response}, {"calibrate", o.calibrate},
+                     {"trajectories", o.trajectories}, {"dose_response", o.dose_response}, {"sensitivity", o.sensitivity}, {"calibrate", o.calibrate},
                      {"model", sim::to_json(params)}};
   if (o.calibrate) return run_calibration(o, params, info, log, t0);
 
@@ -180,6 +181,8 @@ int run_simulate(const SimulateOptions& o, const std::vector<std::string>& argv,
 
   std::vector<std::string> outputs{"sim_summary.tsv", "sim_km.tsv", "sim_trajectories.tsv", "run_info.json"};
   if (o.dose_response) outputs.insert(outputs.end() - 1, "sim_dose_response.tsv");
+  if (o.sensitivity < 0 || o.sensitivity >= 1) throw core::UsageError("--sensitivity must be in [0, 1)");
+  if (o.sensitivity > 0) outputs.insert(outputs.end() - 1, "sim_sensitivity.tsv");
   io::prepare_output_dir(o.common.out, outputs, o.common.force);
 
   const int threads = core::resolve_threads(o.common.threads);
@@ -232,11 +235,22 @@ int run_simulate(const SimulateOptions& o, const std::vector<std::string>& argv,
                           fmt_num(d.summary.os_5y.upper), fmt_num(d.summary.early_death.estimate));
   }
 
+  std::string sens;
+  if (o.sensitivity > 0) {
+    sens = "age_group\tparameter\tdelta\tn\tCR_minus\tCR_plus\trelapse_minus\trelapse\trelapse_plus\tOS_5y_minus\tOS_5y\tOS_5y_plus\trelapse_elasticity\tOS_5y_elasticity\n";
+    for (const auto& r : sim::sensitivity(params, groups, o.sensitivity, o.patients, o.seed, threads))
+      sens += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", sim::age_group_name(r.group), r.parameter,
+                          fmt_num(o.sensitivity), o.patients, fmt_num(r.cr_minus), fmt_num(r.cr_plus), fmt_num(r.relapse_minus),
+                          fmt_num(r.relapse_base), fmt_num(r.relapse_plus), fmt_num(r.os5_minus), fmt_num(r.os5_base),
+                          fmt_num(r.os5_plus), fmt_num(r.relapse_elasticity), fmt_num(r.os5_elasticity));
+  }
+
   const std::filesystem::path dir(o.common.out);
   io::write_file_atomic((dir / "sim_summary.tsv").string(), summary);
   io::write_file_atomic((dir / "sim_km.tsv").string(), km);
   io::write_file_atomic((dir / "sim_trajectories.tsv").string(), traj);
   if (o.dose_response) io::write_file_atomic((dir / "sim_dose_response.tsv").string(), dose);
+  if (o.sensitivity > 0) io::write_file_atomic((dir / "sim_sensitivity.tsv").string(), sens);
   info.outputs = outputs;
   finish_run_info(info, o.common.out, log, t0);
   log.info("simulate", fmt::format("done in {:.2f} s wall, {:.2f} s CPU", info.wall_seconds, info.cpu_seconds));
@@ -263,6 +277,8 @@ int cmd_simulate(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--params", o.params, "Parameter file (JSON; default: the compiled-in data/simulate/params_v1.json)");
   app.add_option("--trajectories", o.trajectories, "Patients per arm and age group written to sim_trajectories.tsv")->capture_default_str();
   app.add_flag("--dose-response", o.dose_response, "Also write sim_dose_response.tsv (5-y OS over LSC effect x HSC/LSC ratio)");
+  app.add_option("--sensitivity", o.sensitivity,
+                 "Also write sim_sensitivity.tsv: each parameter scaled by 1 -/+ DELTA (e.g. 0.05), standard arm");
   app.add_flag("--calibrate", o.calibrate, "Fit the age-group hyper-parameters to the published 7+3 outcomes");
   app.add_option("--calibrate-patients", o.calibrate_patients, "Patients per calibration evaluation")->capture_default_str();
   app.add_option("--calibrate-evaluations", o.calibrate_evaluations, "Evaluations per age group")->capture_default_str();

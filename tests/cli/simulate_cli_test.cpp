@@ -33,7 +33,7 @@ int run(const std::string& args) {
 }
 
 const std::string kArgs =
-    "--patients 150 --arms standard,mirna --mirna-effect-lsc 0.03 --mirna-sensitize 0.5 --hsc-lsc-ratio 0.25 "
+    "--patients 80 --arms standard,mirna --mirna-effect-lsc 0.03 --mirna-sensitize 0.5 --hsc-lsc-ratio 0.25 "
     "--seed 99 --trajectories 2 --dose-response";
 
 TEST(SimulateCli, SameBytesForOneAndTwoThreads) {

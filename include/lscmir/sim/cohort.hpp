@@ -84,3 +84,24 @@ CalibrationResult calibrate(const ModelParams& start, const CalibrationTargets& 
                             const std::function<void(const CalibrationStep&)>& progress = {});
 
 }  // namespace lscmir::sim
+
+namespace lscmir::sim {
+
+/// One row of the one-at-a-time sensitivity analysis: a parameter scaled by (1 - delta) and
+/// (1 + delta) in every patient, relapse (of CR patients), CR and 5-year OS of the standard arm,
+/// and the elasticity of relapse, (relapse(+) - relapse(-)) / (2 delta relapse(0)).
+struct SensitivityRow {
+  std::string parameter;
+  AgeGroup group;
+  double relapse_minus, relapse_base, relapse_plus;
+  double os5_minus, os5_base, os5_plus;
+  double cr_minus, cr_plus;
+  double relapse_elasticity, os5_elasticity;
+};
+/// Parameters: lsc_self_renewal, lsc_proliferation, lsc_chemosensitivity (1 - R), blast_proliferation,
+/// blast_amplification, hsc_reserve, hsc_self_renewal (a1), hsc_proliferation (p1),
+/// drug_intensity. Same patients and streams for every run (common random numbers).
+std::vector<SensitivityRow> sensitivity(const ModelParams& p, const std::vector<AgeGroup>& groups, double delta,
+                                        std::size_t n, std::uint64_t seed, int threads);
+
+}  // namespace lscmir::sim
