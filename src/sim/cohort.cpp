@@ -129,15 +129,19 @@ namespace {
 
 struct Perturbed {
   ModelParams params;
-  double scale_lsc_sr = 1, scale_lsc_p = 1, scale_sens = 1, scale_blast_p = 1, scale_reserve = 1;
+  double scale_lsc_excess = 1, scale_lsc_sr = 1, scale_lsc_p = 1, scale_sens = 1, scale_blast_p = 1, scale_reserve = 1;
 };
 
-Summary run_perturbed(const Perturbed& q, AgeGroup group, std::size_t n, std::uint64_t seed, int threads) {
+Summary run_perturbed(const ModelParams& base, const Perturbed& q, AgeGroup group, std::size_t n, std::uint64_t seed,
+                      int threads) {
   const double horizon = 5 * kDaysPerYear;
   std::vector<Outcome> out(n);
   const Arm standard;
   core::parallel_for(n, threads, [&](std::size_t i) {
-    Patient pt = draw_patient(q.params, group, seed, i);
+    // Patients are drawn with the base parameters, so a perturbed model constant (e.g. a1) does
+    // not move the patient draws that are defined relative to it.
+    Patient pt = draw_patient(base, group, seed, i);
+    pt.lsc_self_renewal = base.a1 + (pt.lsc_self_renewal - base.a1) * q.scale_lsc_excess;
     pt.lsc_self_renewal = std::min(0.99, pt.lsc_self_renewal * q.scale_lsc_sr);
     pt.lsc_proliferation *= q.scale_lsc_p;
     pt.resistance = std::clamp(1.0 - (1.0 - pt.resistance) * q.scale_sens, 0.0, 1.0);
@@ -152,12 +156,13 @@ Summary run_perturbed(const Perturbed& q, AgeGroup group, std::size_t n, std::ui
 
 std::vector<SensitivityRow> sensitivity(const ModelParams& p, const std::vector<AgeGroup>& groups, double delta,
                                         std::size_t n, std::uint64_t seed, int threads) {
-  const std::vector<std::string> names{"lsc_self_renewal", "lsc_proliferation", "lsc_chemosensitivity", "blast_proliferation",
+  const std::vector<std::string> names{"lsc_self_renewal", "lsc_self_renewal_excess", "lsc_proliferation", "lsc_chemosensitivity", "blast_proliferation",
                                        "blast_amplification", "hsc_reserve", "hsc_self_renewal", "hsc_proliferation",
                                        "drug_intensity"};
   auto make = [&](const std::string& name, double f) {
     Perturbed q{p};
     if (name == "lsc_self_renewal") q.scale_lsc_sr = f;
+    else if (name == "lsc_self_renewal_excess") q.scale_lsc_excess = f;
     else if (name == "lsc_proliferation") q.scale_lsc_p = f;
     else if (name == "lsc_chemosensitivity") q.scale_sens = f;
     else if (name == "blast_proliferation") q.scale_blast_p = f;
@@ -174,10 +179,10 @@ std::vector<SensitivityRow> sensitivity(const ModelParams& p, const std::vector<
   };
   std::vector<SensitivityRow> rows;
   for (const AgeGroup g : groups) {
-    const Summary base = run_perturbed(Perturbed{p}, g, n, seed, threads);
+    const Summary base = run_perturbed(p, Perturbed{p}, g, n, seed, threads);
     for (const auto& name : names) {
-      const Summary lo = run_perturbed(make(name, 1 - delta), g, n, seed, threads);
-      const Summary hi = run_perturbed(make(name, 1 + delta), g, n, seed, threads);
+      const Summary lo = run_perturbed(p, make(name, 1 - delta), g, n, seed, threads);
+      const Summary hi = run_perturbed(p, make(name, 1 + delta), g, n, seed, threads);
       SensitivityRow r{name, g, lo.relapse.estimate, base.relapse.estimate, hi.relapse.estimate, lo.os_5y.estimate,
                        base.os_5y.estimate, hi.os_5y.estimate, lo.cr.estimate, hi.cr.estimate, 0, 0};
       r.relapse_elasticity = (hi.relapse.estimate - lo.relapse.estimate) / (2 * delta * base.relapse.estimate);

@@ -136,7 +136,8 @@ struct Jac {
 /// between calls so each macro step starts from the last accepted step size.
 class Integrator {
  public:
-  Integrator() : stepper_(odeint::make_controlled<odeint::rosenbrock4<double>>(1e-7, 3e-3)) {}
+  Integrator(double abs_tol, double rel_tol)
+      : stepper_(odeint::make_controlled<odeint::rosenbrock4<double>>(abs_tol, rel_tol)) {}
   void run(const Model& model, Vec& x, double t0, double t1) {
     double t = t0;
     auto system = std::make_pair(Rhs{&model}, Jac{&model});
@@ -250,7 +251,7 @@ Outcome simulate_patient(const ModelParams& p, const Patient& pt, const Arm& arm
   detail::Rng rng(seed);
   const GroupParams& g = p.groups[static_cast<std::size_t>(pt.group)];
   Model model(p, pt);
-  Integrator integrator;
+  Integrator integrator(p.ode_abs_tol, p.ode_rel_tol);
   Outcome out;
 
   // Diagnosis: blast fraction f of the marrow, healthy progenitors and neutrophils at (1 - f) of
@@ -321,7 +322,7 @@ Outcome simulate_patient(const ModelParams& p, const Patient& pt, const Arm& arm
     r.kill_hsc = 1.0 + sens * arm.mirna.hsc_lsc_ratio;
 
     double dt;
-    if (kappa > 0) dt = 1.0;
+    if (kappa > 0) dt = 4.0;  // one step per constant-intensity stretch of a course (at most 4 days)
     else if (!treatment_done || t < 90) dt = 3.0;
     else dt = stochastic ? 28.0 : 7.0;
     dt = std::min({dt, next_boundary - t, horizon - t});
@@ -438,7 +439,7 @@ std::array<double, 3> simulate_healthy(const ModelParams& p, std::array<double, 
   pt.blast_proliferation = 0;
   Model model(p, pt);
   model.lsc_frozen = true;
-  Integrator integrator;
+  Integrator integrator(p.ode_abs_tol, p.ode_rel_tol);
   Vec x(5);
   x[0] = start[0];
   x[1] = start[1];

@@ -49,6 +49,8 @@ const Fields<ModelParams>& model_fields() {
       {"aplasia_max_days", [](ModelParams& p) -> double& { return p.aplasia_max_days; }},
       {"lethal_burden", [](ModelParams& p) -> double& { return p.lethal_burden; }},
       {"early_death_days", [](ModelParams& p) -> double& { return p.early_death_days; }},
+      {"ode_abs_tol", [](ModelParams& p) -> double& { return p.ode_abs_tol; }},
+      {"ode_rel_tol", [](ModelParams& p) -> double& { return p.ode_rel_tol; }},
       {"stochastic_threshold", [](ModelParams& p) -> double& { return p.stochastic_threshold; }},
   };
   return f;
@@ -100,6 +102,7 @@ void ModelParams::validate() const {
   require(cr_assessment_day > 0 && cr_assessment_last >= cr_assessment_day, "CR assessment days are inconsistent");
   require(blast_threshold > 0 && blast_threshold < 1, "blast_threshold must be in (0, 1)");
   require(anc_normal > 0 && anc_neutropenia > 0 && anc_recovery >= anc_neutropenia, "ANC thresholds are inconsistent");
+  require(ode_abs_tol > 0 && ode_rel_tol > 0 && ode_rel_tol < 0.1, "ode_abs_tol > 0 and 0 < ode_rel_tol < 0.1 required");
   require(aplasia_max_days > 0, "aplasia_max_days must be positive");
   require(lethal_burden > 0 && stochastic_threshold >= 1, "lethal_burden > 0 and stochastic_threshold >= 1 required");
   for (const auto& g : groups) {

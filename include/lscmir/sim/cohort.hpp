@@ -98,7 +98,7 @@ struct SensitivityRow {
   double cr_minus, cr_plus;
   double relapse_elasticity, os5_elasticity;
 };
-/// Parameters: lsc_self_renewal, lsc_proliferation, lsc_chemosensitivity (1 - R), blast_proliferation,
+/// Parameters: lsc_self_renewal (aL), lsc_self_renewal_excess (aL - a1), lsc_proliferation, lsc_chemosensitivity (1 - R), blast_proliferation,
 /// blast_amplification, hsc_reserve, hsc_self_renewal (a1), hsc_proliferation (p1),
 /// drug_intensity. Same patients and streams for every run (common random numbers).
 std::vector<SensitivityRow> sensitivity(const ModelParams& p, const std::vector<AgeGroup>& groups, double delta,

@@ -66,6 +66,7 @@ struct ModelParams {
   double lethal_burden = 1e12;         ///< leukemic cells
   double early_death_days = 60.0;
   double stochastic_threshold = 1e5;   ///< LSC count below which the compartment is stochastic
+  double ode_abs_tol = 1e-7, ode_rel_tol = 1e-2;  ///< Rosenbrock error control
   std::array<GroupParams, 2> groups{};
 
   /// Healthy steady-state feedback signal s* = 1 / (2 a1).
