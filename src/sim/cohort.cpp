@@ -97,7 +97,7 @@ std::vector<std::pair<double, double>> km_grid(const std::vector<Outcome>& outco
     const double tm = static_cast<double>(k) * step_months;
     const double td = tm * kDaysPerMonth;
     while (dead < death_times.size() && death_times[dead] <= td + 1e-9) ++dead;
-    out.emplace_back(tm, n > 0 ? 1.0 - static_cast<double>(dead) / n : std::numeric_limits<double>::quiet_NaN());
+    out.emplace_back(tm, n > 0 ? static_cast<double>(outcomes.size() - dead) / n : std::numeric_limits<double>::quiet_NaN());
   }
   return out;
 }
