@@ -142,7 +142,7 @@ class Integrator {
     double t = t0;
     auto system = std::make_pair(Rhs{&model}, Jac{&model});
     int guard = 0;
-    while (t < t1) {
+    while (t1 - t > 1e-12 * std::max(1.0, std::fabs(t1))) {
       double step = std::min(dt_, t1 - t);
       const bool truncated = step < dt_;
       const double before = step;
