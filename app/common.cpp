@@ -134,6 +134,7 @@ int cmd_run(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_quant(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_simulate(const std::vector<std::string>& argv, core::Logger& log);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -146,6 +147,7 @@ const std::vector<Command>& commands() {
       {"specificity", "LSC-specific, HSC-specific, stem-shared and leukemia-wide miRNAs from the three contrasts", cmd_specificity},
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
       {"quant", "small RNA-seq FASTQ to mature miRNA counts, isomiRs (mirGFF3) and QC", cmd_quant},
+      {"simulate", "virtual patients: LSC/HSC dynamics under 7+3 and miRNA modulation", cmd_simulate},
   };
   return kCommands;
 }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake
-  libeigen3-dev libboost-math-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  libeigen3-dev libboost-math-dev libboost-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev chromium
   pkg-config libisal-dev mirtop snakemake
