@@ -88,11 +88,15 @@ void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Lo
 namespace lscmir::app {
 int cmd_de(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_targets(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_enrich(const std::vector<std::string>& argv, core::Logger& log);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"de", "differential expression between populations (limma voom / trend / lm)", cmd_de},
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
+      {"targets", "miRNA seed sites (TargetScan 7 definitions) or imported target tables", cmd_targets},
+      {"enrich", "gene-set enrichment of miRNA targets (hypergeometric, empirical)", cmd_enrich},
   };
   return kCommands;
 }
