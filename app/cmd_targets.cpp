@@ -27,8 +27,8 @@ std::string families_text(const std::vector<targets::Family>& fams) {
   std::string s = "family\tseed\tspecies\tmembers\n";
   for (const auto& f : fams) {
     std::string sp, mem;
-    for (const auto& x : f.species) sp += (sp.empty() ? "" : ";") + x;
-    for (const auto& x : f.members) mem += (mem.empty() ? "" : ";") + x;
+    for (const auto& x : f.species) sp.append(sp.empty() ? "" : ";").append(x);
+    for (const auto& x : f.members) mem.append(mem.empty() ? "" : ";").append(x);
     s += f.id + '\t' + f.seed + '\t' + sp + '\t' + (mem.empty() ? "NA" : mem) + '\n';
   }
   return s;

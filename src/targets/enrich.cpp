@@ -53,6 +53,8 @@ TargetTable read_target_table(const std::string& path) {
 
 namespace {
 
+__extension__ using U128 = unsigned __int128;
+
 /// SplitMix64 (Steele, Lea, Flood 2014): a counter-based stream, one per (seed, permutation).
 struct SplitMix {
   std::uint64_t state;
@@ -64,12 +66,12 @@ struct SplitMix {
   }
   /// Uniform in [0, bound) without modulo bias (Lemire 2019).
   std::uint64_t below(std::uint64_t bound) {
-    unsigned __int128 m = static_cast<unsigned __int128>(next()) * bound;
+    U128 m = static_cast<U128>(next()) * bound;
     auto low = static_cast<std::uint64_t>(m);
     if (low < bound) {
       const std::uint64_t threshold = (0 - bound) % bound;
       while (low < threshold) {
-        m = static_cast<unsigned __int128>(next()) * bound;
+        m = static_cast<U128>(next()) * bound;
         low = static_cast<std::uint64_t>(m);
       }
     }
@@ -114,7 +116,7 @@ EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mi
   }
   if (!missing.empty()) {
     std::string list;
-    for (std::size_t i = 0; i < missing.size() && i < 5; ++i) list += (i ? ", " : "") + ("\"" + missing[i] + "\"");
+    for (std::size_t i = 0; i < missing.size() && i < 5; ++i) list.append(i ? ", \"" : "\"").append(missing[i]).append("\"");
     if (missing.size() > 5) list += ", ...";
     throw core::UsageError(std::to_string(missing.size()) + " chosen miRNA(s) are not in the targets table " + table.path + ": " +
                            list + " (names must match its mirna column exactly)");

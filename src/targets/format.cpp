@@ -28,7 +28,7 @@ std::string species_list(std::vector<std::string> v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
   std::stable_sort(v.begin(), v.end(), [](const std::string& a, const std::string& b) { return perl_number(a) < perl_number(b); });
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : " ") + s;
+  for (const auto& s : v) out.append(out.empty() ? "" : " ").append(s);
   return out;
 }
 
@@ -69,7 +69,7 @@ void format_gene(std::string& s, const UtrGene& gene, const GeneSites& gs, const
     std::sort(type_ids.begin(), type_ids.end());
     type_ids.erase(std::unique(type_ids.begin(), type_ids.end()), type_ids.end());
     std::string group_type;
-    for (int t : type_ids) group_type += (group_type.empty() ? "" : "+") + std::string(site_type_name(static_cast<SiteType>(t)));
+    for (int t : type_ids) group_type.append(group_type.empty() ? "" : "+").append(site_type_name(static_cast<SiteType>(t)));
     const std::string group_species = species_list(species);
     const std::uint64_t group_num = gs.group_offset + sites[b].group;
     for (std::size_t i = b; i < e; ++i) {

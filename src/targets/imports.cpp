@@ -211,7 +211,7 @@ ImportResult import_mirtarbase(const std::string& path, const std::string& map_p
   res.text = "mirna\tgene\tentrez\tn_records\tsupport_types\n";
   for (const auto& [key, a] : acc) {
     std::string sup;
-    for (const auto& s : a.support) sup += (sup.empty() ? "" : ";") + s;
+    for (const auto& s : a.support) sup.append(sup.empty() ? "" : ";").append(s);
     fmt::format_to(std::back_inserter(res.text), "{}\t{}\t{}\t{}\t{}\n", key.first, key.second, a.entrez.empty() ? "NA" : a.entrez,
                    a.n, sup.empty() ? "NA" : sup);
     ++res.rows;

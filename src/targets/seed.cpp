@@ -169,7 +169,7 @@ std::vector<Family> families_from_mature(const std::vector<std::pair<std::string
   std::map<std::string, FamilyBuilder> by_id;
   for (auto& [seed, names] : by_seed) {
     std::string id;
-    for (const auto& n : names) id += (id.empty() ? "" : "/") + n;
+    for (const auto& n : names) id.append(id.empty() ? "" : "/").append(n);
     FamilyBuilder& b = by_id[id];
     b.seed = seed;
     b.members = names;

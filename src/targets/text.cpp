@@ -86,8 +86,9 @@ std::string_view trim(std::string_view s) {
 }
 
 std::string quote(std::string_view s) {
-  if (s.size() > 60) return "\"" + std::string(s.substr(0, 57)) + "...\"";
-  return "\"" + std::string(s) + "\"";
+  std::string out(1, '"');
+  if (s.size() > 60) return out.append(s.substr(0, 57)).append("...\"");
+  return out.append(s).append(1, '"');
 }
 
 }  // namespace lscmir::targets::detail

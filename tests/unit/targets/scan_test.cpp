@@ -235,7 +235,7 @@ TEST(Scan, AgreesWithBruteForceOnRandomGappedUtrs) {
     std::string seq;
     const int n = 50 + static_cast<int>(rng() % 400);
     for (int i = 0; i < n; ++i) {
-      const unsigned r = rng() % 20;
+      const auto r = rng() % 20;
       seq += r < 3 ? '-' : r == 3 ? 'N' : "ACGU"[rng() % 4];
       if (rng() % 40 == 0) {  // plant a seed match, possibly gapped
         const auto& f = fams[rng() % fams.size()];
