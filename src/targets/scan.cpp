@@ -7,6 +7,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
 
 namespace lscmir::targets {
@@ -68,6 +69,7 @@ struct Letters {
   std::string prepared;               // the alignment after T->U and masking (case kept)
   std::vector<std::uint8_t> code;     // per letter: 0-3, or 4 for N and anything else
   std::vector<std::uint32_t> msa_pos; // per letter: 0-based alignment column
+  bool any_lower = false;             // lowercase (ORF-overlapping) characters present
 };
 
 void prepare(const std::string& seq, int mask, Letters& out) {
@@ -89,8 +91,10 @@ void prepare(const std::string& seq, int mask, Letters& out) {
   out.msa_pos.clear();
   out.code.reserve(out.prepared.size());
   out.msa_pos.reserve(out.prepared.size());
+  out.any_lower = false;
   for (std::size_t i = 0; i < out.prepared.size(); ++i) {
     const char c = out.prepared[i];
+    out.any_lower = out.any_lower || (c >= 'a' && c <= 'z');
     if (c == '-') continue;
     out.code.push_back(nt_code(c));
     out.msa_pos.push_back(static_cast<std::uint32_t>(i));
@@ -105,24 +109,37 @@ bool has_lowercase(const std::string& s, std::size_t from, std::size_t count) {
   return false;
 }
 
-/// Sort key reproducing Perl's byte order of "species::MSA_start::MSA_end".
+/// A decimal number's bytes (optionally followed by ':'), big-endian in a u64 and zero padded, so
+/// comparing the integers compares the strings byte by byte (a prefix sorts first).
+std::uint64_t pack_decimal(std::uint32_t x, bool colon) {
+  char buf[12];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + x % 10);
+    x /= 10;
+  } while (x);
+  std::uint64_t v = 0;
+  int used = 0;
+  for (int i = n - 1; i >= 0; --i, ++used) v = (v << 8) | static_cast<unsigned char>(buf[i]);
+  if (colon) {
+    v = (v << 8) | static_cast<unsigned char>(':');
+    ++used;
+  }
+  return v << (8 * (8 - used));
+}
+
+/// Sort key reproducing Perl's byte order of the keys "species::MSA_start::MSA_end": species by the
+/// order of "species:", then "start:", then "end" (positions below 10^7, checked by the caller).
 struct SiteKey {
-  std::uint32_t species_rank;
-  std::array<char, 24> rest;  // "start::end", zero padded (a prefix sorts first, as in a string compare)
+  std::uint64_t species, start, end;
+  std::uint32_t index;
+  bool operator<(const SiteKey& o) const {
+    if (species != o.species) return species < o.species;
+    if (start != o.start) return start < o.start;
+    if (end != o.end) return end < o.end;
+    return index < o.index;
+  }
 };
-
-SiteKey make_key(std::uint32_t rank, std::uint32_t start, std::uint32_t end) {
-  SiteKey k{rank, {}};
-  char* p = k.rest.data();
-  const int n = std::snprintf(p, k.rest.size(), "%u::%u", start, end);
-  std::fill(p + std::min<int>(n, 24), p + 24, '\0');
-  return k;
-}
-
-bool key_less(const SiteKey& a, const SiteKey& b) {
-  if (a.species_rank != b.species_rank) return a.species_rank < b.species_rank;
-  return std::memcmp(a.rest.data(), b.rest.data(), a.rest.size()) < 0;
-}
 
 /// targetscan_70.pl's pairing test for two sites of different species (alignment coordinates).
 bool overlaps(const Site& a, const Site& b) {
@@ -134,49 +151,73 @@ bool overlaps(const Site& a, const Site& b) {
   return (s1 > s2 && e1 < e2) || (s2 > s1 && e2 < e1);
 }
 
-/// Numbers the groups of one gene-family run in place and puts the run in output order.
-void group_family(std::vector<Site>& run, const std::vector<std::uint32_t>& species_rank, std::uint32_t& counter,
-                  std::vector<SiteKey>& keys, std::vector<std::uint32_t>& order, std::vector<Site>& scratch) {
-  const std::size_t m = run.size();
+}  // namespace
+
+/// Per-thread buffers, reused across genes.
+struct ScanWorkspace {
+  Letters letters;
+  std::vector<Site> found, bucketed, scratch;
+  std::vector<std::uint32_t> fam_count;
+  std::vector<SiteKey> keys;
+};
+
+namespace {
+
+/// Numbers the groups of one gene-family run (sites of one family, any species) and writes the run
+/// in output order to `out`: all ordered pairs of sites of different species in key order join or
+/// open a group (never merging two), then ungrouped sites get their own numbers in key order, and
+/// the run is ordered by group number (stable, so key order within a group).
+void group_family(const Site* run, std::size_t m, const std::vector<std::uint64_t>& species_key, std::uint32_t& counter,
+                  ScanWorkspace& ws, std::vector<Site>& out) {
+  if (m == 1) {
+    out.push_back(run[0]);
+    out.back().group = ++counter;
+    return;
+  }
+  auto& keys = ws.keys;
   keys.resize(m);
-  order.resize(m);
-  for (std::size_t i = 0; i < m; ++i) keys[i] = make_key(species_rank[run[i].species], run[i].msa_start, run[i].msa_end);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return key_less(keys[a], keys[b]); });
-  scratch.resize(m);
-  for (std::size_t i = 0; i < m; ++i) scratch[i] = run[order[i]];
-  for (auto& s : scratch) s.group = 0;
   bool multi = false;
-  for (std::size_t i = 1; i < m && !multi; ++i) multi = scratch[i].species != scratch[0].species;
+  for (std::size_t i = 0; i < m; ++i) {
+    keys[i] = SiteKey{species_key[run[i].species], pack_decimal(run[i].msa_start, true), pack_decimal(run[i].msa_end, false),
+                      static_cast<std::uint32_t>(i)};
+    multi = multi || run[i].species != run[0].species;
+  }
+  std::sort(keys.begin(), keys.end());
+  const std::size_t base = out.size();
+  for (const auto& k : keys) {
+    out.push_back(run[k.index]);
+    out.back().group = 0;
+  }
+  Site* s = out.data() + base;
   if (multi) {
-    // All ordered pairs in sorted order; a pair joins an existing group or opens one, never merges two.
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t j = 0; j < m; ++j) {
-        Site& a = scratch[i];
-        Site& b = scratch[j];
-        if (a.species == b.species || !overlaps(a, b)) continue;
-        if (a.group && b.group) continue;
+        Site& a = s[i];
+        Site& b = s[j];
+        if (a.species == b.species || (a.group && b.group) || !overlaps(a, b)) continue;
         if (a.group) b.group = a.group;
         else if (b.group) a.group = b.group;
         else a.group = b.group = ++counter;
       }
   }
-  for (auto& s : scratch)
-    if (!s.group) s.group = ++counter;
-  std::stable_sort(scratch.begin(), scratch.end(), [](const Site& a, const Site& b) { return a.group < b.group; });
-  run.swap(scratch);
+  for (std::size_t i = 0; i < m; ++i)
+    if (!s[i].group) s[i].group = ++counter;
+  if (multi) std::stable_sort(s, s + m, [](const Site& a, const Site& b) { return a.group < b.group; });
 }
 
-}  // namespace
+constexpr std::uint32_t kMaxColumns = 9999999;  // keys pack "start:" into 8 bytes
 
-GeneSites scan_gene(const UtrGene& gene, const SeedIndex& index, const ScanOptions& options) {
+GeneSites scan_gene_ws(const UtrGene& gene, const SeedIndex& index, const ScanOptions& options, ScanWorkspace& ws) {
   const SiteTypeSet& types = index.types();
   GeneSites out;
-  std::vector<Site> found;
-  Letters L;
+  std::vector<Site>& found = ws.found;
+  found.clear();
+  Letters& L = ws.letters;
   for (std::uint32_t sp = 0; sp < gene.utrs.size(); ++sp) {
     const std::uint8_t* active = index.active(gene.utrs[sp].species);
     if (!active) continue;
+    if (gene.utrs[sp].sequence.size() > kMaxColumns)
+      throw core::InputError("", 0, "the UTR of \"" + gene.gene + "\" is longer than 9,999,999 columns");
     prepare(gene.utrs[sp].sequence, options.mask_5prime, L);
     const std::size_t n = L.code.size();
     if (n < 6) continue;
@@ -191,28 +232,28 @@ GeneSites scan_gene(const UtrGene& gene, const SeedIndex& index, const ScanOptio
       s.utr_start = static_cast<std::uint32_t>(first + 1);
       // targetscan_70.pl compares the alignment with its uppercase copy from 0-based offset MSA_start
       // (one column right of the site) over the site's span; kept for identical ORF_overlap flags.
-      s.orf_overlap = has_lowercase(L.prepared, s.msa_start, s.msa_end - s.msa_start + 1);
+      s.orf_overlap = L.any_lower && has_lowercase(L.prepared, s.msa_start, s.msa_end - s.msa_start + 1);
       found.push_back(s);
     };
-    std::uint32_t code = 0;
+    const std::uint8_t* code = L.code.data();
+    std::uint32_t word = 0;
     std::size_t valid = 0;  // consecutive valid letters ending at i
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint8_t c = L.code[i];
+      const std::uint8_t c = code[i];
       if (c > 3) {
         valid = 0;
         continue;
       }
-      code = ((code << 2) | c) & 0xFFFu;
+      word = ((word << 2) | c) & 0xFFFu;
       if (++valid < 6) continue;
       const std::size_t k = i - 5;  // first letter of the 6-mer
-      for (const std::uint32_t* it = index.core_begin(code); it != index.core_end(code); ++it) {
+      for (const std::uint32_t* it = index.core_begin(word); it != index.core_end(word); ++it) {
         const std::uint32_t f = *it;
         if (!active[f]) continue;
-        const bool left = k > 0 && L.code[k - 1] == index.m8_code(f);
-        const bool right = k + 6 < n && L.code[k + 6] == kA;
+        const bool left = k > 0 && code[k - 1] == index.m8_code(f);
+        const bool right = k + 6 < n && code[k + 6] == kA;
         // The widest match wins: targetscan_70.pl drops 6mers and 7mers contained in reported longer sites.
-        const bool e8 = left && right && types.m8mer;
-        if (e8) {
+        if (left && right && types.m8mer) {
           emit(f, k - 1, SiteType::k8mer1a);
           continue;
         }
@@ -223,48 +264,71 @@ GeneSites scan_gene(const UtrGene& gene, const SeedIndex& index, const ScanOptio
         if (!e7m8 && !e7a1 && types.m6mer) emit(f, k, SiteType::k6mer);
       }
       if (types.offset6mer) {
-        for (const std::uint32_t* it = index.offset_begin(code); it != index.offset_end(code); ++it) {
+        for (const std::uint32_t* it = index.offset_begin(word); it != index.offset_end(word); ++it) {
           const std::uint32_t f = *it;
           if (!active[f]) continue;
-          const bool m2 = k + 6 < n && L.code[k + 6] == index.m2_code(f);
-          const bool covered = m2 && (types.m7mer_m8 || (types.m8mer && k + 7 < n && L.code[k + 7] == kA));
+          const bool m2 = k + 6 < n && code[k + 6] == index.m2_code(f);
+          const bool covered = m2 && (types.m7mer_m8 || (types.m8mer && k + 7 < n && code[k + 7] == kA));
           if (!covered) emit(f, k, SiteType::kOffset6mer);
         }
       }
     }
   }
   if (found.empty()) return out;
-  // Species ranks by the byte order of "species:" (the key prefix before "::").
-  std::vector<std::uint32_t> rank(gene.utrs.size());
+  // Species keys: the byte order of "species:" (what precedes "::" in TargetScan's site keys).
+  std::vector<std::uint64_t> species_key(gene.utrs.size());
   {
     std::vector<std::uint32_t> ord(gene.utrs.size());
     std::iota(ord.begin(), ord.end(), 0u);
     std::sort(ord.begin(), ord.end(), [&](std::uint32_t a, std::uint32_t b) {
       return gene.utrs[a].species + ':' < gene.utrs[b].species + ':';
     });
-    for (std::uint32_t r = 0; r < ord.size(); ++r) rank[ord[r]] = r;
+    for (std::uint32_t r = 0; r < ord.size(); ++r) species_key[ord[r]] = r;
   }
-  std::stable_sort(found.begin(), found.end(), [](const Site& a, const Site& b) { return a.family < b.family; });
+  // Bucket by family (families are sorted by id), keeping scan order within a family.
+  const std::size_t nf = index.families().size();
+  auto& cnt = ws.fam_count;
+  if (cnt.size() != nf + 1) cnt.assign(nf + 1, 0);
+  for (const Site& s : found) ++cnt[s.family];
+  std::uint32_t pos = 0;
+  for (std::size_t f = 0; f < nf; ++f) {  // a linear pass beats sorting the ~1,000 families hit per gene
+    const std::uint32_t c = cnt[f];
+    cnt[f] = pos;
+    pos += c;
+  }
+  auto& bucketed = ws.bucketed;
+  bucketed.resize(found.size());
+  for (const Site& s : found) bucketed[cnt[s.family]++] = s;
+  std::fill(cnt.begin(), cnt.end(), 0u);
+
   std::uint32_t counter = 0;
-  std::vector<Site> run, scratch;
-  std::vector<SiteKey> keys;
-  std::vector<std::uint32_t> order;
   out.sites.reserve(found.size());
-  for (std::size_t b = 0; b < found.size();) {
-    std::size_t e = b;
-    while (e < found.size() && found[e].family == found[b].family) ++e;
-    run.assign(found.begin() + static_cast<std::ptrdiff_t>(b), found.begin() + static_cast<std::ptrdiff_t>(e));
-    group_family(run, rank, counter, keys, order, scratch);
-    out.sites.insert(out.sites.end(), run.begin(), run.end());
+  for (std::size_t b = 0; b < bucketed.size();) {
+    std::size_t e = b + 1;
+    while (e < bucketed.size() && bucketed[e].family == bucketed[b].family) ++e;
+    group_family(bucketed.data() + b, e - b, species_key, counter, ws, out.sites);
     b = e;
   }
   out.n_groups = counter;
   return out;
 }
 
+}  // namespace
+
+GeneSites scan_gene(const UtrGene& gene, const SeedIndex& index, const ScanOptions& options) {
+  ScanWorkspace ws;
+  return scan_gene_ws(gene, index, options, ws);
+}
+
 std::vector<GeneSites> scan_utrs(const UtrSet& utrs, const SeedIndex& index, const ScanOptions& options, int threads) {
   std::vector<GeneSites> out(utrs.genes.size());
-  core::parallel_for(utrs.genes.size(), threads, [&](std::size_t g) { out[g] = scan_gene(utrs.genes[g], index, options); });
+  // Many small chunks balance uneven genes; each chunk reuses one workspace.
+  const std::size_t n = utrs.genes.size();
+  const std::size_t chunks = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(threads, 1)) * 16);
+  core::parallel_for(chunks, threads, [&](std::size_t c) {
+    ScanWorkspace ws;
+    for (std::size_t g = n * c / chunks; g < n * (c + 1) / chunks; ++g) out[g] = scan_gene_ws(utrs.genes[g], index, options, ws);
+  });
   std::uint64_t offset = 0;
   for (auto& g : out) {
     g.group_offset = offset;
