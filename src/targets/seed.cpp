@@ -168,8 +168,21 @@ std::vector<Family> families_from_mature(const std::vector<std::pair<std::string
   for (const auto& [name, seq] : mature) by_seed[normalize_seed(std::string_view(seq).substr(1, 7))].insert(name);
   std::map<std::string, FamilyBuilder> by_id;
   for (auto& [seed, names] : by_seed) {
+    // TargetScan-style name: the first member in full, then each other member without the prefix
+    // it shares with the first one up to a '-' ("hsa-miR-17-5p/20a-5p/93-5p").
     std::string id;
-    for (const auto& n : names) id.append(id.empty() ? "" : "/").append(n);
+    for (const auto& n : names) {
+      if (id.empty()) {
+        id = n;
+        continue;
+      }
+      const std::string& first = *names.begin();
+      std::size_t common = 0;
+      while (common < n.size() && common < first.size() && n[common] == first[common]) ++common;
+      const std::size_t cut = n.rfind('-', common == 0 ? 0 : common - 1);
+      const std::size_t from = (cut == std::string::npos || common == 0) ? 0 : cut + 1;
+      id.append("/").append(n, from, std::string::npos);
+    }
     FamilyBuilder& b = by_id[id];
     b.seed = seed;
     b.members = names;

@@ -81,13 +81,24 @@ GeneSites scan_gene(const UtrGene& gene, const SeedIndex& index, const ScanOptio
 /// Output is identical for any thread count.
 std::vector<GeneSites> scan_utrs(const UtrSet& utrs, const SeedIndex& index, const ScanOptions& options, int threads);
 
-/// sites.tsv text: targetscan_70.pl's 14 columns and header, row for row.
+/// sites.tsv: targetscan_70.pl's 14 columns and header, row for row.
+std::string sites_header();
+/// Appends the sites.tsv rows of genes [begin, end) to `out`. Threads: const inputs, own `out`.
+void append_sites(const UtrSet& utrs, const std::vector<GeneSites>& sites, const SeedIndex& index, std::size_t begin,
+                  std::size_t end, std::string& out);
+/// The whole sites.tsv text (header and every gene), formatted with `threads` workers.
 std::string format_sites(const UtrSet& utrs, const std::vector<GeneSites>& sites, const SeedIndex& index, int threads);
 
-/// Per-gene site counts of one species (the reference, usually 9606) for every family (or, with
-/// `per_member`, every member miRNA of a family): targets.tsv text, columns
-/// `mirna gene n_8mer n_7mer_m8 n_7mer_1a n_6mer [n_offset_6mer] total`. Rows by gene (file order),
-/// then family id, then member; only pairs with at least one site. `rows` returns the row count.
+/// targets.tsv: per-gene site counts of one species (the reference, usually 9606) for every family
+/// (or, with `per_member`, every member miRNA of a family), columns
+/// `mirna gene n_8mer n_7mer_m8 n_7mer_1a n_6mer [n_offset_6mer] total` (offset column when that
+/// type is reported). Rows by gene (file order), then family id, then member; only pairs with at
+/// least one site.
+std::string targets_header(const SeedIndex& index);
+/// Appends the targets.tsv rows of genes [begin, end); returns the number of rows appended.
+std::size_t append_targets(const UtrSet& utrs, const std::vector<GeneSites>& sites, const SeedIndex& index,
+                           const std::string& species, bool per_member, std::size_t begin, std::size_t end, std::string& out);
+/// The whole targets.tsv text; `rows` returns the row count.
 std::string format_targets(const UtrSet& utrs, const std::vector<GeneSites>& sites, const SeedIndex& index,
                            const std::string& species, bool per_member, std::size_t* rows = nullptr);
 

@@ -42,7 +42,8 @@ SiteTypeSet parse_site_types(std::string_view list);
 
 /// A seed family: miRNAs sharing nucleotides 2-8.
 struct Family {
-  std::string id;                    ///< family name (TargetScan) or member names joined by '/'
+  std::string id;                    ///< TargetScan's family name, or for FASTA input the members joined
+                                     ///< by '/' with the first one's prefix dropped ("hsa-let-7a-5p/7b-5p")
   std::string seed;                  ///< 7 nt (miRNA nt 2-8), uppercase RNA (U)
   std::vector<std::string> species;  ///< species in which the family is annotated (TargetScan ids)
   std::vector<std::string> members;  ///< mature miRNA names (FASTA input; TargetScan's mirbase_id)
@@ -57,12 +58,13 @@ struct Family {
 std::vector<Family> read_families(const std::string& path);
 
 /// Reads mature miRNAs (FASTA) and groups them into seed families (identical nt 2-8). A family's id
-/// is its members' names joined by '/' (sorted); every family is annotated in `species`.
+/// is its sorted members' names joined by '/', each after the first without the prefix it shares
+/// with the first up to a '-'; every family is annotated in `species`.
 /// @throws core::InputError for a record without a name, a duplicate name, a sequence shorter than
 ///         8 nt or with characters other than ACGUT (record's header line), or no records.
 std::vector<Family> read_mature_fasta(const std::string& path, const std::string& species);
 
-/// Groups (name, mature sequence) pairs into seed families; `where` names the source in errors.
+/// Groups (name, mature sequence) pairs (sequences of at least 8 valid nt) into seed families.
 std::vector<Family> families_from_mature(const std::vector<std::pair<std::string, std::string>>& mature,
                                          const std::string& species);
 

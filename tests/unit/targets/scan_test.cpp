@@ -268,7 +268,8 @@ TEST(Families, FastaGroupsBySeed) {
                          ">hsa-miR-1-3p\nUGGAAUGUAAAGAAGUAUGUAU\n";
   const auto f = read_mature_fasta(path, "9606");
   ASSERT_EQ(f.size(), 2u);
-  EXPECT_EQ(f[0].id, "hsa-let-7a-5p/hsa-let-7b-5p");
+  EXPECT_EQ(f[0].id, "hsa-let-7a-5p/7b-5p");
+  EXPECT_EQ(f[0].members, (std::vector<std::string>{"hsa-let-7a-5p", "hsa-let-7b-5p"}));
   EXPECT_EQ(f[0].seed, "GAGGUAG");
   EXPECT_EQ(f[1].seed, "GGAAUGU");
   EXPECT_EQ(f[1].species, std::vector<std::string>{"9606"});
