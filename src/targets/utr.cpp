@@ -89,7 +89,7 @@ UtrSet read_utrs(const std::string& path, const std::string& species) {
     for (const auto& u : g.utrs)
       if (u.species == sp)
         throw core::InputError(path, number, "gene \"" + gene + "\" has a second UTR for species " + std::string(sp) +
-                                                 " (first on line " + std::to_string(g.line) + " or after)");
+                                                 " (the gene starts on line " + std::to_string(g.line) + ")");
     g.utrs.push_back({std::string(sp), std::string(seq)});
     set.nucleotides += count_letters(seq);
   });
