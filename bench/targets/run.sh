@@ -8,7 +8,7 @@
 # subset, whose sites must be identical.
 # Usage: bench/targets/run.sh [BUILD_DIR]   (build with -DLSCMIR_BUILD_BENCH=ON)
 # Environment: LSCMIR_SHARED (default ../shared/data beside the repository), LSCMIR_BENCH_WORK
-# (scratch, default /tmp/lscmir-bench-targets), TARGETSCAN_PL, PERL_UTRS (subset size, default 200).
+# (scratch, default /tmp/lscmir-bench-targets), TARGETSCAN_PL, PERL_UTRS (subset size, default 20).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
@@ -45,7 +45,7 @@ ls -l "$work/out_sites" | awk 'NR > 1 {print $5, $9}'
 rm -rf "$work/out_sites"
 
 if [[ -n ${TARGETSCAN_PL:-} && -f ${TARGETSCAN_PL} ]]; then
-  n=${PERL_UTRS:-200}
+  n=${PERL_UTRS:-20}
   echo "== TargetScan's targetscan_70.pl on the first $n UTRs (same families, TargetScan input format)"
   awk -v n="$n" '/^>/ {k++; if (k > n) exit; name = substr($1, 2); next} {print name "\t9606\t" $0}' "$utrs" > "$work/utr_subset.txt"
   awk -F'\t' 'NR > 1 {print $1 "\t" $2 "\t9606"}' "$work/out2/families.tsv" > "$work/families_subset.txt"

@@ -156,22 +156,21 @@ bool overlaps(const Site& a, const Site& b) {
 /// Per-thread buffers, reused across genes.
 struct ScanWorkspace {
   Letters letters;
-  std::vector<Site> found, bucketed, scratch;
+  std::vector<Site> found, scratch;
   std::vector<std::uint32_t> fam_count;
   std::vector<SiteKey> keys;
 };
 
 namespace {
 
-/// Numbers the groups of one gene-family run (sites of one family, any species) and writes the run
-/// in output order to `out`: all ordered pairs of sites of different species in key order join or
+/// Numbers the groups of one gene-family run (sites of one family, any species) and puts the run in
+/// output order, in place: all ordered pairs of sites of different species in key order join or
 /// open a group (never merging two), then ungrouped sites get their own numbers in key order, and
 /// the run is ordered by group number (stable, so key order within a group).
-void group_family(const Site* run, std::size_t m, const std::vector<std::uint64_t>& species_key, std::uint32_t& counter,
-                  ScanWorkspace& ws, std::vector<Site>& out) {
+void group_family(Site* run, std::size_t m, const std::vector<std::uint64_t>& species_key, std::uint32_t& counter,
+                  ScanWorkspace& ws) {
   if (m == 1) {
-    out.push_back(run[0]);
-    out.back().group = ++counter;
+    run[0].group = ++counter;
     return;
   }
   auto& keys = ws.keys;
@@ -183,26 +182,25 @@ void group_family(const Site* run, std::size_t m, const std::vector<std::uint64_
     multi = multi || run[i].species != run[0].species;
   }
   std::sort(keys.begin(), keys.end());
-  const std::size_t base = out.size();
-  for (const auto& k : keys) {
-    out.push_back(run[k.index]);
-    out.back().group = 0;
+  ws.scratch.assign(run, run + m);
+  for (std::size_t i = 0; i < m; ++i) {
+    run[i] = ws.scratch[keys[i].index];
+    run[i].group = 0;
   }
-  Site* s = out.data() + base;
   if (multi) {
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t j = 0; j < m; ++j) {
-        Site& a = s[i];
-        Site& b = s[j];
-        if (a.species == b.species || (a.group && b.group) || !overlaps(a, b)) continue;
-        if (a.group) b.group = a.group;
-        else if (b.group) a.group = b.group;
-        else a.group = b.group = ++counter;
+        Site& x = run[i];
+        Site& y = run[j];
+        if (x.species == y.species || (x.group && y.group) || !overlaps(x, y)) continue;
+        if (x.group) y.group = x.group;
+        else if (y.group) x.group = y.group;
+        else x.group = y.group = ++counter;
       }
   }
   for (std::size_t i = 0; i < m; ++i)
-    if (!s[i].group) s[i].group = ++counter;
-  if (multi) std::stable_sort(s, s + m, [](const Site& a, const Site& b) { return a.group < b.group; });
+    if (!run[i].group) run[i].group = ++counter;
+  if (multi) std::stable_sort(run, run + m, [](const Site& x, const Site& y) { return x.group < y.group; });
 }
 
 constexpr std::uint32_t kMaxColumns = 9999999;  // keys pack "start:" into 8 bytes
@@ -296,17 +294,16 @@ GeneSites scan_gene_ws(const UtrGene& gene, const SeedIndex& index, const ScanOp
     cnt[f] = pos;
     pos += c;
   }
-  auto& bucketed = ws.bucketed;
-  bucketed.resize(found.size());
-  for (const Site& s : found) bucketed[cnt[s.family]++] = s;
+  // Bucket straight into the output, then group each family's run in place.
+  out.sites.resize(found.size());
+  for (const Site& s : found) out.sites[cnt[s.family]++] = s;
   std::fill(cnt.begin(), cnt.end(), 0u);
-
   std::uint32_t counter = 0;
-  out.sites.reserve(found.size());
-  for (std::size_t b = 0; b < bucketed.size();) {
+  auto& v = out.sites;
+  for (std::size_t b = 0; b < v.size();) {
     std::size_t e = b + 1;
-    while (e < bucketed.size() && bucketed[e].family == bucketed[b].family) ++e;
-    group_family(bucketed.data() + b, e - b, species_key, counter, ws, out.sites);
+    while (e < v.size() && v[e].family == v[b].family) ++e;
+    group_family(v.data() + b, e - b, species_key, counter, ws);
     b = e;
   }
   out.n_groups = counter;
