@@ -124,7 +124,7 @@ ImportResult import_targetscan(const std::string& path, const std::string& speci
   return res;
 }
 
-std::vector<std::pair<std::string, std::string>> read_symbol_map(const std::string& path) {
+SymbolMap read_symbol_map(const std::string& path) {
   const io::Table t = read_any_table(path);
   std::size_t ce = io::Table::npos, cs = io::Table::npos;
   for (std::size_t i = 0; i < t.header.size(); ++i) {
@@ -137,23 +137,23 @@ std::vector<std::pair<std::string, std::string>> read_symbol_map(const std::stri
     ce = 0;
     cs = 1;
   }
-  std::unordered_map<std::string, std::pair<std::string, std::size_t>> seen;
-  std::vector<std::pair<std::string, std::string>> out;
+  SymbolMap map;
+  std::unordered_map<std::string, std::size_t> seen;  // entrez -> index in map.pairs
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     const std::string& e = t.rows[r][ce];
     const std::string& s = t.rows[r][cs];
     if (e.empty() || s.empty()) continue;
-    auto [it, fresh] = seen.try_emplace(e, s, t.line_numbers[r]);
-    if (!fresh) {
-      if (it->second.first != s)
-        throw core::InputError(path, t.line_numbers[r],
-                               "Entrez id " + e + " maps to \"" + s + "\" here but to \"" + it->second.first + "\" on line " +
-                                   std::to_string(it->second.second));
-      continue;
+    const auto [it, fresh] = seen.try_emplace(e, map.pairs.size());
+    if (fresh) {
+      map.pairs.emplace_back(e, s);
+    } else if (map.pairs[it->second].second != s) {
+      // Old and new names of one gene (HBXIP / LAMTOR5) are common in miRTarBase releases.
+      if (map.conflicts++ == 0)
+        map.first_conflict = fmt::format("line {}: Entrez id {} is \"{}\" here but \"{}\" earlier", t.line_numbers[r], e, s,
+                                         map.pairs[it->second].second);
     }
-    out.emplace_back(e, s);
   }
-  return out;
+  return map;
 }
 
 ImportResult import_mirtarbase(const std::string& path, const std::string& map_path) {
@@ -173,8 +173,13 @@ ImportResult import_mirtarbase(const std::string& path, const std::string& map_p
                            "unrecognized miRTarBase table: expected the columns \"miRNA\" and \"Target Gene\" / \"Target Gene "
                            "(Entrez ID)\", or two columns miRNA, Entrez id");
   std::unordered_map<std::string, std::string> map;
-  if (!map_path.empty())
-    for (auto& [e, s] : read_symbol_map(map_path)) map.emplace(std::move(e), std::move(s));
+  if (!map_path.empty()) {
+    SymbolMap m = read_symbol_map(map_path);
+    if (m.conflicts > 0)
+      res.warnings.push_back(fmt::format("{}: {} Entrez id(s) with more than one symbol; the first symbol is used ({})", map_path,
+                                         m.conflicts, m.first_conflict));
+    for (auto& [e, s] : m.pairs) map.emplace(std::move(e), std::move(s));
+  }
   struct Acc {
     std::string entrez;
     std::size_t n = 0;

@@ -35,9 +35,16 @@ ImportResult import_targetscan(const std::string& path, const std::string& speci
 /// mirna gene entrez n_records support_types.
 ImportResult import_mirtarbase(const std::string& path, const std::string& map_path);
 
+struct SymbolMap {
+  std::vector<std::pair<std::string, std::string>> pairs;  ///< (entrez, symbol), first symbol per id
+  std::size_t conflicts = 0;                               ///< later rows giving an id another symbol
+  std::string first_conflict;                              ///< "line N: ..." of the first one
+};
+
 /// Entrez -> symbol map: a TSV/CSV whose header has a column containing "entrez" and one containing
-/// "symbol" (or named "Target Gene"), case-insensitive; otherwise its first two columns.
-/// @throws core::InputError for one Entrez id mapped to two different symbols (line).
-std::vector<std::pair<std::string, std::string>> read_symbol_map(const std::string& path);
+/// "symbol" (or named "Target Gene"), case-insensitive; otherwise its first two columns. An id given
+/// two symbols keeps the first (old and new names of one gene); conflicts are counted for a warning.
+/// @throws core::InputError for an unreadable file or fewer than two columns.
+SymbolMap read_symbol_map(const std::string& path);
 
 }  // namespace lscmir::targets
