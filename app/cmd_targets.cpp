@@ -144,7 +144,7 @@ int run_targets(const TargetsOptions& o, const std::vector<std::string>& argv, c
   }
   StreamedOutput targets_out((dir / "targets.tsv").string());
   targets_out.write(targets::targets_header(index));
-  const bool per_member = !o.mirnas.empty();
+  const bool per_member = true;  // rows per mature miRNA whenever the families name their members
   const std::size_t n_genes = utrs.genes.size(), block = 2048;
   const std::size_t parts = static_cast<std::size_t>(threads) * 4;
   std::vector<std::string> site_parts(parts), target_parts(parts);
