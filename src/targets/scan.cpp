@@ -62,6 +62,7 @@ const std::uint8_t* SeedIndex::active(const std::string& species) const {
 namespace {
 
 constexpr std::uint8_t kA = 0;
+static_assert(sizeof(Site) == 24, "Site is kept at 24 bytes: tens of millions are held at once");
 
 /// A UTR prepared as targetscan_70.pl does: T -> U (either case, to uppercase U), the first 14
 /// nucleotides masked to N; then its letters (non-gap characters) with their alignment positions.
@@ -211,6 +212,8 @@ GeneSites scan_gene_ws(const UtrGene& gene, const SeedIndex& index, const ScanOp
   std::vector<Site>& found = ws.found;
   found.clear();
   Letters& L = ws.letters;
+  if (gene.utrs.size() > 65535)
+    throw core::InputError("", 0, "gene \"" + gene.gene + "\" has more than 65,535 species");
   for (std::uint32_t sp = 0; sp < gene.utrs.size(); ++sp) {
     const std::uint8_t* active = index.active(gene.utrs[sp].species);
     if (!active) continue;
@@ -223,7 +226,7 @@ GeneSites scan_gene_ws(const UtrGene& gene, const SeedIndex& index, const ScanOp
       const std::size_t len = static_cast<std::size_t>(site_type_length(type));
       Site s;
       s.family = f;
-      s.species = sp;
+      s.species = static_cast<std::uint16_t>(sp);
       s.type = type;
       s.msa_start = L.msa_pos[first] + 1;
       s.msa_end = L.msa_pos[first + len - 1] + 1;

@@ -50,11 +50,11 @@ class SeedIndex {
 /// One site, in TargetScan's coordinates (1-based, inclusive).
 struct Site {
   std::uint32_t family = 0;     ///< index into the families
-  std::uint32_t species = 0;    ///< index into the gene's utrs
   std::uint32_t msa_start = 0;  ///< alignment coordinates (gaps counted)
   std::uint32_t msa_end = 0;
   std::uint32_t utr_start = 0;  ///< UTR coordinates (gaps not counted); end = start + length - 1
   std::uint32_t group = 0;      ///< group number within the gene (1-based); global = + offset
+  std::uint16_t species = 0;    ///< index into the gene's utrs (at most 65,535 species per gene)
   SiteType type = SiteType::k6mer;
   bool orf_overlap = false;     ///< TargetScan's ORF_overlap flag (lowercase sequence)
   std::uint32_t utr_end() const { return utr_start + static_cast<std::uint32_t>(site_type_length(type)) - 1; }
