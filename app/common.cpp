@@ -135,6 +135,8 @@ int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_quant(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_simulate(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_targets(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_enrich(const std::vector<std::string>& argv, core::Logger& log);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -148,6 +150,8 @@ const std::vector<Command>& commands() {
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
       {"quant", "small RNA-seq FASTQ to mature miRNA counts, isomiRs (mirGFF3) and QC", cmd_quant},
       {"simulate", "virtual patients: LSC/HSC dynamics under 7+3 and miRNA modulation", cmd_simulate},
+      {"targets", "miRNA seed sites (TargetScan 7 definitions) or imported target tables", cmd_targets},
+      {"enrich", "gene-set enrichment of miRNA targets (hypergeometric, empirical)", cmd_enrich},
   };
   return kCommands;
 }

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Gene sets (GMT), miRNA target tables, and target-set enrichment: hypergeometric with BH, and the
+// empirical test of Bleazard et al. (2015) against random miRNA sets of the same size.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lscmir::targets {
+
+struct GeneSet {
+  std::string name;
+  std::string description;
+  std::vector<std::string> genes;  ///< unique, in file order
+  std::string file;
+  std::size_t line = 0;
+  std::size_t duplicates = 0;      ///< repeated genes dropped from this set
+};
+
+/// Reads a GMT file (name, description, genes; tab-separated). Accepted quirks: no newline after
+/// the last line, CRLF, blank lines, empty gene fields (trailing tabs), a gene repeated in a set
+/// (kept once, counted in `duplicates`), a set with no genes (kept, size 0).
+/// @throws core::InputError (file, line) for a line without a description field, an empty set name,
+///         or no sets at all.
+std::vector<GeneSet> read_gmt(const std::string& path);
+
+/// miRNA -> target genes.
+struct TargetTable {
+  std::string path;
+  std::vector<std::string> mirnas;                  ///< sorted, unique
+  std::vector<std::string> genes;                   ///< sorted, unique
+  std::vector<std::vector<std::uint32_t>> targets;  ///< per miRNA: gene indices, sorted, unique
+};
+
+/// Reads any TSV/CSV table with `mirna` and `gene` columns (more columns are ignored; repeated pairs
+/// count once). @throws core::InputError for a missing column or an empty cell (line named).
+TargetTable read_target_table(const std::string& path);
+
+/// Builds a table from (mirna, gene) pairs.
+TargetTable make_target_table(std::vector<std::pair<std::string, std::string>> pairs, std::string path = {});
+
+enum class EnrichMethod { kHypergeometric, kEmpirical };
+
+struct EnrichOptions {
+  EnrichMethod method = EnrichMethod::kHypergeometric;
+  std::size_t permutations = 10000;
+  std::uint64_t seed = 1;
+  int threads = 1;
+};
+
+struct EnrichRow {
+  std::string gene_set;
+  std::size_t size = 0;     ///< |set and universe|
+  std::size_t overlap = 0;  ///< |set and selected|
+  double expected = 0;      ///< size * |selected| / |universe|
+  double p = 1, fdr = 1;    ///< upper-tail hypergeometric P(X >= overlap); BH over sets
+  double p_empirical = 0, fdr_empirical = 0;  ///< (1 + #{random >= observed}) / (1 + N); BH
+};
+
+struct EnrichResult {
+  std::vector<EnrichRow> rows;  ///< in gene-set input order
+  std::size_t universe = 0, selected = 0;
+  std::vector<std::string> mirnas;  ///< the chosen miRNAs found in the table
+};
+
+/// Universe = table genes in at least one set (intersected with `universe` when non-null);
+/// selected = universe genes targeted by any chosen miRNA. Empirical P draws random sets of
+/// |mirnas| distinct table miRNAs per permutation from a counter-based generator keyed by
+/// (seed, permutation), so the result does not depend on the thread count.
+/// @throws core::UsageError when a chosen miRNA is not in the table, or for no gene sets.
+EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mirnas, const std::vector<GeneSet>& sets,
+                    const std::vector<std::string>* universe, const EnrichOptions& options);
+
+/// enrichment.tsv text: gene_set size overlap expected P FDR [P.empirical FDR.empirical].
+std::string format_enrichment(const EnrichResult& result, bool empirical);
+
+}  // namespace lscmir::targets

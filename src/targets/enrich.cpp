@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lscmir/targets/enrich.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/core/parallel.hpp"
+#include "lscmir/io/output.hpp"
+#include "lscmir/io/table.hpp"
+#include "lscmir/stats/p_adjust.hpp"
+#include "lscmir/targets/hypergeometric.hpp"
+
+namespace lscmir::targets {
+
+TargetTable make_target_table(std::vector<std::pair<std::string, std::string>> pairs, std::string path) {
+  TargetTable t;
+  t.path = std::move(path);
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  for (const auto& [m, g] : pairs) {
+    if (t.mirnas.empty() || t.mirnas.back() != m) t.mirnas.push_back(m);
+    t.genes.push_back(g);
+  }
+  std::sort(t.genes.begin(), t.genes.end());
+  t.genes.erase(std::unique(t.genes.begin(), t.genes.end()), t.genes.end());
+  t.targets.resize(t.mirnas.size());
+  std::size_t mi = 0;
+  for (const auto& [m, g] : pairs) {
+    while (t.mirnas[mi] != m) ++mi;
+    t.targets[mi].push_back(
+        static_cast<std::uint32_t>(std::lower_bound(t.genes.begin(), t.genes.end(), g) - t.genes.begin()));
+  }
+  for (auto& v : t.targets) std::sort(v.begin(), v.end());
+  return t;
+}
+
+TargetTable read_target_table(const std::string& path) {
+  const io::Table tab = io::read_table(path);
+  const std::size_t cm = tab.require_column("mirna"), cg = tab.require_column("gene");
+  std::vector<std::pair<std::string, std::string>> pairs;
+  pairs.reserve(tab.rows.size());
+  for (std::size_t r = 0; r < tab.rows.size(); ++r) {
+    const auto& row = tab.rows[r];
+    if (row[cm].empty() || row[cg].empty())
+      throw core::InputError(path, tab.line_numbers[r], std::string("empty ") + (row[cm].empty() ? "mirna" : "gene") + " cell");
+    pairs.emplace_back(row[cm], row[cg]);
+  }
+  return make_target_table(std::move(pairs), path);
+}
+
+namespace {
+
+__extension__ using U128 = unsigned __int128;
+
+/// SplitMix64 (Steele, Lea, Flood 2014): a counter-based stream, one per (seed, permutation).
+struct SplitMix {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [0, bound) without modulo bias (Lemire 2019).
+  std::uint64_t below(std::uint64_t bound) {
+    U128 m = static_cast<U128>(next()) * bound;
+    auto low = static_cast<std::uint64_t>(m);
+    if (low < bound) {
+      const std::uint64_t threshold = (0 - bound) % bound;
+      while (low < threshold) {
+        m = static_cast<U128>(next()) * bound;
+        low = static_cast<std::uint64_t>(m);
+      }
+    }
+    return static_cast<std::uint64_t>(m >> 64);
+  }
+};
+
+std::uint64_t stream_start(std::uint64_t seed, std::uint64_t permutation) {
+  SplitMix a{seed};
+  SplitMix b{a.next() ^ (permutation * 0xD1B54A32D192ED03ULL)};
+  return b.next();
+}
+
+using Bits = std::vector<std::uint64_t>;
+
+std::size_t and_count(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) {
+  std::size_t n = 0;
+  for (std::size_t w = 0; w < words; ++w) n += static_cast<std::size_t>(std::popcount(a[w] & b[w]));
+  return n;
+}
+
+}  // namespace
+
+EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mirnas, const std::vector<GeneSet>& sets,
+                    const std::vector<std::string>* universe, const EnrichOptions& options) {
+  if (sets.empty()) throw core::UsageError("no gene sets given");
+  EnrichResult res;
+  // Chosen miRNAs, as table indices.
+  std::vector<std::uint32_t> chosen;
+  std::vector<std::string> missing;
+  for (const auto& m : mirnas) {
+    const auto it = std::lower_bound(table.mirnas.begin(), table.mirnas.end(), m);
+    if (it == table.mirnas.end() || *it != m) {
+      missing.push_back(m);
+      continue;
+    }
+    const auto idx = static_cast<std::uint32_t>(it - table.mirnas.begin());
+    if (std::find(chosen.begin(), chosen.end(), idx) == chosen.end()) {
+      chosen.push_back(idx);
+      res.mirnas.push_back(m);
+    }
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < missing.size() && i < 5; ++i) list.append(i ? ", \"" : "\"").append(missing[i]).append("\"");
+    if (missing.size() > 5) list += ", ...";
+    throw core::UsageError(std::to_string(missing.size()) + " chosen miRNA(s) are not in the targets table " + table.path + ": " +
+                           list + " (names must match its mirna column exactly)");
+  }
+  if (chosen.empty()) throw core::UsageError("no miRNAs chosen");
+
+  // Universe: table genes that are in at least one set (and in the user's universe).
+  std::unordered_set<std::string_view> in_sets, user;
+  for (const auto& s : sets)
+    for (const auto& g : s.genes) in_sets.insert(g);
+  if (universe)
+    for (const auto& g : *universe) user.insert(g);
+  std::vector<std::int64_t> uidx(table.genes.size(), -1);
+  std::unordered_map<std::string_view, std::uint32_t> gene_to_u;
+  std::size_t U = 0;
+  for (std::size_t g = 0; g < table.genes.size(); ++g) {
+    if (!in_sets.count(table.genes[g]) || (universe && !user.count(table.genes[g]))) continue;
+    gene_to_u.emplace(table.genes[g], static_cast<std::uint32_t>(U));
+    uidx[g] = static_cast<std::int64_t>(U++);
+  }
+  res.universe = U;
+  const std::size_t words = (U + 63) / 64;
+  auto set_bit = [](std::uint64_t* b, std::size_t i) { b[i / 64] |= std::uint64_t{1} << (i % 64); };
+
+  Bits mir_bits(table.mirnas.size() * words, 0);
+  for (std::size_t m = 0; m < table.mirnas.size(); ++m)
+    for (std::uint32_t g : table.targets[m])
+      if (uidx[g] >= 0) set_bit(&mir_bits[m * words], static_cast<std::size_t>(uidx[g]));
+  Bits set_bits(sets.size() * words, 0);
+  for (std::size_t s = 0; s < sets.size(); ++s)
+    for (const auto& g : sets[s].genes) {
+      const auto it = gene_to_u.find(g);
+      if (it != gene_to_u.end()) set_bit(&set_bits[s * words], it->second);
+    }
+  Bits selected(words, 0);
+  for (std::uint32_t m : chosen)
+    for (std::size_t w = 0; w < words; ++w) selected[w] |= mir_bits[m * words + w];
+  std::size_t n_sel = 0;
+  for (auto w : selected) n_sel += static_cast<std::size_t>(std::popcount(w));
+  res.selected = n_sel;
+
+  res.rows.resize(sets.size());
+  std::vector<double> p(sets.size());
+  for (std::size_t s = 0; s < sets.size(); ++s) {
+    EnrichRow& r = res.rows[s];
+    r.gene_set = sets[s].name;
+    r.size = and_count(&set_bits[s * words], &set_bits[s * words], words);
+    r.overlap = and_count(&set_bits[s * words], selected.data(), words);
+    r.expected = U == 0 ? 0.0 : static_cast<double>(r.size) * static_cast<double>(n_sel) / static_cast<double>(U);
+    r.p = phyper_upper(static_cast<double>(r.overlap), static_cast<double>(r.size), static_cast<double>(U - r.size),
+                       static_cast<double>(n_sel));
+    p[s] = r.p;
+  }
+  const std::vector<double> fdr = stats::p_adjust_bh(p);
+  for (std::size_t s = 0; s < sets.size(); ++s) res.rows[s].fdr = fdr[s];
+
+  if (options.method == EnrichMethod::kEmpirical) {
+    const std::size_t N = options.permutations, M = table.mirnas.size(), k = chosen.size();
+    const std::size_t S = sets.size();
+    const int threads = std::max(1, options.threads);
+    const std::size_t chunks = std::min<std::size_t>(N, static_cast<std::size_t>(threads) * 4);
+    std::vector<std::vector<std::size_t>> counts(chunks, std::vector<std::size_t>(S, 0));
+    core::parallel_for(chunks, threads, [&](std::size_t c) {
+      const std::size_t b = N * c / chunks, e = N * (c + 1) / chunks;
+      std::vector<std::uint32_t> pool(M);
+      for (std::size_t i = 0; i < M; ++i) pool[i] = static_cast<std::uint32_t>(i);
+      std::vector<std::size_t> swaps(k);
+      Bits rnd(words);
+      auto& cnt = counts[c];
+      for (std::size_t perm = b; perm < e; ++perm) {
+        SplitMix rng{stream_start(options.seed, perm)};
+        // Partial Fisher-Yates: k distinct miRNAs; the swaps are undone so `pool` is the identity again.
+        for (std::size_t i = 0; i < k; ++i) {
+          const std::size_t j = i + static_cast<std::size_t>(rng.below(M - i));
+          std::swap(pool[i], pool[j]);
+          swaps[i] = j;
+        }
+        std::fill(rnd.begin(), rnd.end(), 0);
+        for (std::size_t i = 0; i < k; ++i) {
+          const std::uint64_t* mb = &mir_bits[pool[i] * words];
+          for (std::size_t w = 0; w < words; ++w) rnd[w] |= mb[w];
+        }
+        for (std::size_t i = k; i-- > 0;) std::swap(pool[i], pool[swaps[i]]);
+        for (std::size_t s = 0; s < S; ++s)
+          if (and_count(&set_bits[s * words], rnd.data(), words) >= res.rows[s].overlap) ++cnt[s];
+      }
+    });
+    std::vector<double> pe(S);
+    for (std::size_t s = 0; s < S; ++s) {
+      std::size_t total = 0;
+      for (const auto& c : counts) total += c[s];
+      pe[s] = static_cast<double>(1 + total) / static_cast<double>(1 + N);
+      res.rows[s].p_empirical = pe[s];
+    }
+    const std::vector<double> fe = stats::p_adjust_bh(pe);
+    for (std::size_t s = 0; s < S; ++s) res.rows[s].fdr_empirical = fe[s];
+  }
+  return res;
+}
+
+std::string format_enrichment(const EnrichResult& result, bool empirical) {
+  std::string s = empirical ? "gene_set\tsize\toverlap\texpected\tP\tFDR\tP.empirical\tFDR.empirical\n"
+                            : "gene_set\tsize\toverlap\texpected\tP\tFDR\n";
+  for (const auto& r : result.rows) {
+    s += r.gene_set;
+    s += '\t' + std::to_string(r.size) + '\t' + std::to_string(r.overlap) + '\t';
+    io::append_double(s, r.expected);
+    s += '\t';
+    io::append_double(s, r.p);
+    s += '\t';
+    io::append_double(s, r.fdr);
+    if (empirical) {
+      s += '\t';
+      io::append_double(s, r.p_empirical);
+      s += '\t';
+      io::append_double(s, r.fdr_empirical);
+    }
+    s += '\n';
+  }
+  return s;
+}
+
+}  // namespace lscmir::targets
