@@ -173,7 +173,7 @@ int run_rank(RankOptions& o, const std::vector<std::string>& argv, core::Logger&
   if (!o.cox.empty() && matched == 0 && !cands.empty())
     log.warn("rank", "no candidate matched a cohort feature; give --mirbase to map mature names to precursor names");
 
-  std::string s = "rank\tfeature\tintervention\tscore\tclass\tlogFC." + tag + "\tq.specificity\tspecificity\tcohort_feature\tHR\tP.cox\toutcome\thsc_sparing\tn_targets";
+  std::string s = "rank\tfeature\tintervention\tscore\tclass\tlogFC." + tag + "\tq.specificity\tspecificity\tcohort_feature\tHR\tP.cox\toutcome\thsc_sparing\thsc_lsc_ratio\tn_targets";
   for (const auto& c : cats) s += "\tn_" + c.name;
   s += "\ttargets";
   for (const auto& c : cats) s += "\tgenes_" + c.name;
@@ -188,7 +188,7 @@ int run_rank(RankOptions& o, const std::vector<std::string>& argv, core::Logger&
       s.push_back('\t');
     }
     s += (c.cohort_feature.empty() ? "NA" : c.cohort_feature) + "\t";
-    for (double v : {c.hr, c.p_cox, c.s_outcome, c.s_sparing}) {
+    for (double v : {c.hr, c.p_cox, c.s_outcome, c.s_sparing, std::exp2(-c.logfc)}) {
       io::append_double(s, v);
       s.push_back('\t');
     }

@@ -31,7 +31,9 @@ namespace lscmir::app {
 int cmd_de(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_quant(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_enrich(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_rank(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_simulate(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_survival(const std::vector<std::string>& argv, core::Logger& log);
 
@@ -65,6 +67,12 @@ struct Config {
   std::string mirbase, families;
   // [enrichment]
   std::vector<std::string> gene_sets;
+  std::string enrich_method = "empirical";
+  int enrich_permutations = 2000, enrich_top = 10;
+  // [simulate]
+  bool simulate = false;
+  int sim_patients = 2000, sim_top = 2, sim_seed = 1, sim_dose_patients = 300;
+  double sim_years = 5, sim_effect_lsc = 0.05, sim_sensitize = 0;
   // [rank]
   std::map<std::string, double> weights;
   std::vector<std::string> categories;
@@ -137,7 +145,7 @@ Config read_config(const std::string& path) {
     throw core::InputError(path, static_cast<std::size_t>(e.source().begin.line), std::string(e.description()),
                            "see docs/config.md for the format");
   }
-  check_keys(c, root, "top level", {"study", "qpcr", "quant", "cohort", "targets", "enrichment", "rank", "output"});
+  check_keys(c, root, "top level", {"study", "qpcr", "quant", "cohort", "targets", "enrichment", "rank", "simulate", "output"});
   const toml::table* study = root["study"].as_table();
   if (!study) throw core::InputError(path, 0, "missing [study] section", "see docs/config.md");
   check_keys(c, *study, "study", {"samples", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
@@ -231,8 +239,22 @@ Config read_config(const std::string& path) {
     }
   }
   if (const toml::table* e = root["enrichment"].as_table()) {
-    check_keys(c, *e, "enrichment", {"gene_sets"});
+    check_keys(c, *e, "enrichment", {"gene_sets", "method", "permutations", "top"});
     for (const auto& g : get_strings(c, *e, "gene_sets")) c.gene_sets.push_back(resolve(c, g));
+    c.enrich_method = get_string(c, *e, "method", c.enrich_method);
+    c.enrich_permutations = static_cast<int>(get_number(c, *e, "permutations", c.enrich_permutations));
+    c.enrich_top = static_cast<int>(get_number(c, *e, "top", c.enrich_top));
+  }
+  if (const toml::table* m = root["simulate"].as_table()) {
+    check_keys(c, *m, "simulate", {"patients", "top", "seed", "years", "mirna_effect_lsc", "mirna_sensitize", "dose_patients"});
+    c.sim_dose_patients = static_cast<int>(get_number(c, *m, "dose_patients", c.sim_dose_patients));
+    c.simulate = true;
+    c.sim_patients = static_cast<int>(get_number(c, *m, "patients", c.sim_patients));
+    c.sim_top = static_cast<int>(get_number(c, *m, "top", c.sim_top));
+    c.sim_seed = static_cast<int>(get_number(c, *m, "seed", c.sim_seed));
+    c.sim_years = get_number(c, *m, "years", c.sim_years);
+    c.sim_effect_lsc = get_number(c, *m, "mirna_effect_lsc", c.sim_effect_lsc);
+    c.sim_sensitize = get_number(c, *m, "mirna_sensitize", c.sim_sensitize);
   }
   if (const toml::table* r = root["rank"].as_table()) {
     check_keys(c, *r, "rank", {"w_specificity", "w_outcome", "w_sparing", "w_targets", "target_saturation", "categories", "report_top"});
@@ -265,10 +287,10 @@ struct Runner {
   nlohmann::json stages = nlohmann::json::array();
 
   void stage(const std::string& name, int (*fn)(const std::vector<std::string>&, core::Logger&), const std::string& command,
-             std::vector<std::string> args) {
+             std::vector<std::string> args, const std::string& dir = {}) {
     std::vector<std::string> argv{"lscmir " + command};
     argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& a : {std::string("--out"), out, std::string("--force"), std::string("--threads"), std::to_string(threads)})
+    for (const std::string& a : {std::string("--out"), dir.empty() ? out : dir, std::string("--force"), std::string("--threads"), std::to_string(threads)})
       argv.push_back(a);
     if (quiet) argv.emplace_back("--quiet");
     log.info("run", "stage " + name + ": lscmir " + command);
@@ -412,6 +434,91 @@ std::vector<std::string> write_forest(const Runner& r) {
   return km;
 }
 
+/// Top candidates of one intervention that the target table knows.
+std::vector<std::string> top_candidates(const Runner& r, const std::string& intervention, int n, const std::set<std::string>* known) {
+  std::vector<std::string> out;
+  const io::Table t = io::read_table(r.path("candidates.tsv"));
+  const std::size_t cf = t.require_column("feature"), ci = t.require_column("intervention");
+  for (const auto& row : t.rows) {
+    if (static_cast<int>(out.size()) >= n) break;
+    if ((intervention.empty() || row[ci] == intervention) && (!known || known->count(row[cf]))) out.push_back(row[cf]);
+  }
+  return out;
+}
+
+void enrich_candidates(Runner& r) {
+  const Config& c = r.c;
+  std::set<std::string> known;
+  {
+    const io::Table t = io::read_table(r.path("target_pairs.tsv"));
+    const std::size_t cm = t.require_column("mirna");
+    for (const auto& row : t.rows) known.insert(row[cm]);
+  }
+  for (const std::string which : {"inhibit", "restore"}) {
+    const auto mirnas = top_candidates(r, which, c.enrich_top, &known);
+    if (mirnas.empty()) continue;
+    std::string list;
+    for (const auto& m : mirnas) list += (list.empty() ? "" : ",") + m;
+    std::vector<std::string> a{"--targets", r.path("target_pairs.tsv"), "--mirnas", list, "--method", c.enrich_method};
+    if (c.enrich_method == "empirical") a.insert(a.end(), {"--permutations", std::to_string(c.enrich_permutations), "--seed", "1"});
+    a.emplace_back("--gene-sets");
+    for (const auto& g : c.gene_sets) a.push_back(g);
+    const std::string dir = r.path("enrichment_" + which);
+    r.stage("enrich_" + which, cmd_enrich, "enrich", a, dir);
+    fs::rename(fs::path(dir) / "enrichment.tsv", r.path("enrichment_" + which + ".tsv"));
+    fs::rename(fs::path(dir) / ("run_info.enrich_" + which + ".json"), r.path("run_info.enrich_" + which + ".json"));
+    fs::remove_all(dir);
+    r.log.info("run", fmt::format("enrichment of the targets of the top {} {} candidates -> enrichment_{}.tsv", mirnas.size(), which, which));
+  }
+}
+
+/// Prepends `candidate` to every line of a simulate table (header: "candidate").
+void append_with_candidate(std::string& out, const fs::path& file, const std::string& candidate) {
+  std::ifstream in(file);
+  std::string line;
+  bool header = true;
+  while (std::getline(in, line)) {
+    if (header) {
+      if (out.empty()) out += "candidate\t" + line + "\n";
+      header = false;
+      continue;
+    }
+    out += candidate + "\t" + line + "\n";
+  }
+}
+
+void simulate_candidates(Runner& r) {
+  const Config& c = r.c;
+  const auto top = top_candidates(r, "", c.sim_top, nullptr);
+  std::string summary, km, traj, dose;
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    const std::string dir = r.path("simulate_" + std::to_string(i + 1));
+    std::vector<std::string> a{"--candidate", top[i], "--candidates", r.path("candidates.tsv"), "--patients", std::to_string(c.sim_patients),
+                               "--years", fmt::format("{}", c.sim_years), "--seed", std::to_string(c.sim_seed),
+                               "--mirna-effect-lsc", fmt::format("{}", c.sim_effect_lsc), "--mirna-sensitize", fmt::format("{}", c.sim_sensitize)};
+    r.stage("simulate_" + std::to_string(i + 1), cmd_simulate, "simulate", a, dir);
+    append_with_candidate(summary, fs::path(dir) / "sim_summary.tsv", top[i]);
+    append_with_candidate(km, fs::path(dir) / "sim_km.tsv", top[i]);
+    append_with_candidate(traj, fs::path(dir) / "sim_trajectories.tsv", top[i]);
+    fs::rename(fs::path(dir) / ("run_info.simulate_" + std::to_string(i + 1) + ".json"), r.path("run_info.simulate_" + std::to_string(i + 1) + ".json"));
+    fs::remove_all(dir);
+    if (i == 0) {  // the dose-response grid of the top candidate, with fewer patients per grid point
+      const std::string ddir = r.path("simulate_dose");
+      a[5] = std::to_string(c.sim_dose_patients);
+      a.insert(a.end(), {"--dose-response", "--arms", "standard", "--trajectories", "0"});
+      r.stage("simulate_dose", cmd_simulate, "simulate", a, ddir);
+      append_with_candidate(dose, fs::path(ddir) / "sim_dose_response.tsv", top[i]);
+      fs::rename(fs::path(ddir) / "run_info.simulate_dose.json", r.path("run_info.simulate_dose.json"));
+      fs::remove_all(ddir);
+    }
+  }
+  if (top.empty()) return;
+  io::write_file_atomic(r.path("sim_summary.tsv"), summary);
+  io::write_file_atomic(r.path("sim_km.tsv"), km);
+  io::write_file_atomic(r.path("sim_trajectories.tsv"), traj);
+  io::write_file_atomic(r.path("sim_dose_response.tsv"), dose);
+}
+
 int run_pipeline(const Config& c, const std::string& out_override, int threads_opt, bool force, bool quiet,
                  const std::vector<std::string>& argv, core::Logger& log) {
   const double t0 = now_seconds();
@@ -531,7 +638,11 @@ int run_pipeline(const Config& c, const std::string& out_override, int threads_o
     for (const auto& f : km) a.insert(a.end(), {"--km", f});
     r.stage("cohort_km", cmd_survival, "survival", a);
   }
-  // 8. QC tables and the report
+  // 8. enrichment of the top candidates' targets, inhibit and restore separately
+  if (three && !c.gene_sets.empty() && !c.target_tables.empty()) enrich_candidates(r);
+  // 9. virtual patients for the top candidates
+  if (three && c.simulate) simulate_candidates(r);
+  // 10. QC tables and the report
   write_qc(r, sheet);
   report::ReportSummary rs;
   const std::string html = report::build_report(r.out, c.title, &rs);

@@ -348,7 +348,31 @@ void targets_section(Builder& b) {
   b.section("targets", "Targets and pathways", "Enrichment of the candidates' targets in the gene sets (hypergeometric and, when run, empirical over random miRNA sets).");
   for (const auto& f : files) {
     const io::Table t = b.table(f);
-    b.html_table(columns_of(t), rows_of(t), 60, f);
+    json rows = rows_of(t);
+    std::stable_sort(rows.begin(), rows.end(), [](const json& x, const json& y) {
+      const double a = num(x["P"]), c = num(y["P"]);
+      return std::isnan(c) ? !std::isnan(a) : (!std::isnan(a) && a < c);
+    });
+    json top = json::array();
+    for (const auto& r : rows) {
+      if (top.size() >= 15) break;
+      const double p = num(r["P"]);
+      if (std::isnan(p)) continue;
+      json x = r;
+      x["neglog10P"] = -std::log10(std::max(p, 1e-300));
+      top.push_back(x);
+    }
+    if (!top.empty() && t.find_column("gene_set") != io::Table::npos)
+      b.chart("Gene sets most enriched in the targets (" + f + "): -log10 hypergeometric P; colour: overlap / expected.",
+              {{"data", {{"values", top}}},
+               {"transform", json::array({{{"calculate", "datum.overlap / max(datum.expected, 1e-9)"}, {"as", "ratio"}}})},
+               {"mark", "bar"},
+               {"encoding",
+                {{"y", {{"field", "gene_set"}, {"type", "nominal"}, {"sort", "-x"}, {"title", nullptr}}},
+                 {"x", {{"field", "neglog10P"}, {"type", "quantitative"}, {"title", "-log10 P"}}},
+                 {"color", {{"field", "ratio"}, {"type", "quantitative"}, {"title", "overlap / expected"}}},
+                 {"tooltip", json::array({{{"field", "gene_set"}}, {{"field", "size"}}, {{"field", "overlap"}}, {{"field", "expected"}, {"format", ".2f"}}, {{"field", "FDR"}, {"format", ".3g"}}})}}}});
+    b.html_table(columns_of(t), rows, 60, f + " (smallest P first)");
   }
   b.end_section();
 }
@@ -376,18 +400,67 @@ void candidates(Builder& b) {
 
 void simulation(Builder& b) {
   if (!b.has("sim_km.tsv") && !b.has("sim_summary.tsv")) return;
-  b.section("simulation", "Virtual patients", "Simulated standard and miRNA-modulated arms (docs/simulation.md).");
+  b.section("simulation", "Virtual patients",
+            "Simulated 7+3 induction and consolidation with and without the candidate's miRNA modulation (docs/simulation.md); "
+            "the miRNA effect reaches HSCs in proportion to the candidate's HSC/LSC expression ratio.");
   if (b.has("sim_km.tsv")) {
     const io::Table t = b.table("sim_km.tsv");
     json rows = rows_of(t);
-    for (auto& r : rows) r["curve"] = r["arm"].get<std::string>() + " / " + (r["age_group"].is_string() ? r["age_group"].get<std::string>() : "");
-    b.chart("Simulated overall survival by arm and age group.",
-            {{"data", {{"values", rows}}},
-             {"mark", {{"type", "line"}, {"interpolate", "step-after"}}},
-             {"encoding",
-              {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", "years"}}},
-               {"y", {{"field", "surv"}, {"type", "quantitative"}, {"title", "overall survival"}, {"scale", {{"domain", json::array({0, 1})}}}}},
-               {"color", {{"field", "curve"}, {"type", "nominal"}, {"title", "arm / age"}}}}}});
+    for (auto& r : rows) r["curve"] = (r["arm"].is_string() ? r["arm"].get<std::string>() : "") + " / " + (r["age_group"].is_string() ? r["age_group"].get<std::string>() : "");
+    json spec = {{"data", {{"values", rows}}},
+                 {"mark", {{"type", "line"}, {"interpolate", "step-after"}}},
+                 {"encoding",
+                  {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", "months"}}},
+                   {"y", {{"field", "surv"}, {"type", "quantitative"}, {"title", "overall survival"}, {"scale", {{"domain", json::array({0, 1})}}}}},
+                   {"color", {{"field", "curve"}, {"type", "nominal"}, {"title", "arm / age"}}}}}};
+    if (t.find_column("candidate") != io::Table::npos) {
+      json inner = spec;
+      inner.erase("data");
+      inner["width"] = 320;
+      spec = {{"data", {{"values", rows}}}, {"facet", {{"field", "candidate"}, {"type", "nominal"}}}, {"spec", inner}};
+    }
+    b.chart("Simulated overall survival by arm and age group.", spec);
+  }
+  if (b.has("sim_dose_response.tsv")) {
+    const io::Table t = b.table("sim_dose_response.tsv");
+    b.chart("Dose-response: simulated 5-year overall survival against the added LSC death rate, for HSC/LSC expression ratios (the HSC cost).",
+            {{"data", {{"values", rows_of(t)}}},
+             {"facet", {{"field", "age_group"}, {"type", "nominal"}}},
+             {"spec",
+              {{"width", 300},
+               {"mark", {{"type", "line"}, {"point", true}}},
+               {"encoding",
+                {{"x", {{"field", "mirna_effect_lsc"}, {"type", "quantitative"}, {"title", "added LSC death rate (1/day)"}}},
+                 {"y", {{"field", "OS_5y"}, {"type", "quantitative"}, {"title", "5-year OS"}}},
+                 {"color", {{"field", "hsc_lsc_ratio"}, {"type", "ordinal"}, {"title", "HSC/LSC ratio"}}}}}}}});
+  }
+  if (b.has("sim_trajectories.tsv")) {
+    const io::Table t = b.table("sim_trajectories.tsv");
+    json rows = json::array();
+    std::string first;
+    const bool has_candidate = t.find_column("candidate") != io::Table::npos;
+    for (auto& r : rows_of(t)) {
+      if (has_candidate) {
+        if (first.empty()) first = r["candidate"].get<std::string>();
+        if (r["candidate"] != first) continue;
+      }
+      if (num(r["patient"]) != 1 || r["age_group"] != "under60") continue;
+      for (const std::string comp : {"hsc", "lsc", "blasts", "anc"}) {
+        const double v = num(r[comp]);
+        if (v > 1e-6) rows.push_back({{"arm", r["arm"]}, {"time", r["time"]}, {"compartment", comp}, {"value", v}});
+      }
+    }
+    if (!rows.empty())
+      b.chart("Trajectories of one virtual patient (under 60) in each arm: HSCs and neutrophils relative to normal, LSC and blast counts.",
+              {{"data", {{"values", rows}}},
+               {"facet", {{"field", "arm"}, {"type", "nominal"}}},
+               {"spec",
+                {{"width", 300},
+                 {"mark", "line"},
+                 {"encoding",
+                  {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", "days"}}},
+                   {"y", {{"field", "value"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}, {"title", "size"}}},
+                   {"color", {{"field", "compartment"}, {"type", "nominal"}}}}}}}});
   }
   if (b.has("sim_summary.tsv")) {
     const io::Table t = b.table("sim_summary.tsv");
