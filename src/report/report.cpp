@@ -441,8 +441,9 @@ void simulation(Builder& b) {
     const bool has_candidate = t.find_column("candidate") != io::Table::npos;
     for (auto& r : rows_of(t)) {
       if (has_candidate) {
-        if (first.empty()) first = r["candidate"].get<std::string>();
-        if (r["candidate"] != first) continue;
+        const std::string cand = r["candidate"].is_string() ? r["candidate"].get<std::string>() : r["candidate"].dump();
+        if (first.empty()) first = cand;
+        if (cand != first) continue;
       }
       if (num(r["patient"]) != 1 || r["age_group"] != "under60") continue;
       for (const std::string comp : {"hsc", "lsc", "blasts", "anc"}) {
