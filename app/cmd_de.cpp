@@ -182,8 +182,9 @@ int run_de(const DeOptions& o, const std::vector<std::string>& argv, core::Logge
     }
     if (na > 0)
       log.warn("de", fmt::format("{}-{}: {} feature(s) cannot be estimated (NA)", contrasts[k].a, contrasts[k].b, na));
-    log.info("de", fmt::format("{}-{}: {} features at adj.P.Val < 0.05 -> {}", contrasts[k].a, contrasts[k].b, sig, ("de_" + contrasts[k].tag + ".tsv")));
-    pending.emplace_back(("de_" + contrasts[k].tag + ".tsv"), table_text(mat.features, tt));
+    const std::string file = "de_" + contrasts[k].tag + ".tsv";
+    log.info("de", fmt::format("{}-{}: {} features at adj.P.Val < 0.05 -> {}", contrasts[k].a, contrasts[k].b, sig, file));
+    pending.emplace_back(file, table_text(mat.features, tt));
   }
   phase("moderate");
   for (const auto& [name, text] : pending) {

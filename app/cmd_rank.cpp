@@ -4,10 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +16,7 @@
 #include "lscmir/io/output.hpp"
 #include "lscmir/io/table.hpp"
 #include "lscmir/study/rank.hpp"
+#include "lscmir/targets/enrich.hpp"
 
 namespace lscmir::app {
 namespace {
@@ -76,39 +75,13 @@ study::CoxInput read_cox(const std::string& path) {
   return c;
 }
 
+/// Any table with mirna and gene columns (targets::read_target_table), keyed by mirna_key.
 void read_targets(const std::string& path, study::TargetInput& out) {
-  const io::Table t = io::read_table(path);
-  const std::size_t cm = t.require_column("mirna"), cg = t.require_column("gene");
-  for (const auto& row : t.rows)
-    if (!row[cm].empty() && !row[cg].empty()) out.genes_of[study::mirna_key(row[cm])].push_back(row[cg]);
-}
-
-/// GMT: name, description, genes; tab-separated; no final newline, CRLF, duplicate genes and
-/// empty sets are accepted.
-std::vector<study::GeneSet> read_gmt(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw core::InputError(path, 0, "cannot open the gene-set file");
-  std::vector<study::GeneSet> sets;
-  std::string line;
-  std::size_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, '\t')) f.push_back(cell);
-    if (f.size() < 2 || f[0].empty())
-      throw core::InputError(path, n, "expected a GMT line: set name, description, then genes, tab-separated");
-    study::GeneSet s{f[0], {}};
-    for (std::size_t k = 2; k < f.size(); ++k)
-      if (!f[k].empty()) s.genes.push_back(f[k]);
-    std::sort(s.genes.begin(), s.genes.end());
-    s.genes.erase(std::unique(s.genes.begin(), s.genes.end()), s.genes.end());
-    sets.push_back(std::move(s));
+  const targets::TargetTable t = targets::read_target_table(path);
+  for (std::size_t m = 0; m < t.mirnas.size(); ++m) {
+    auto& genes = out.genes_of[study::mirna_key(t.mirnas[m])];
+    for (std::uint32_t g : t.targets[m]) genes.push_back(t.genes[g]);
   }
-  return sets;
 }
 
 int run_rank(RankOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
@@ -157,8 +130,10 @@ int run_rank(RankOptions& o, const std::vector<std::string>& argv, core::Logger&
   }
   std::vector<study::GeneSet> sets;
   for (const auto& p : o.gene_sets) {
-    auto s = read_gmt(p);
-    sets.insert(sets.end(), s.begin(), s.end());
+    for (auto& g : targets::read_gmt(p)) {
+      std::sort(g.genes.begin(), g.genes.end());
+      sets.push_back({std::move(g.name), std::move(g.genes)});
+    }
     info.inputs.push_back(io::checksum_file("gene_sets", p));
   }
   std::vector<study::Candidate> cands;

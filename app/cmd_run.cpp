@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -285,6 +286,7 @@ struct Runner {
   bool quiet;
   core::Logger& log;
   nlohmann::json stages = nlohmann::json::array();
+  std::optional<io::Table> candidates_table;  ///< candidates.tsv, read once after the rank stage
 
   void stage(const std::string& name, int (*fn)(const std::vector<std::string>&, core::Logger&), const std::string& command,
              std::vector<std::string> args, const std::string& dir = {}) {
@@ -305,6 +307,11 @@ struct Runner {
     }
   }
   std::string path(const std::string& name) const { return (fs::path(out) / name).string(); }
+  /// candidates.tsv of this run, or nullptr when the rank stage did not run.
+  const io::Table* candidates() {
+    if (!candidates_table && fs::exists(path("candidates.tsv"))) candidates_table = io::read_table(path("candidates.tsv"));
+    return candidates_table ? &*candidates_table : nullptr;
+  }
 };
 
 bool has_pair(const std::vector<std::string>& contrasts, const std::string& a, const std::string& b) {
@@ -333,7 +340,7 @@ std::string merge_targets(const Config& c, std::size_t& pairs) {
 }
 
 /// qc_samples.tsv and report_expression.tsv for the report.
-void write_qc(const Runner& r, const io::SampleSheet& sheet) {
+void write_qc(Runner& r, const io::SampleSheet& sheet) {
   const Config& c = r.c;
   const bool counts = !c.counts.empty() || !c.fastq_sheet.empty();
   const std::string input = !c.counts.empty() ? c.counts : !c.fastq_sheet.empty() ? r.path("counts.tsv")
@@ -371,8 +378,8 @@ void write_qc(const Runner& r, const io::SampleSheet& sheet) {
   std::map<std::string, Eigen::Index> row_of;
   for (std::size_t g = 0; g < m.features.size(); ++g) row_of.emplace(m.features[g], static_cast<Eigen::Index>(g));
   std::vector<std::pair<std::string, std::string>> wanted;  // feature, role|class
-  if (fs::exists(r.path("candidates.tsv"))) {
-    const io::Table t = io::read_table(r.path("candidates.tsv"));
+  if (const io::Table* cand = r.candidates()) {
+    const io::Table& t = *cand;
     const std::size_t cf = t.require_column("feature"), cc = t.require_column("class");
     for (std::size_t i = 0; i < t.rows.size() && static_cast<int>(i) < c.report_top; ++i) wanted.emplace_back(t.rows[i][cf], "top\t" + t.rows[i][cc]);
   }
@@ -409,15 +416,17 @@ void write_qc(const Runner& r, const io::SampleSheet& sheet) {
 }
 
 /// forest.tsv (Cox rows of the top candidates' cohort miRNAs) and the features for KM curves.
-std::vector<std::string> write_forest(const Runner& r) {
+std::vector<std::string> write_forest(Runner& r) {
   std::vector<std::string> km;
-  if (!fs::exists(r.path("candidates.tsv")) || !fs::exists(r.path("cox.tsv"))) return km;
-  const io::Table cand = io::read_table(r.path("candidates.tsv"));
+  if (!r.candidates() || !fs::exists(r.path("cox.tsv"))) return km;
+  const io::Table& cand = *r.candidates();
   const io::Table cox = io::read_table(r.path("cox.tsv"));
   std::map<std::string, std::size_t> cox_row;
   const std::size_t xf = cox.require_column("feature");
   for (std::size_t i = 0; i < cox.rows.size(); ++i) cox_row.emplace(cox.rows[i][xf], i);
   const std::size_t cf = cand.require_column("feature"), cc = cand.require_column("cohort_feature"), ci = cand.require_column("intervention");
+  std::vector<std::size_t> cox_cols;
+  for (const std::string col : {"HR", "HR.lower95", "HR.upper95", "P.Wald"}) cox_cols.push_back(cox.require_column(col));
   std::string s = "label\tfeature\tcohort_feature\tintervention\tHR\tHR.lower95\tHR.upper95\tP.Wald\n";
   int n = 0;
   for (const auto& row : cand.rows) {
@@ -426,7 +435,7 @@ std::vector<std::string> write_forest(const Runner& r) {
     if (n++ >= r.c.forest_top) break;
     const auto& x = cox.rows[it->second];
     s += row[cf] + " (" + row[cc] + ")\t" + row[cf] + "\t" + row[cc] + "\t" + row[ci];
-    for (const std::string col : {"HR", "HR.lower95", "HR.upper95", "P.Wald"}) s += "\t" + x[cox.require_column(col)];
+    for (std::size_t col : cox_cols) s += "\t" + x[col];
     s += "\n";
     if (static_cast<int>(km.size()) < r.c.km_top && std::find(km.begin(), km.end(), row[cc]) == km.end()) km.push_back(row[cc]);
   }
@@ -435,9 +444,9 @@ std::vector<std::string> write_forest(const Runner& r) {
 }
 
 /// Top candidates of one intervention that the target table knows.
-std::vector<std::string> top_candidates(const Runner& r, const std::string& intervention, int n, const std::set<std::string>* known) {
+std::vector<std::string> top_candidates(Runner& r, const std::string& intervention, int n, const std::set<std::string>* known) {
   std::vector<std::string> out;
-  const io::Table t = io::read_table(r.path("candidates.tsv"));
+  const io::Table& t = *r.candidates();
   const std::size_t cf = t.require_column("feature"), ci = t.require_column("intervention");
   for (const auto& row : t.rows) {
     if (static_cast<int>(out.size()) >= n) break;

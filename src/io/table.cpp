@@ -230,6 +230,12 @@ std::string gunzip(std::string_view in, const std::string& path) {
 
 }  // namespace
 
+std::string read_text_file(const std::string& path) {
+  const detail::FileBytes bytes = detail::read_file_bytes(path);
+  if (detail::looks_gzipped(bytes.view())) return gunzip(bytes.view(), path);
+  return std::string(bytes.view());
+}
+
 Table read_table(const std::string& path, const TableOptions& options) {
   const detail::FileBytes bytes = detail::read_file_bytes(path);
   std::string_view path_view(path);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "detail/bases.hpp"
 #include "lscmir/core/error.hpp"
 
 namespace lscmir::quant {
@@ -86,16 +87,7 @@ int AdapterFinder::find(std::string_view read) const {
 
 namespace {
 constexpr int kDetectK = 10;
-
-int base_code(char c) {
-  switch (c) {
-    case 'A': return 0;
-    case 'C': return 1;
-    case 'G': return 2;
-    case 'T': return 3;
-    default: return -1;
-  }
-}
+using detail::base_code;
 }  // namespace
 
 AdapterDetection detect_adapter(const std::vector<std::string>& reads, double min_fraction) {

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "detail/bases.hpp"
 #include "lscmir/core/error.hpp"
 #include "lscmir/quant/fastq.hpp"
 
@@ -209,20 +210,12 @@ Reference load_reference(const std::string& hairpin_fasta, const std::string& ma
 }
 
 namespace {
-inline int code_of(char c) {
-  switch (c) {
-    case 'A': return 0;
-    case 'C': return 1;
-    case 'G': return 2;
-    case 'T': return 3;
-    default: return -1;
-  }
-}
+using detail::base_code;
 /// 2-bit code of s[0..k), or -1 when it holds anything but ACGT.
 inline std::int64_t kmer_code(const char* s, int k) {
   std::int64_t code = 0;
   for (int i = 0; i < k; ++i) {
-    const int b = code_of(s[i]);
+    const int b = base_code(s[i]);
     if (b < 0) return -1;
     code = (code << 2) | b;
   }

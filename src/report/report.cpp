@@ -51,6 +51,14 @@ json rows_of(const io::Table& t) {
 
 double num(const json& v) { return v.is_number() ? v.get<double>() : std::nan(""); }
 
+/// Rows ordered by a numeric column, smallest first, missing values last (stable).
+void sort_ascending(json& rows, const std::string& column) {
+  std::stable_sort(rows.begin(), rows.end(), [&](const json& x, const json& y) {
+    const double a = num(x[column]), c = num(y[column]);
+    return std::isnan(c) ? !std::isnan(a) : (!std::isnan(a) && a < c);
+  });
+}
+
 struct Builder {
   std::string dir;
   ReportSummary summary;
@@ -328,10 +336,7 @@ void cohort(Builder& b) {
   if (b.has("cox.tsv")) {
     const io::Table t = b.table("cox.tsv");
     json rows = rows_of(t);
-    std::stable_sort(rows.begin(), rows.end(), [](const json& x, const json& y) {
-      const double a = num(x["P.Wald"]), c = num(y["P.Wald"]);
-      return std::isnan(c) ? !std::isnan(a) : (!std::isnan(a) && a < c);
-    });
+    sort_ascending(rows, "P.Wald");
     b.html_table(columns_of(t), rows, 25, "Cohort Cox models, smallest P first.");
   }
   b.end_section();
@@ -349,10 +354,7 @@ void targets_section(Builder& b) {
   for (const auto& f : files) {
     const io::Table t = b.table(f);
     json rows = rows_of(t);
-    std::stable_sort(rows.begin(), rows.end(), [](const json& x, const json& y) {
-      const double a = num(x["P"]), c = num(y["P"]);
-      return std::isnan(c) ? !std::isnan(a) : (!std::isnan(a) && a < c);
-    });
+    sort_ascending(rows, "P");
     json top = json::array();
     for (const auto& r : rows) {
       if (top.size() >= 15) break;

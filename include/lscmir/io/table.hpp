@@ -41,6 +41,10 @@ Table read_table(const std::string& path, const TableOptions& options = {});
 /// Parses table text already in memory; `name` is used in error messages.
 Table parse_table(std::string_view text, const std::string& name, char delimiter, bool allow_comments = true);
 
+/// The whole text of a file; a gzip file (magic 1f 8b, any number of members) is inflated.
+/// @throws core::InputError: the file cannot be opened or read, truncated or corrupt gzip data.
+std::string read_text_file(const std::string& path);
+
 /// Delimiter chosen for a path when TableOptions::delimiter is 0.
 char delimiter_for_path(std::string_view path);
 

@@ -9,7 +9,7 @@
 
 namespace lscmir::targets::detail {
 
-/// The file's bytes; gzip files (magic 1f 8b) are inflated. A UTF-8 BOM is dropped.
+/// io::read_text_file (gzip inflated) without a leading UTF-8 BOM.
 /// @throws core::InputError when the file cannot be opened or is a truncated / corrupt gzip stream.
 std::string read_text(const std::string& path);
 
