@@ -27,6 +27,9 @@ int guarded(const std::string& command, [[maybe_unused]] core::Logger& log, cons
   } catch (const core::InputError& e) {
     std::cerr << "lscmir " << command << ": error: " << e.what() << '\n';
     return kExitUsage;
+  } catch (const core::OutputError& e) {
+    std::cerr << "lscmir " << command << ": error writing output: " << e.what() << '\n';
+    return kExitOutput;
   } catch (const core::UsageError& e) {
     std::cerr << "lscmir " << command << ": error: " << e.what() << '\n';
     return kExitUsage;

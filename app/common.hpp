@@ -13,10 +13,12 @@
 
 namespace lscmir::app {
 
-/// Exit codes: 0 success, 1 numerical or internal error, 2 input or usage error.
+/// Exit codes: 0 success, 1 numerical or internal error, 2 input or usage error, 3 an output
+/// could not be written.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitOutput = 3;
 
 /// Options every subcommand that writes a folder takes.
 struct CommonOptions {

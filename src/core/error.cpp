@@ -22,6 +22,19 @@ InputError::InputError(std::string file, std::size_t line, std::string problem, 
       problem_(std::move(problem)),
       hint_(std::move(hint)) {}
 
+namespace {
+// Built with += only: GCC 12 warns falsely (-Wrestrict) about std::string + "literal" at -O2.
+std::string format_output_error(const std::string& file, const std::string& problem) {
+  std::string out = file;
+  out += ": ";
+  out += problem;
+  return out;
+}
+}  // namespace
+
+OutputError::OutputError(std::string file, std::string problem)
+    : Error(format_output_error(file, problem)), file_(std::move(file)), problem_(std::move(problem)) {}
+
 void ensure(bool condition, const char* what) {
   if (!condition) throw InternalError(std::string("internal error: ") + what);
 }

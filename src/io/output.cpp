@@ -81,7 +81,7 @@ void write_file_atomic(const std::string& path, std::string_view content) {
   const fs::path target(path);
   const std::string temp = temp_name_for(target);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) throw core::InputError(path, 0, "cannot create output file: " + errno_text(errno));
+  if (fd < 0) throw core::OutputError(path, "cannot create output file: " + errno_text(errno));
   int err = 0;
   if (!write_all(fd, content)) err = errno;
   if (err == 0 && ::fsync(fd) != 0) err = errno;
@@ -89,7 +89,7 @@ void write_file_atomic(const std::string& path, std::string_view content) {
   if (err == 0 && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
   if (err != 0) {
     ::unlink(temp.c_str());
-    throw core::InputError(path, 0, "cannot write output file: " + errno_text(err));
+    throw core::OutputError(path, "cannot write output file: " + errno_text(err));
   }
   // Make the rename itself durable; a failure here loses nothing already visible, so it is ignored.
   const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -98,31 +98,6 @@ void write_file_atomic(const std::string& path, std::string_view content) {
     (void)::fsync(dfd);
     ::close(dfd);
   }
-}
-
-void append_double(std::string& out, double x) {
-  if (std::isnan(x)) {
-    out += "NA";
-    return;
-  }
-  if (std::isinf(x)) {
-    out += x > 0 ? "Inf" : "-Inf";
-    return;
-  }
-  if (x == 0) {  // also -0: R writes 0, and "-0" in a table only confuses
-    out += '0';
-    return;
-  }
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  core::ensure(ec == std::errc(), "to_chars(double) needs at most 32 bytes");
-  out.append(buf, end);
-}
-
-std::string format_double(double x) {
-  std::string s;
-  append_double(s, x);
-  return s;
 }
 
 core::InputRecord checksum_file(const std::string& role, const std::string& path) {

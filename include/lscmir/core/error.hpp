@@ -34,6 +34,21 @@ class InputError : public Error {
   std::string hint_;
 };
 
+/// An output could not be written (disk full, no permission, a folder in the way): not the
+/// user's input at fault, so it has its own message and exit code.
+class OutputError : public Error {
+ public:
+  /// @param file     the output path
+  /// @param problem  what failed, one sentence (the system's reason included)
+  OutputError(std::string file, std::string problem);
+  const std::string& file() const noexcept { return file_; }
+  const std::string& problem() const noexcept { return problem_; }
+
+ private:
+  std::string file_;
+  std::string problem_;
+};
+
 /// Invalid command line or option combination.
 class UsageError : public Error {
  public:

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lscmir/core/run_info.hpp"
+#include "lscmir/io/number.hpp"
 
 namespace lscmir::io {
 
@@ -21,12 +22,6 @@ void prepare_output_dir(const std::string& dir, const std::vector<std::string>& 
 /// fsync'ed before the rename and removed when anything fails.
 /// @throws core::InputError (naming `path`) when the file cannot be written.
 void write_file_atomic(const std::string& path, std::string_view content);
-
-/// Formats a double for TSV output: "NA" for NaN, "Inf" / "-Inf", "0" for both zeros, otherwise
-/// the shortest representation that reads back to the same double (std::to_chars, so "1e-07",
-/// "123456", "1.5e+300"). append_double appends the same text to `out` without a temporary.
-std::string format_double(double x);
-void append_double(std::string& out, double x);
 
 /// Checksum record of an input file (reads it in 1 MiB pieces).
 /// @throws core::InputError when the file cannot be opened or read.

@@ -123,10 +123,22 @@ TEST(WriteFileAtomic, WritesAndReplacesLeavingNoTemporaries) {
   EXPECT_EQ(entries(tmp.path()), (std::vector<std::string>{"de.tsv", "empty.tsv"}));
 }
 
+/// Runs `f`, expecting an OutputError (a write failure is not an input error), and returns it.
+template <typename F>
+lscmir::core::OutputError capture_output_error(F&& f) {
+  try {
+    f();
+  } catch (const lscmir::core::OutputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected an OutputError";
+  return lscmir::core::OutputError("", "");
+}
+
 TEST(WriteFileAtomic, MissingFolderIsAnErrorNamingThePath) {
   const TempDir tmp;
   const std::string path = (tmp.path() / "nope" / "x.tsv").string();
-  const auto e = capture_input_error([&] { lscmir::io::write_file_atomic(path, "x"); });
+  const auto e = capture_output_error([&] { lscmir::io::write_file_atomic(path, "x"); });
   EXPECT_EQ(e.file(), path);
   EXPECT_EQ(e.problem(), "cannot create output file: No such file or directory");
 }
@@ -135,7 +147,7 @@ TEST(WriteFileAtomic, FailedRenameRemovesTheTemporary) {
   const TempDir tmp;
   fs::create_directories(tmp.path() / "taken" / "child");  // a non-empty folder cannot be replaced by a file
   const std::string path = (tmp.path() / "taken").string();
-  const auto e = capture_input_error([&] { lscmir::io::write_file_atomic(path, "content"); });
+  const auto e = capture_output_error([&] { lscmir::io::write_file_atomic(path, "content"); });
   EXPECT_EQ(e.file(), path);
   EXPECT_EQ(e.problem().rfind("cannot write output file: ", 0), 0u) << e.problem();
   EXPECT_EQ(entries(tmp.path()), (std::vector<std::string>{"taken"}));
