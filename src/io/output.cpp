@@ -100,6 +100,18 @@ void write_file_atomic(const std::string& path, std::string_view content) {
   }
 }
 
+std::vector<std::string> write_tables(const std::string& dir, const std::vector<NamedTable>& tables) {
+  std::vector<std::string> texts;
+  texts.reserve(tables.size());
+  for (const auto& t : tables) texts.push_back(to_tsv(t.table));
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    write_file_atomic((fs::path(dir) / tables[i].file).string(), texts[i]);
+    names.push_back(tables[i].file);
+  }
+  return names;
+}
+
 core::InputRecord checksum_file(const std::string& role, const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw core::InputError(path, 0, "cannot open file: " + errno_text(errno));

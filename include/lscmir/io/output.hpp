@@ -9,6 +9,7 @@
 
 #include "lscmir/core/run_info.hpp"
 #include "lscmir/io/number.hpp"
+#include "lscmir/io/result_table.hpp"
 
 namespace lscmir::io {
 
@@ -22,6 +23,11 @@ void prepare_output_dir(const std::string& dir, const std::vector<std::string>& 
 /// fsync'ed before the rename and removed when anything fails.
 /// @throws core::InputError (naming `path`) when the file cannot be written.
 void write_file_atomic(const std::string& path, std::string_view content);
+
+/// Writes every table to DIR/<file> as TSV (to_tsv), each atomically (write_file_atomic); all
+/// texts are made before the first file is written. Returns the file names written, in order.
+/// @throws core::OutputError when a file cannot be written.
+std::vector<std::string> write_tables(const std::string& dir, const std::vector<NamedTable>& tables);
 
 /// Checksum record of an input file (reads it in 1 MiB pieces).
 /// @throws core::InputError when the file cannot be opened or read.

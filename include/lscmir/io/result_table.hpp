@@ -43,6 +43,12 @@ struct ResultTable {
   double cell_number(std::size_t row, std::size_t column) const;
 };
 
+/// A table and the file name it is written under inside an output folder.
+struct NamedTable {
+  std::string file;
+  ResultTable table;
+};
+
 /// The table as TSV text: a header line of the column names, then one line per row; real numbers
 /// through format_double, integers in decimal, text as it is.
 std::string to_tsv(const ResultTable& table);
