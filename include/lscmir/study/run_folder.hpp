@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "lscmir/io/result_table.hpp"
 
 namespace lscmir::study {
@@ -34,6 +36,7 @@ struct RunResult {
   std::vector<io::NamedTable> tables;                          ///< in the order they were added
   std::vector<std::pair<std::string, std::string>> files;      ///< other outputs: name -> text
   std::vector<std::pair<std::string, std::string>> provenance; ///< run_info file name -> JSON text
+  nlohmann::json stages = nlohmann::json::array();             ///< per stage: name, seconds, outputs
 
   /// Adds (or replaces) a table. @throws core::InternalError for a name outside run_layout().
   void put(std::string file, io::ResultTable table);

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The study pipeline: every stage in memory, in order, into one RunResult (docs/architecture.md).
+#include "lscmir/study/pipeline.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <fmt/core.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/core/run_info.hpp"
+#include "lscmir/io/matrix.hpp"
+#include "lscmir/io/output.hpp"
+#include "lscmir/io/sample_sheet.hpp"
+#include "lscmir/io/table.hpp"
+#include "lscmir/study/qc.hpp"
+#include "lscmir/targets/enrich.hpp"
+
+namespace lscmir::study {
+namespace {
+
+namespace fs = std::filesystem;
+
+double now_seconds() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+/// The provenance record of one stage, as run_info.<stage>.json.
+class StageRecord {
+ public:
+  StageRecord(RunResult& run, const RunSettings& s, std::string name, core::Logger& log)
+      : run_(run), name_(std::move(name)), log_(log), t0_(now_seconds()) {
+    info_.command = name_;
+    info_.argv = s.argv;
+    info_.start_time = core::utc_now_iso8601();
+    log_.info("run", "stage " + name_);
+  }
+  core::RunInfo& info() { return info_; }
+  void input(const std::string& role, const std::string& path) { info_.inputs.push_back(io::checksum_file(role, path)); }
+  void output(const std::string& file) { info_.outputs.push_back(file); }
+  /// Records the stage's time and adds run_info.<stage>.json to the run.
+  void done(nlohmann::json& stages) {
+    info_.end_time = core::utc_now_iso8601();
+    info_.wall_seconds = now_seconds() - t0_;
+    info_.cpu_seconds = core::process_cpu_seconds();
+    info_.peak_rss_kib = core::process_peak_rss_kib();
+    stages.push_back({{"stage", name_}, {"seconds", info_.wall_seconds}, {"outputs", info_.outputs}});
+    run_.provenance.emplace_back("run_info." + name_ + ".json", core::to_json(info_).dump(2) + "\n");
+  }
+
+ private:
+  RunResult& run_;
+  std::string name_;
+  core::Logger& log_;
+  double t0_;
+  core::RunInfo info_;
+};
+
+void put_all(RunResult& run, StageRecord& rec, std::vector<io::NamedTable> tables) {
+  for (auto& t : tables) {
+    rec.output(t.file);
+    run.put(std::move(t.file), std::move(t.table));
+  }
+}
+
+bool has_pair(const std::vector<std::string>& contrasts, const std::string& a, const std::string& b) {
+  return std::find(contrasts.begin(), contrasts.end(), a + "-" + b) != contrasts.end() ||
+         std::find(contrasts.begin(), contrasts.end(), b + "-" + a) != contrasts.end();
+}
+
+/// The configured target tables merged into (mirna, gene, source) rows, each pair once per source.
+io::ResultTable merge_targets(const StudyConfig& c, std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::set<std::pair<std::string, std::string>> seen;
+  std::vector<std::string> mirna, gene, source;
+  for (const auto& t : c.target_tables) {
+    const io::Table tab = io::read_table(t.path);
+    const std::size_t cm = tab.require_column(t.mirna), cg = tab.require_column(t.gene);
+    const std::size_t cw = t.where_column.empty() ? io::Table::npos : tab.require_column(t.where_column);
+    const std::string name = fs::path(t.path).filename().string();
+    for (const auto& row : tab.rows) {
+      if (cw != io::Table::npos && row[cw] != t.where_value) continue;
+      if (row[cm].empty() || row[cg].empty()) continue;
+      if (!seen.emplace(row[cm], row[cg] + "\t" + name).second) continue;
+      mirna.push_back(row[cm]);
+      gene.push_back(row[cg]);
+      source.push_back(name);
+      pairs.emplace_back(row[cm], row[cg]);
+    }
+  }
+  io::ResultTable out;
+  out.add_text("mirna", std::move(mirna)).add_text("gene", std::move(gene)).add_text("source", std::move(source));
+  return out;
+}
+
+/// The first `n` candidates of one intervention ("" = any) that `known` holds (nullptr = all).
+std::vector<std::string> top_candidates(const RankResult& r, const std::string& intervention, int n, const std::set<std::string>* known) {
+  std::vector<std::string> out;
+  for (const auto& c : r.candidates) {
+    if (static_cast<int>(out.size()) >= n) break;
+    if ((intervention.empty() || c.intervention == intervention) && (!known || known->count(c.feature))) out.push_back(c.feature);
+  }
+  return out;
+}
+
+}  // namespace
+
+RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& log) {
+  RunResult run;
+  nlohmann::json stages = nlohmann::json::array();
+  const io::SampleSheet sheet = io::read_sample_sheet(c.samples);
+
+  // 1. the expression matrix: quantified, from qPCR, or read
+  StudyMatrix input = load_study_matrix(c, sheet, s, run, stages, log);
+
+  // 2. differential expression (QC first, while the matrix is still ours)
+  const SampleQc qc = sample_qc(input.matrix, input.counts, sheet, c.de.norm, s.threads);
+  DeResult de;
+  {
+    StageRecord rec(run, s, "de", log);
+    if (!input.source.empty()) rec.input(input.counts ? "counts" : "expression", input.source);
+    rec.input("samples", c.samples);
+    de = differential_expression(c.de, std::move(input.matrix), input.counts, sheet, s.threads, log);
+    put_all(run, rec, de_tables(de));
+    rec.info().parameters = de_parameters(c.de, de, s.threads);
+    rec.done(stages);
+  }
+
+  // 3. specificity
+  const auto& L = c.labels;
+  const bool three = has_pair(c.de.contrasts, L.lsc, L.hsc) && has_pair(c.de.contrasts, L.lsc, L.lpc) && has_pair(c.de.contrasts, L.hsc, L.lpc);
+  std::optional<SpecificityResult> spec;
+  if (three) {
+    StageRecord rec(run, s, "specificity", log);
+    spec = specificity(de_table(de, L.lsc, L.hsc), de_table(de, L.lsc, L.lpc), de_table(de, L.hsc, L.lpc), L, c.specificity);
+    if (spec->missing > 0) log.warn("specificity", fmt::format("{} feature(s) are not in all three DE tables and are left out", spec->missing));
+    log.info("specificity", fmt::format("{} features at FDR < {} and |logFC| > {}: {}", spec->rows.size(), c.specificity.fdr,
+                                        c.specificity.lfc, class_counts_text(*spec)));
+    put_all(run, rec, specificity_tables(*spec));
+    rec.info().parameters = {{"lsc", L.lsc}, {"hsc", L.hsc}, {"lpc", L.lpc}, {"fdr", c.specificity.fdr}, {"lfc", c.specificity.lfc}};
+    rec.done(stages);
+  } else {
+    log.warn("run", "specificity and candidates need the contrasts " + L.lsc + "-" + L.hsc + ", " + L.lsc + "-" + L.lpc + " and " + L.hsc +
+                        "-" + L.lpc + "; they are skipped");
+  }
+
+  // 4. the cohort's outcome
+  std::optional<CohortOutcome> cohort;
+  if (c.has_cohort) cohort = cohort_outcome(c, {}, s, run, stages, log);
+
+  // 5. targets
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (!c.target_tables.empty()) {
+    io::ResultTable merged = merge_targets(c, pairs);
+    log.info("run", fmt::format("targets: {} miRNA-gene pairs from {} table(s) -> target_pairs.tsv", merged.rows(), c.target_tables.size()));
+    run.put("target_pairs.tsv", std::move(merged));
+  }
+
+  // 6. candidates
+  std::optional<RankResult> ranked;
+  if (three) {
+    StageRecord rec(run, s, "rank", log);
+    check_weights(c.weights);
+    const std::vector<Category> cats = parse_categories(c.categories);
+    CoxInput cox_in;
+    if (cohort) cox_in = cohort->cox_input();
+    MirnaNames names;
+    if (!c.mirbase.empty()) {
+      read_precursor_map(c.mirbase, names);
+      rec.input("mirbase", c.mirbase);
+    }
+    if (!c.families.empty()) {
+      read_family_info(c.families, names);
+      rec.input("families", c.families);
+    }
+    TargetInput targets_in;
+    if (!pairs.empty()) {
+      const targets::TargetTable t = targets::make_target_table(pairs);
+      add_targets(t.mirnas, t.genes, t.targets, targets_in);
+    }
+    for (const auto& t : c.target_tables) rec.input("targets", t.path);
+    finish_targets(targets_in);
+    std::vector<GeneSet> sets;
+    for (const auto& p : c.enrichment.gene_sets) {
+      for (auto& g : targets::read_gmt(p)) {
+        std::sort(g.genes.begin(), g.genes.end());
+        sets.push_back({std::move(g.name), std::move(g.genes)});
+      }
+      rec.input("gene_sets", p);
+    }
+    ranked = rank(specificity_input(*spec), cox_in, names, targets_in, sets, cats, c.weights, c.specificity.fdr, stats::contrast_tag(L.lsc, L.hsc));
+    log.info("rank", fmt::format("{} candidates ({} with a cohort match, {} gene sets)", ranked->candidates.size(), ranked->matched, sets.size()));
+    if (cohort && ranked->matched == 0 && !ranked->candidates.empty())
+      log.warn("rank", "no candidate matched a cohort feature; give --mirbase to map mature names to precursor names");
+    run.put("candidates.tsv", candidates_table(*ranked));
+    rec.output("candidates.tsv");
+    rec.info().parameters = rank_parameters(*ranked, c.weights, c.specificity.fdr);
+    rec.done(stages);
+  }
+
+  // 7. the forest plot and Kaplan-Meier curves of the top candidates' cohort miRNAs
+  if (ranked && cohort) {
+    std::vector<std::string> km;
+    run.put("forest.tsv", cohort->forest(*ranked, c.cohort.forest_top, c.cohort.km_top, km));
+    if (!km.empty()) cohort_outcome(c, km, s, run, stages, log);
+  }
+
+  // 8. enrichment of the top candidates' targets, inhibit and restore separately
+  if (ranked && !c.enrichment.gene_sets.empty() && !pairs.empty()) {
+    const targets::TargetTable table = targets::make_target_table(pairs);
+    const std::set<std::string> known(table.mirnas.begin(), table.mirnas.end());
+    const std::vector<targets::GeneSet> sets = load_gene_sets(c.enrichment.gene_sets, log);
+    for (const std::string which : {"inhibit", "restore"}) {
+      const std::vector<std::string> mirnas = top_candidates(*ranked, which, c.enrichment.top, &known);
+      if (mirnas.empty()) continue;
+      StageRecord rec(run, s, "enrich_" + which, log);
+      targets::EnrichOptions eo;
+      eo.method = c.enrichment.method == "empirical" ? targets::EnrichMethod::kEmpirical : targets::EnrichMethod::kHypergeometric;
+      if (c.enrichment.method != "empirical" && c.enrichment.method != "hypergeometric")
+        throw core::UsageError("[enrichment] method must be hypergeometric or empirical (got \"" + c.enrichment.method + "\")");
+      eo.permutations = static_cast<std::size_t>(std::max(c.enrichment.permutations, 1));
+      eo.seed = 1;
+      eo.threads = s.threads;
+      const targets::EnrichResult r = targets::enrich(table, mirnas, sets, nullptr, eo);
+      const bool empirical = eo.method == targets::EnrichMethod::kEmpirical;
+      run.put("enrichment_" + which + ".tsv", targets::enrichment_table(r, empirical));
+      rec.output("enrichment_" + which + ".tsv");
+      for (const auto& g : c.enrichment.gene_sets) rec.input("gene_sets", g);
+      rec.info().parameters = {{"method", c.enrichment.method}, {"mirnas", r.mirnas}, {"universe_size", r.universe},
+                               {"selected", r.selected}, {"threads", s.threads}};
+      if (empirical) {
+        rec.info().parameters["permutations"] = eo.permutations;
+        rec.info().seed = eo.seed;
+      }
+      rec.done(stages);
+      log.info("run", fmt::format("enrichment of the targets of the top {} {} candidates -> enrichment_{}.tsv", mirnas.size(), which, which));
+    }
+  }
+
+  // 9. virtual patients for the top candidates
+  if (ranked && c.simulate.enabled) simulate_candidates(c, *ranked, s, run, stages, log);
+
+  // 10. the report's views of the samples
+  {
+    std::vector<ShownFeature> shown;
+    if (ranked)
+      for (std::size_t i = 0; i < ranked->candidates.size() && static_cast<int>(i) < c.report_top; ++i)
+        shown.push_back({ranked->candidates[i].feature, "top", ranked->candidates[i].cls});
+    if (spec) {
+      int n = 0;
+      for (const auto& row : spec->rows)
+        if (row.cls != SpecificityClass::kNone && n++ < 80) shown.push_back({row.feature, "specific", to_string(row.cls)});
+    }
+    run.put("qc_samples.tsv", qc.samples);
+    run.put("report_expression.tsv", report_expression(qc, sheet, shown));
+  }
+  run.stages = std::move(stages);
+  return run;
+}
+
+}  // namespace lscmir::study
