@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "lscmir/core/parallel.hpp"
+#include "lscmir/stats/distributions.hpp"
 
 namespace lscmir::sim {
 
@@ -36,7 +37,7 @@ Proportion wilson(std::size_t successes, std::size_t n) {
     r.estimate = r.lower = r.upper = std::numeric_limits<double>::quiet_NaN();
     return r;
   }
-  const double z = 1.959963984540054;
+  const double z = stats::kNormalQuantile975;
   const double nn = static_cast<double>(n);
   const double ph = static_cast<double>(successes) / nn;
   const double den = 1 + z * z / nn;

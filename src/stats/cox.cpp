@@ -13,6 +13,7 @@
 #include <numeric>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/stats/distributions.hpp"
 
 namespace lscmir::stats {
 namespace {
@@ -56,21 +57,34 @@ RiskSets::RiskSets(const std::vector<double>& time, const std::vector<int>& even
 
 namespace {
 
-/// The one-covariate case with scalars (the per-feature screen): same sums, no matrix work.
-CoxDerivatives cox_derivatives1(const RiskSets& rs, const Eigen::MatrixXd& x, double beta, Ties ties) {
+struct Sums1 {
+  double loglik = 0, u = 0, info = 0;
+};
+
+/// The one-covariate case with scalars (the per-feature screen): same sums, no matrix work. With
+/// kZero, beta = 0: every risk weight is exactly 1 (so the sums are bit for bit those of the
+/// general pass at beta 0), x is shifted by `center`, and the log likelihood is not computed.
+template <bool kZero>
+Sums1 scalar_pass(const RiskSets& rs, const double* xv, double beta, double center, Ties ties) {
   double loglik = 0, u = 0, info = 0, s0 = 0, s1 = 0, s2 = 0;
   const auto& order = rs.order();
-  const double* xv = x.data();
+  const auto& event = rs.event();
   for (const auto& blk : rs.blocks()) {
     if (blk.stratum_start) s0 = s1 = s2 = 0;
     double ds0 = 0, ds1 = 0, ds2 = 0, eta_sum = 0, xsum = 0;
     for (std::size_t k = blk.begin; k < blk.end; ++k) {
       const std::size_t i = order[k];
-      const double xi = xv[i], eta = xi * beta, r = std::exp(eta);
+      double xi = xv[i], eta = 0, r = 1;
+      if constexpr (kZero) {
+        xi -= center;
+      } else {
+        eta = xi * beta;
+        r = std::exp(eta);
+      }
       s0 += r;
       s1 += r * xi;
       s2 += r * xi * xi;
-      if (rs.event()[i] != 0) {
+      if (event[i] != 0) {
         ds0 += r;
         ds1 += r * xi;
         ds2 += r * xi * xi;
@@ -80,11 +94,11 @@ CoxDerivatives cox_derivatives1(const RiskSets& rs, const Eigen::MatrixXd& x, do
     }
     const int nd = blk.deaths;
     if (nd == 0) continue;
-    loglik += eta_sum;
+    if constexpr (!kZero) loglik += eta_sum;
     u += xsum;
     if (ties == Ties::kBreslow || nd == 1) {
       const double a = s1 / s0;
-      loglik -= nd * std::log(s0);
+      if constexpr (!kZero) loglik -= nd * std::log(s0);
       u -= nd * a;
       info += nd * (s2 / s0 - a * a);
     } else {
@@ -92,20 +106,31 @@ CoxDerivatives cox_derivatives1(const RiskSets& rs, const Eigen::MatrixXd& x, do
         const double f = static_cast<double>(k) / nd;
         const double den = s0 - f * ds0;
         const double a = (s1 - f * ds1) / den;
-        loglik -= std::log(den);
+        if constexpr (!kZero) loglik -= std::log(den);
         u -= a;
         info += (s2 - f * ds2) / den - a * a;
       }
     }
   }
+  return {loglik, u, info};
+}
+
+CoxDerivatives cox_derivatives1(const RiskSets& rs, const Eigen::MatrixXd& x, double beta, Ties ties) {
+  const Sums1 s = scalar_pass<false>(rs, x.data(), beta, 0.0, ties);
   CoxDerivatives d;
-  d.loglik = loglik;
-  d.u = Eigen::VectorXd::Constant(1, u);
-  d.imat = Eigen::MatrixXd::Constant(1, 1, info);
+  d.loglik = s.loglik;
+  d.u = Eigen::VectorXd::Constant(1, s.u);
+  d.imat = Eigen::MatrixXd::Constant(1, 1, s.info);
   return d;
 }
 
 }  // namespace
+
+CoxScore1 cox_score_at_zero(const RiskSets& rs, const Eigen::Ref<const Eigen::VectorXd>& x, double center, Ties ties) {
+  core::ensure(static_cast<std::size_t>(x.size()) == rs.size(), "cox_score_at_zero: x and the risk sets differ in length");
+  const Sums1 s = scalar_pass<true>(rs, x.data(), 0.0, center, ties);
+  return {s.u, s.info};
+}
 
 CoxDerivatives cox_derivatives(const RiskSets& rs, const Eigen::MatrixXd& x, const Eigen::VectorXd& beta, Ties ties) {
   const Eigen::Index p = x.cols();
@@ -416,7 +441,7 @@ std::vector<KmRow> kaplan_meier(const std::vector<double>& time, const std::vect
   std::iota(o.begin(), o.end(), 0);
   std::sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
   // z for a two-sided interval: Phi^-1((1 + conf) / 2), by Newton on erfc.
-  double z = 1.959963984540054;
+  double z = kNormalQuantile975;
   if (conf != 0.95) {
     z = 1.0;
     for (int it = 0; it < 60; ++it) {

@@ -29,7 +29,7 @@ double parse_number(const std::string& cell, const io::Table& t, std::size_t row
 
 /// Total df of a t distribution whose 97.5% quantile is q (Inf when q is at the normal's).
 double df_from_quantile(double q) {
-  constexpr double z975 = 1.959963984540054;
+  constexpr double z975 = stats::kNormalQuantile975;
   if (!(q > z975 * (1 + 1e-12))) return std::numeric_limits<double>::infinity();
   // P(T > q) = 0.025 grows with df decreasing; bisect log(df).
   double lo = std::log(1e-3), hi = std::log(1e9);

@@ -78,6 +78,15 @@ struct CoxDerivatives {
 };
 CoxDerivatives cox_derivatives(const RiskSets& rs, const Eigen::MatrixXd& x, const Eigen::VectorXd& beta, Ties ties);
 
+/// Score u and information i of one covariate at beta = 0, with x centered by `center` (x - center
+/// is the covariate): every risk weight is 1, so the same backward pass as cox_derivatives needs
+/// no exp / log and allocates nothing. The score statistic is u^2 / i. Bit for bit the u and imat
+/// of cox_derivatives(rs, x - center, 0, ties); the permutation screen calls it millions of times.
+struct CoxScore1 {
+  double u = 0, info = 0;
+};
+CoxScore1 cox_score_at_zero(const RiskSets& rs, const Eigen::Ref<const Eigen::VectorXd>& x, double center, Ties ties);
+
 /// Harrell's C as survival::concordance computes it for a risk score (higher = shorter survival):
 /// over pairs in the same stratum where the shorter time is an event (a censoring at the same
 /// time counts as later), concordant + tied/2 over concordant + discordant + tied in score.

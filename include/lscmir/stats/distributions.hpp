@@ -4,6 +4,9 @@
 
 namespace lscmir::stats {
 
+/// The 97.5% quantile of the standard normal, qnorm(0.975): the half-width of a 95% Wald interval.
+inline constexpr double kNormalQuantile975 = 1.959963984540054;
+
 /// P(T > t) for Student's t with `df` degrees of freedom (df may be non-integer or +Inf).
 double pt_upper(double t, double df);
 /// log P(T > t), accurate far into the tail (where P underflows).

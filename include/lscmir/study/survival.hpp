@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The survival stage of a study: per-feature Cox models (with a permutation FDR), log-rank splits,
+// Kaplan-Meier curves and logistic models of a binary response, and the tables `lscmir survival`
+// writes (cox.tsv, logrank.tsv, km_<feature>.tsv, logistic.tsv).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lscmir/core/log.hpp"
+#include "lscmir/io/result_table.hpp"
+#include "lscmir/stats/cox_screen.hpp"
+#include "lscmir/study/cohort.hpp"
+
+namespace lscmir::io {
+struct LabeledMatrix;
+struct Table;
+}  // namespace lscmir::io
+
+namespace lscmir::study {
+
+/// Every option of `lscmir survival` but the shared --threads, --out, --force and --quiet.
+struct SurvivalOptions {
+  std::string expression, clinical;  ///< input paths (read by the caller; kept for run_info)
+  CohortSpec cohort;                 ///< --id, --time, --event, --covariates, --reference, --strata, --binary
+  std::string ties = "efron";        ///< efron or breslow
+  std::string split;                 ///< "", median, tertile, quartile or maxstat
+  std::vector<std::string> km;       ///< features for Kaplan-Meier curves
+  int min_events = 3;
+  int permutations = 0;  ///< 0 = no permutation FDR
+  std::uint64_t seed = 1;
+};
+
+/// Checks --ties and --split (what can be checked before reading any input).
+/// @throws core::UsageError naming the option.
+void validate(const SurvivalOptions& options);
+
+struct KmCurves {
+  std::string feature;
+  stats::KmByMedian curves;
+};
+
+struct SurvivalResult {
+  std::vector<std::string> features;  ///< matrix row order; the index of every per-feature vector
+  std::size_t patients_matched = 0, patients_usable = 0;
+  /// cox.rows[i] (coef, hr, hr_lower95, hr_upper95, p_wald, ...) and cox.fdr[i] belong to features[i].
+  stats::CoxScreen cox;
+  std::vector<double> fdr_perm;                  ///< empty unless permutations > 0
+  std::string split;                             ///< as the options; "" = no log-rank table
+  std::vector<stats::LogrankSplitRow> logrank;   ///< per feature when split is set
+  std::vector<KmCurves> km;                      ///< in --km order
+  bool has_logistic = false;
+  stats::LogisticScreen logistic;                ///< per feature when has_logistic
+
+  /// The Cox row of `feature`, or nullptr when there is no such feature.
+  const stats::CoxScreenRow* cox_row(std::string_view feature) const;
+};
+
+/// Runs the stage on a matrix (features x patients) and the clinical table.
+/// Threads: parallel-for over features; the result does not depend on `threads`.
+/// @throws core::UsageError: bad --ties / --split / --reference, a --km feature not in the matrix.
+/// @throws core::InputError: see build_cohort.
+SurvivalResult survival_screen(const SurvivalOptions& options, const io::LabeledMatrix& m, const io::Table& clinical,
+                               int threads, core::Logger& log);
+
+/// cox.tsv, then logrank.tsv (with a split), km_<feature>.tsv (per --km feature), logistic.tsv
+/// (with a binary column): the bytes `lscmir survival` has always written.
+std::vector<io::NamedTable> survival_tables(const SurvivalResult& result);
+
+/// The files `lscmir survival` writes into its folder (run_info.json included), in the order its
+/// output check names them.
+std::vector<std::string> survival_output_files(const SurvivalOptions& options);
+
+/// run_info.json "parameters" of the stage (`threads` as resolved).
+nlohmann::json survival_parameters(const SurvivalOptions& options, int threads);
+
+}  // namespace lscmir::study

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Per-feature survival screens over a features x subjects matrix (coxph / survdiff / survfit /
+// maxstat / glm semantics, feature by feature): one RiskSets per feature fit, a parallel-for over
+// features writing into pre-sized results by index.
+#include "lscmir/stats/cox_screen.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/core/parallel.hpp"
+#include "lscmir/stats/distributions.hpp"
+#include "lscmir/stats/glm.hpp"
+#include "lscmir/stats/norm_factors.hpp"
+#include "lscmir/stats/p_adjust.hpp"
+
+namespace lscmir::stats {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+void check_shape(const SurvivalData& d, const Eigen::MatrixXd& values) {
+  const std::size_t n = d.size();
+  core::ensure(d.event.size() == n && d.strata.size() == n, "SurvivalData: lengths differ");
+  core::ensure(d.covariates.cols() == 0 || static_cast<std::size_t>(d.covariates.rows()) == n,
+               "SurvivalData: covariate rows differ from subjects");
+  core::ensure(static_cast<std::size_t>(values.cols()) == n, "survival screen: values columns differ from subjects");
+}
+
+CoxScreenRow cox_row(const SurvivalData& d, const Eigen::MatrixXd& values, Eigen::Index f, const CoxScreenOptions& o) {
+  const CoxOptions& copt = o.cox;
+  CoxScreenRow row;
+  std::vector<std::size_t> use;
+  for (std::size_t k = 0; k < d.size(); ++k)
+    if (std::isfinite(values(f, static_cast<Eigen::Index>(k)))) use.push_back(k);
+  const auto n = static_cast<Eigen::Index>(use.size());
+  const Eigen::Index q = d.covariates.cols();
+  std::vector<double> t(use.size());
+  std::vector<int> e(use.size()), s(use.size());
+  Eigen::MatrixXd x(n, q + 1);
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const std::size_t k = use[static_cast<std::size_t>(r)];
+    t[static_cast<std::size_t>(r)] = d.time[k];
+    e[static_cast<std::size_t>(r)] = d.event[k];
+    s[static_cast<std::size_t>(r)] = d.strata[k];
+    x(r, 0) = values(f, static_cast<Eigen::Index>(k));
+    if (q > 0) x.row(r).tail(q) = d.covariates.row(static_cast<Eigen::Index>(k));
+  }
+  row.n = static_cast<double>(n);
+  const RiskSets rs(t, e, s);
+  row.events = rs.events();
+  // The fit is still reported when there are too few events (R fits it too); the status says not
+  // to trust it.
+  const bool too_few = rs.events() < o.min_events;
+  if (n == 0 || rs.events() == 0 || (x.col(0).array() == x(0, 0)).all()) {
+    row.status = too_few ? FitStatus::kTooFewEvents : FitStatus::kConstant;
+    // R's concordance of a model whose feature coefficient is NA: that of the covariates alone.
+    std::vector<double> lp(use.size(), 0.0);
+    if (q > 0 && rs.events() > 0) {
+      const CoxFit reduced = cox_fit(rs, x.rightCols(q), Eigen::VectorXd::Zero(q), copt);
+      if (reduced.coef.allFinite()) {
+        const Eigen::VectorXd eta = x.rightCols(q) * reduced.coef;
+        for (std::size_t r = 0; r < use.size(); ++r) lp[r] = eta[static_cast<Eigen::Index>(r)];
+      }
+    }
+    if (n > 0) row.c = concordance(t, e, s, lp);
+    return row;
+  }
+  const CoxFit fit = cox_fit(rs, x, Eigen::VectorXd::Zero(q + 1), copt);
+  row.status = too_few ? FitStatus::kTooFewEvents : fit.status;
+  if (fit.status == FitStatus::kConstant) return row;
+  row.coef = fit.coef[0];
+  row.se = std::sqrt(fit.var(0, 0));
+  row.hr = std::exp(row.coef);
+  row.hr_lower95 = std::exp(row.coef - kNormalQuantile975 * row.se);
+  row.hr_upper95 = std::exp(row.coef + kNormalQuantile975 * row.se);
+  row.z = row.coef / row.se;
+  row.p_wald = 2 * pnorm_upper(std::fabs(row.z));
+  double ll_reduced = fit.loglik_init;  // no covariates: the model without the feature is beta = 0
+  if (q == 0) {
+    row.p_score = pchisq_upper(fit.score_test, 1);
+  } else {
+    // Reduced model on the same rows; the score test of the feature at (0, gamma_hat).
+    const Eigen::MatrixXd xc = x.rightCols(q);
+    const CoxFit reduced = cox_fit(rs, xc, Eigen::VectorXd::Zero(q), copt);
+    ll_reduced = reduced.loglik;
+    Eigen::VectorXd init(q + 1);
+    init[0] = 0;
+    init.tail(q) = reduced.coef;
+    // Centered as cox_fit centers, so the derivatives are those of the fitted parameterization.
+    const Eigen::MatrixXd xcen = center_covariates(x);
+    const CoxDerivatives dv = cox_derivatives(rs, xcen, init, copt.ties);
+    row.p_score = pchisq_upper(dv.u.dot(dv.imat.ldlt().solve(dv.u)), 1);
+  }
+  row.p_lrt = pchisq_upper(2 * (fit.loglik - ll_reduced), 1);
+  std::vector<double> lp(use.size());
+  const Eigen::VectorXd eta = x * fit.coef;
+  for (std::size_t r = 0; r < use.size(); ++r) lp[r] = eta[static_cast<Eigen::Index>(r)];
+  row.c = concordance(t, e, s, lp);
+  return row;
+}
+
+/// A feature's finite values with the time and event of their subjects.
+void finite_outcome(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
+                    Eigen::Index f, std::vector<double>& t, std::vector<int>& e, std::vector<double>& x) {
+  for (std::size_t k = 0; k < time.size(); ++k) {
+    const double v = values(f, static_cast<Eigen::Index>(k));
+    if (!std::isfinite(v)) continue;
+    t.push_back(time[k]);
+    e.push_back(event[k]);
+    x.push_back(v);
+  }
+}
+
+}  // namespace
+
+CoxScreen cox_screen(const SurvivalData& data, const Eigen::MatrixXd& values, const CoxScreenOptions& options, int threads) {
+  check_shape(data, values);
+  const auto nf = static_cast<std::size_t>(values.rows());
+  CoxScreen out;
+  out.rows.resize(nf);
+  core::parallel_for(nf, threads, [&](std::size_t f) { out.rows[f] = cox_row(data, values, static_cast<Eigen::Index>(f), options); });
+  std::vector<double> pw(nf);
+  for (std::size_t f = 0; f < nf; ++f) pw[f] = out.rows[f].p_wald;
+  out.fdr = p_adjust_bh(pw);
+  return out;
+}
+
+std::vector<double> permutation_fdr(const SurvivalData& data, const Eigen::MatrixXd& values, const CoxOptions& copt,
+                                    int n_perm, std::uint64_t seed, int threads) {
+  check_shape(data, values);
+  const std::size_t nf = static_cast<std::size_t>(values.rows()), n = data.size();
+  const Eigen::Index q = data.covariates.cols();
+  std::vector<double> fdr(nf, kNaN);
+  if (n_perm <= 0 || n == 0) return fdr;
+  const RiskSets rs(data.time, data.event, data.strata);
+  Eigen::VectorXd beta = Eigen::VectorXd::Zero(q + 1);
+  if (q > 0) beta.tail(q) = cox_fit(rs, data.covariates, Eigen::VectorXd::Zero(q), copt).coef;
+  std::vector<std::size_t> complete;
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(nf));
+  for (std::size_t f = 0; f < nf; ++f) {
+    bool ok = true;
+    for (std::size_t r = 0; r < n; ++r) {
+      const double v = values(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(r));
+      ok = ok && std::isfinite(v);
+      x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(f)) = v;
+    }
+    if (ok && (x.col(static_cast<Eigen::Index>(f)).array() != x(0, static_cast<Eigen::Index>(f))).any()) complete.push_back(f);
+  }
+  const Eigen::MatrixXd covc = q > 0 ? center_covariates(data.covariates) : Eigen::MatrixXd(static_cast<Eigen::Index>(n), 0);
+  // Without covariates the score test is at beta = 0 (cox_score_at_zero: no allocation, no exp);
+  // with them, at (0, gamma_hat) of the covariate-only model.
+  auto score_p = [&](const Eigen::VectorXd& xf, Eigen::MatrixXd& design) {
+    if (q == 0) {
+      const CoxScore1 sc = cox_score_at_zero(rs, xf, xf.mean(), copt.ties);
+      return pchisq_upper(sc.u * sc.u / sc.info, 1);
+    }
+    design.col(0) = xf.array() - xf.mean();
+    const CoxDerivatives d = cox_derivatives(rs, design, beta, copt.ties);
+    return pchisq_upper(d.u.dot(d.imat.ldlt().solve(d.u)), 1);
+  };
+  std::vector<double> observed(complete.size());
+  {
+    Eigen::MatrixXd design(static_cast<Eigen::Index>(n), q + 1);
+    if (q > 0) design.rightCols(q) = covc;
+    for (std::size_t k = 0; k < complete.size(); ++k) {
+      const Eigen::VectorXd xf = x.col(static_cast<Eigen::Index>(complete[k]));
+      observed[k] = score_p(xf, design);
+    }
+  }
+  // partial[chunk][k] = number of permuted p-values (all features, the chunk's permutations) <= observed[k].
+  const std::size_t n_chunks = static_cast<std::size_t>(std::max(threads, 1));
+  std::vector<std::vector<double>> partial(n_chunks, std::vector<double>(complete.size(), 0.0));
+  core::parallel_for(n_chunks, threads, [&](std::size_t chunk) {
+    Eigen::MatrixXd design(static_cast<Eigen::Index>(n), q + 1);
+    if (q > 0) design.rightCols(q) = covc;
+    std::vector<std::size_t> perm(n);
+    std::vector<double> null_p(complete.size());
+    Eigen::VectorXd xp(static_cast<Eigen::Index>(n));
+    for (int b = static_cast<int>(chunk); b < n_perm; b += static_cast<int>(n_chunks)) {
+      std::mt19937_64 gen(seed ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(b + 1)));
+      std::iota(perm.begin(), perm.end(), 0);
+      for (std::size_t i = n - 1; i > 0; --i) std::swap(perm[i], perm[gen() % (i + 1)]);
+      for (std::size_t k = 0; k < complete.size(); ++k) {
+        const auto col = x.col(static_cast<Eigen::Index>(complete[k]));
+        for (std::size_t i = 0; i < n; ++i) xp[static_cast<Eigen::Index>(i)] = col[static_cast<Eigen::Index>(perm[i])];
+        null_p[k] = score_p(xp, design);
+      }
+      std::sort(null_p.begin(), null_p.end());
+      for (std::size_t k = 0; k < complete.size(); ++k)
+        partial[chunk][k] += static_cast<double>(std::upper_bound(null_p.begin(), null_p.end(), observed[k]) - null_p.begin());
+    }
+  });
+  std::vector<std::size_t> order(complete.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return observed[a] < observed[b]; });
+  std::vector<double> raw(complete.size());
+  for (std::size_t k = 0; k < complete.size(); ++k) {
+    double total = 0;
+    for (const auto& p : partial) total += p[k];
+    const double expected_false = total / n_perm;
+    const double called = static_cast<double>(std::upper_bound(order.begin(), order.end(), observed[k],
+                                                               [&](double v, std::size_t idx) { return v < observed[idx]; }) -
+                                              order.begin());
+    raw[k] = std::min(1.0, expected_false / called);
+  }
+  // Monotone in p: the FDR of a p-value is the smallest FDR of any larger p-value's call set.
+  double running = 1.0;
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    running = std::min(running, raw[*it]);
+    fdr[complete[*it]] = running;
+  }
+  return fdr;
+}
+
+std::vector<LogrankSplitRow> logrank_split_screen(const std::vector<double>& time, const std::vector<int>& event,
+                                                  const Eigen::MatrixXd& values, LogrankSplit split, int threads) {
+  core::ensure(event.size() == time.size() && static_cast<std::size_t>(values.cols()) == time.size(),
+               "logrank_split_screen: lengths differ");
+  const auto nf = static_cast<std::size_t>(values.rows());
+  std::vector<LogrankSplitRow> rows(nf);
+  core::parallel_for(nf, threads, [&](std::size_t f) {
+    std::vector<double> t, x;
+    std::vector<int> e;
+    finite_outcome(time, event, values, static_cast<Eigen::Index>(f), t, e, x);
+    LogrankSplitRow& row = rows[f];
+    if (split == LogrankSplit::kMaxstat) {
+      const MaxStat ms = maxstat_logrank(t, e, x);
+      if (!ms.ok) return;
+      std::vector<int> g(x.size());
+      for (std::size_t i = 0; i < x.size(); ++i) g[i] = x[i] > ms.cutpoint;
+      const LogRank lr = logrank_test(t, e, g);
+      row = {static_cast<double>(ms.n_high), lr.chisq, lr.p_value, ms.cutpoint, ms.statistic, ms.p_value};
+      return;
+    }
+    // median: above vs at-or-below the median; tertile / quartile: top vs bottom group.
+    double lo_q = 0.5, hi_q = 0.5;
+    if (split == LogrankSplit::kTertile) {
+      lo_q = 1.0 / 3;
+      hi_q = 2.0 / 3;
+    }
+    if (split == LogrankSplit::kQuartile) {
+      lo_q = 0.25;
+      hi_q = 0.75;
+    }
+    const double lo_cut = quantile7(x, lo_q), hi_cut = quantile7(x, hi_q);
+    std::vector<double> tt;
+    std::vector<int> ee, g;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (x[i] > hi_cut) g.push_back(1);
+      else if (x[i] <= lo_cut) g.push_back(0);
+      else continue;
+      tt.push_back(t[i]);
+      ee.push_back(e[i]);
+    }
+    const LogRank lr = logrank_test(tt, ee, g);
+    row.n_high = static_cast<double>(std::count(g.begin(), g.end(), 1));
+    row.chisq = lr.chisq;
+    row.p_value = lr.p_value;
+  });
+  return rows;
+}
+
+KmByMedian km_by_median(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
+                        Eigen::Index feature) {
+  core::ensure(event.size() == time.size() && static_cast<std::size_t>(values.cols()) == time.size(),
+               "km_by_median: lengths differ");
+  std::vector<double> t, x;
+  std::vector<int> e;
+  finite_outcome(time, event, values, feature, t, e, x);
+  const double med = median(x);
+  std::vector<double> th, tl;
+  std::vector<int> eh, el;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const bool high = x[i] > med;
+    (high ? th : tl).push_back(t[i]);
+    (high ? eh : el).push_back(e[i]);
+  }
+  return {kaplan_meier(th, eh), kaplan_meier(tl, el)};
+}
+
+LogisticScreen logistic_screen(const Eigen::VectorXd& y, const Eigen::MatrixXd& covariates, const Eigen::MatrixXd& values,
+                               int threads) {
+  const Eigen::Index q = covariates.cols();
+  core::ensure(values.cols() == y.size() && (q == 0 || covariates.rows() == y.size()), "logistic_screen: lengths differ");
+  const auto nf = static_cast<std::size_t>(values.rows());
+  LogisticScreen out;
+  out.rows.resize(nf);
+  core::parallel_for(nf, threads, [&](std::size_t f) {
+    const auto fi = static_cast<Eigen::Index>(f);
+    std::vector<Eigen::Index> use;
+    for (Eigen::Index k = 0; k < y.size(); ++k)
+      if (std::isfinite(values(fi, k))) use.push_back(k);
+    const auto n = static_cast<Eigen::Index>(use.size());
+    Eigen::MatrixXd x(n, q + 2);
+    Eigen::VectorXd yy(n);
+    for (Eigen::Index r = 0; r < n; ++r) {
+      const Eigen::Index k = use[static_cast<std::size_t>(r)];
+      x(r, 0) = 1;
+      x(r, 1) = values(fi, k);
+      if (q > 0) x.row(r).tail(q) = covariates.row(k);
+      yy[r] = y[k];
+    }
+    LogisticScreenRow& row = out.rows[f];
+    row.n = static_cast<double>(n);
+    if (n == 0 || (x.col(1).array() == x(0, 1)).all()) {
+      row.status = FitStatus::kConstant;
+      return;
+    }
+    const LogisticFit fit = logistic_fit(x, yy);
+    row.status = fit.status;
+    if (fit.status == FitStatus::kConstant) return;
+    const double b = fit.coef[1], se = fit.se[1];
+    row.coef = b;
+    row.odds_ratio = std::exp(b);
+    row.or_lower95 = std::exp(b - kNormalQuantile975 * se);
+    row.or_upper95 = std::exp(b + kNormalQuantile975 * se);
+    row.se = se;
+    row.z = b / se;
+    row.p_value = 2 * pnorm_upper(std::fabs(b / se));
+  });
+  std::vector<double> p(nf);
+  for (std::size_t f = 0; f < nf; ++f) p[f] = out.rows[f].p_value;
+  out.fdr = p_adjust_bh(p);
+  return out;
+}
+
+}  // namespace lscmir::stats

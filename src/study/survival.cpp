@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The survival stage: cohort -> Cox screen (+ permutation FDR) -> log-rank splits, Kaplan-Meier
+// curves, logistic screen; and the stage's result tables.
+#include "lscmir/study/survival.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include <fmt/core.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/io/matrix.hpp"
+#include "lscmir/io/table.hpp"
+
+namespace lscmir::study {
+namespace {
+
+stats::Ties parse_ties(const std::string& ties) {
+  if (ties == "efron") return stats::Ties::kEfron;
+  if (ties == "breslow") return stats::Ties::kBreslow;
+  throw core::UsageError("--ties must be efron or breslow (got \"" + ties + "\")");
+}
+
+stats::LogrankSplit parse_split(const std::string& split) {
+  if (split == "median") return stats::LogrankSplit::kMedian;
+  if (split == "tertile") return stats::LogrankSplit::kTertile;
+  if (split == "quartile") return stats::LogrankSplit::kQuartile;
+  if (split == "maxstat") return stats::LogrankSplit::kMaxstat;
+  throw core::UsageError("--split must be median, tertile, quartile or maxstat (got \"" + split + "\")");
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+void validate(const SurvivalOptions& o) {
+  parse_ties(o.ties);
+  if (!o.split.empty()) parse_split(o.split);
+}
+
+const stats::CoxScreenRow* SurvivalResult::cox_row(std::string_view feature) const {
+  const auto it = std::find(features.begin(), features.end(), feature);
+  if (it == features.end()) return nullptr;
+  return &cox.rows[static_cast<std::size_t>(it - features.begin())];
+}
+
+SurvivalResult survival_screen(const SurvivalOptions& o, const io::LabeledMatrix& m, const io::Table& clinical, int threads,
+                               core::Logger& log) {
+  validate(o);
+  stats::CoxScreenOptions copt;
+  copt.cox.ties = parse_ties(o.ties);
+  copt.min_events = o.min_events;
+  const Cohort cohort = build_cohort(o.cohort, m, clinical, log);
+  const std::vector<std::size_t> base = base_rows(cohort);
+  for (const auto& f : o.km)
+    if (std::find(m.features.begin(), m.features.end(), f) == m.features.end())
+      throw core::UsageError("--km " + f + ": no such feature in " + m.path);
+  log.info("survival", fmt::format("{} features; {} patients matched, {} usable (time, event{})", m.features.size(), cohort.ids.size(),
+                                   base.size(), o.cohort.covariates.empty() ? "" : ", covariates"));
+
+  SurvivalResult res;
+  res.features = m.features;
+  res.patients_matched = cohort.ids.size();
+  res.patients_usable = base.size();
+  const stats::SurvivalData data = survival_data(cohort, base);
+  const Eigen::MatrixXd values = patient_values(m, cohort, base);
+  res.cox = stats::cox_screen(data, values, copt, threads);
+  if (o.permutations > 0) {
+    const auto tp = std::chrono::steady_clock::now();
+    res.fdr_perm = stats::permutation_fdr(data, values, copt.cox, o.permutations, o.seed, threads);
+    log.info("survival", fmt::format("{} permutations of the score tests in {:.2f} s", o.permutations, seconds_since(tp)));
+  }
+  std::map<std::string, int> counts;
+  for (const auto& r : res.cox.rows) ++counts[stats::to_string(r.status)];
+  std::string summary;
+  for (const auto& [k, v] : counts) summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", v, k);
+  log.info("survival", "cox: " + summary);
+
+  res.split = o.split;
+  if (!o.split.empty()) res.logrank = stats::logrank_split_screen(data.time, data.event, values, parse_split(o.split), threads);
+  for (const auto& feature : o.km) {
+    const auto f = static_cast<Eigen::Index>(std::find(m.features.begin(), m.features.end(), feature) - m.features.begin());
+    res.km.push_back({feature, stats::km_by_median(data.time, data.event, values, f)});
+  }
+  if (!o.cohort.binary.empty()) {
+    // Patients with a response and every covariate; each feature then drops its own NAs.
+    std::vector<std::size_t> rows;
+    for (std::size_t k = 0; k < cohort.ids.size(); ++k) {
+      if (std::isnan(cohort.binary[k])) continue;
+      if (cohort.covariates.cols() > 0 && !cohort.covariates.row(static_cast<Eigen::Index>(k)).allFinite()) continue;
+      rows.push_back(k);
+    }
+    Eigen::VectorXd y(static_cast<Eigen::Index>(rows.size()));
+    for (std::size_t r = 0; r < rows.size(); ++r) y[static_cast<Eigen::Index>(r)] = cohort.binary[rows[r]];
+    res.has_logistic = true;
+    res.logistic = stats::logistic_screen(y, survival_data(cohort, rows).covariates, patient_values(m, cohort, rows), threads);
+  }
+  return res;
+}
+
+std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
+  std::vector<io::NamedTable> out;
+  const std::size_t nf = r.features.size();
+  auto per_feature = [&](const auto& rows, auto field) {
+    std::vector<double> v(nf);
+    for (std::size_t f = 0; f < nf; ++f) v[f] = rows[f].*field;
+    return v;
+  };
+  auto status_of = [&](const auto& rows) {
+    std::vector<std::string> v(nf);
+    for (std::size_t f = 0; f < nf; ++f) v[f] = stats::to_string(rows[f].status);
+    return v;
+  };
+  {
+    using Row = stats::CoxScreenRow;
+    const auto& rows = r.cox.rows;
+    io::ResultTable t;
+    t.add_text("feature", r.features)
+        .add_real("n", per_feature(rows, &Row::n))
+        .add_real("events", per_feature(rows, &Row::events))
+        .add_real("coef", per_feature(rows, &Row::coef))
+        .add_real("HR", per_feature(rows, &Row::hr))
+        .add_real("HR.lower95", per_feature(rows, &Row::hr_lower95))
+        .add_real("HR.upper95", per_feature(rows, &Row::hr_upper95))
+        .add_real("se", per_feature(rows, &Row::se))
+        .add_real("z", per_feature(rows, &Row::z))
+        .add_real("P.Wald", per_feature(rows, &Row::p_wald))
+        .add_real("P.LRT", per_feature(rows, &Row::p_lrt))
+        .add_real("P.score", per_feature(rows, &Row::p_score))
+        .add_real("C", per_feature(rows, &Row::c))
+        .add_real("FDR", r.cox.fdr)
+        .add_text("status", status_of(rows));
+    if (!r.fdr_perm.empty()) t.add_real("FDR.perm", r.fdr_perm);
+    out.push_back({"cox.tsv", std::move(t)});
+  }
+  if (!r.split.empty()) {
+    using Row = stats::LogrankSplitRow;
+    const auto& rows = r.logrank;
+    io::ResultTable t;
+    t.add_text("feature", r.features)
+        .add_real("n.high", per_feature(rows, &Row::n_high))
+        .add_real("chisq", per_feature(rows, &Row::chisq))
+        .add_real("P.logrank", per_feature(rows, &Row::p_value));
+    if (r.split == "maxstat")
+      t.add_real("cutpoint", per_feature(rows, &Row::cutpoint))
+          .add_real("M", per_feature(rows, &Row::statistic))
+          .add_real("P.adjusted", per_feature(rows, &Row::p_adjusted));
+    out.push_back({"logrank.tsv", std::move(t)});
+  }
+  for (const auto& km : r.km) {
+    std::vector<std::string> group;
+    std::vector<double> cols[7];
+    for (const auto* part : {&km.curves.high, &km.curves.low})
+      for (const auto& row : *part) {
+        group.emplace_back(part == &km.curves.high ? "high" : "low");
+        const double v[7] = {row.time, row.n_risk, row.n_event, row.surv, row.std_err, row.lower, row.upper};
+        for (int j = 0; j < 7; ++j) cols[j].push_back(v[j]);
+      }
+    io::ResultTable t;
+    t.add_text("group", std::move(group));
+    const char* names[7] = {"time", "n.risk", "n.event", "surv", "std.err", "lower", "upper"};
+    for (int j = 0; j < 7; ++j) t.add_real(names[j], std::move(cols[j]));
+    out.push_back({"km_" + km.feature + ".tsv", std::move(t)});
+  }
+  if (r.has_logistic) {
+    using Row = stats::LogisticScreenRow;
+    const auto& rows = r.logistic.rows;
+    io::ResultTable t;
+    t.add_text("feature", r.features)
+        .add_real("n", per_feature(rows, &Row::n))
+        .add_real("coef", per_feature(rows, &Row::coef))
+        .add_real("OR", per_feature(rows, &Row::odds_ratio))
+        .add_real("OR.lower95", per_feature(rows, &Row::or_lower95))
+        .add_real("OR.upper95", per_feature(rows, &Row::or_upper95))
+        .add_real("se", per_feature(rows, &Row::se))
+        .add_real("z", per_feature(rows, &Row::z))
+        .add_real("P", per_feature(rows, &Row::p_value))
+        .add_real("FDR", r.logistic.fdr)
+        .add_text("status", status_of(rows));
+    out.push_back({"logistic.tsv", std::move(t)});
+  }
+  return out;
+}
+
+std::vector<std::string> survival_output_files(const SurvivalOptions& o) {
+  std::vector<std::string> files = {"cox.tsv", "run_info.json"};
+  if (!o.split.empty()) files.emplace_back("logrank.tsv");
+  if (!o.cohort.binary.empty()) files.emplace_back("logistic.tsv");
+  for (const auto& f : o.km) files.push_back("km_" + f + ".tsv");
+  return files;
+}
+
+nlohmann::json survival_parameters(const SurvivalOptions& o, int threads) {
+  return {{"id", o.cohort.id},       {"time", o.cohort.time},     {"event", o.cohort.event},
+          {"covariates", o.cohort.covariates}, {"strata", o.cohort.strata}, {"ties", o.ties},
+          {"split", o.split},        {"km", o.km},                {"binary", o.cohort.binary},
+          {"threads", threads},      {"min_events", o.min_events}, {"permutations", o.permutations}};
+}
+
+}  // namespace lscmir::study

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// study::build_cohort: matching by id, outcome parsing, treatment coding with reference levels,
+// missing cells, and the errors for bad clinical tables.
+#include "lscmir/study/cohort.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/io/matrix.hpp"
+#include "lscmir/io/table.hpp"
+
+namespace lscmir::study {
+namespace {
+
+io::Table clinical(std::vector<std::vector<std::string>> rows) {
+  io::Table t;
+  t.path = "clinical.tsv";
+  t.header = {"patient", "time", "event", "age", "risk", "sex", "resp"};
+  for (std::size_t r = 0; r < rows.size(); ++r) t.line_numbers.push_back(r + 2);
+  t.rows = std::move(rows);
+  return t;
+}
+
+io::LabeledMatrix matrix(const std::vector<std::string>& samples) {
+  io::LabeledMatrix m;
+  m.path = "expression.tsv";
+  m.features = {"mirA"};
+  m.samples = samples;
+  m.values = Eigen::MatrixXd::Zero(1, static_cast<Eigen::Index>(samples.size()));
+  for (std::size_t j = 0; j < samples.size(); ++j) m.values(0, static_cast<Eigen::Index>(j)) = static_cast<double>(j);
+  return m;
+}
+
+CohortSpec spec() {
+  CohortSpec s;
+  s.id = "patient";
+  s.time = "time";
+  s.event = "event";
+  return s;
+}
+
+const io::Table kClinical = clinical({
+    {"P1", "10", "1", "50", "poor", "F", "1"},
+    {"P2", "NA", "0", "61", "good", "M", "0"},
+    {"P3", "+7.5", "TRUE", "NA", "intermediate", "F", ""},
+    {"P4", "3", "FALSE", "70", "good", "NA", "TRUE"},
+    {"P5", "8", "", "44", "NA", "M", "FALSE"},
+});
+
+TEST(Cohort, MatchesIdsAndParsesTheOutcome) {
+  std::ostringstream sink;
+  core::Logger log(sink, core::LogLevel::kQuiet);
+  // P9 has no clinical row (left out), P1 is not in the matrix.
+  const Cohort c = build_cohort(spec(), matrix({"P3", "P9", "P2", "P4", "P5"}), kClinical, log);
+  EXPECT_EQ(c.ids, (std::vector<std::string>{"P3", "P2", "P4", "P5"}));
+  EXPECT_EQ(c.matrix_col, (std::vector<std::size_t>{0, 2, 3, 4}));
+  EXPECT_EQ(c.time[0], 7.5);
+  EXPECT_TRUE(std::isnan(c.time[1]));
+  EXPECT_EQ(c.event, (std::vector<int>{1, 0, 0, -1}));
+  EXPECT_EQ(c.strata, (std::vector<int>{0, 0, 0, 0}));
+  EXPECT_TRUE(c.binary.empty());
+  EXPECT_EQ(c.covariates.cols(), 0);
+  // Usable: a time, an event and a stratum.
+  EXPECT_EQ(base_rows(c), (std::vector<std::size_t>{0, 2}));
+  const stats::SurvivalData d = survival_data(c, base_rows(c));
+  EXPECT_EQ(d.time, (std::vector<double>{7.5, 3}));
+  const Eigen::MatrixXd v = patient_values(matrix({"P3", "P9", "P2", "P4", "P5"}), c, base_rows(c));
+  EXPECT_EQ(v(0, 0), 0);
+  EXPECT_EQ(v(0, 1), 3);
+}
+
+TEST(Cohort, CodesFactorsWithReferenceLevelsAndMissingCells) {
+  std::ostringstream sink;
+  core::Logger log(sink, core::LogLevel::kQuiet);
+  CohortSpec s = spec();
+  s.covariates = {"age", "risk"};
+  s.strata = "sex";
+  s.binary = "resp";
+  const auto m = matrix({"P1", "P2", "P3", "P4", "P5"});
+  const Cohort c = build_cohort(s, m, kClinical, log);
+  // R's default reference: the first level in byte order ("good").
+  EXPECT_EQ(c.covariate_names, (std::vector<std::string>{"age", "riskintermediate", "riskpoor"}));
+  ASSERT_EQ(c.covariates.rows(), 5);
+  EXPECT_EQ(c.covariates(0, 0), 50);
+  EXPECT_TRUE(std::isnan(c.covariates(2, 0)));  // age NA
+  EXPECT_EQ(c.covariates(0, 2), 1);             // P1 poor
+  EXPECT_EQ(c.covariates(0, 1), 0);
+  EXPECT_EQ(c.covariates(2, 1), 1);  // P3 intermediate
+  EXPECT_TRUE(std::isnan(c.covariates(4, 1)) && std::isnan(c.covariates(4, 2)));  // risk NA
+  EXPECT_EQ(c.strata, (std::vector<int>{0, 1, 0, -1, 1}));  // F, M; NA = -1
+  EXPECT_EQ(c.binary[0], 1);
+  EXPECT_TRUE(std::isnan(c.binary[2]));
+  EXPECT_EQ(c.binary[3], 1);
+  // P2: no time; P3: no age; P4: no stratum; P5: no event and no risk.
+  EXPECT_EQ(base_rows(c), (std::vector<std::size_t>{0}));
+
+  s.reference = {"risk=poor"};
+  const Cohort r = build_cohort(s, m, kClinical, log);
+  EXPECT_EQ(r.covariate_names, (std::vector<std::string>{"age", "riskgood", "riskintermediate"}));
+  EXPECT_EQ(r.covariates(0, 1), 0);
+  EXPECT_EQ(r.covariates(1, 1), 1);  // P2 good
+
+  s.reference = {"risk=bad"};
+  EXPECT_THROW(build_cohort(s, m, kClinical, log), core::UsageError);
+  s.reference = {"risk"};
+  EXPECT_THROW(build_cohort(s, m, kClinical, log), core::UsageError);
+}
+
+TEST(Cohort, ErrorsNameTheLine) {
+  std::ostringstream sink;
+  core::Logger log(sink, core::LogLevel::kQuiet);
+  const auto m = matrix({"P1", "P2"});
+  auto message = [&](const io::Table& t, const CohortSpec& s) {
+    try {
+      build_cohort(s, m, t, log);
+    } catch (const core::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const io::Table dup = clinical({{"P1", "1", "1", "", "", "", ""}, {"P2", "1", "1", "", "", "", ""}, {"P1", "2", "0", "", "", "", ""}});
+  EXPECT_NE(message(dup, spec()).find("duplicate patient \"P1\" (first seen on line 2)"), std::string::npos) << message(dup, spec());
+  EXPECT_NE(message(dup, spec()).find("line 4"), std::string::npos);
+  // "NaN" is not a missing time here (only empty and NA are): it is an error.
+  const io::Table nan_time = clinical({{"P1", "NaN", "1", "", "", "", ""}});
+  EXPECT_NE(message(nan_time, spec()).find("expected a non-negative number in column \"time\", found \"NaN\""), std::string::npos);
+  const io::Table neg = clinical({{"P1", "-2", "1", "", "", "", ""}});
+  EXPECT_NE(message(neg, spec()).find("found \"-2\""), std::string::npos);
+  const io::Table inf = clinical({{"P1", "Inf", "1", "", "", "", ""}});
+  EXPECT_NE(message(inf, spec()).find("found \"Inf\""), std::string::npos);
+  const io::Table dead = clinical({{"P1", "2", "dead", "", "", "", ""}});
+  EXPECT_NE(message(dead, spec()).find("expected 0 or 1 in column \"event\", found \"dead\""), std::string::npos);
+  const io::Table none = clinical({{"Q1", "2", "1", "", "", "", ""}});
+  EXPECT_NE(message(none, spec()).find("no expression column matches"), std::string::npos);
+  CohortSpec bad = spec();
+  bad.time = "os";
+  EXPECT_THROW(build_cohort(bad, m, kClinical, log), core::InputError);
+}
+
+}  // namespace
+}  // namespace lscmir::study
