@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lscmir enrich: do a miRNA set's targets fall in gene sets? Hypergeometric and empirical tests.
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -13,8 +9,9 @@
 #include "common.hpp"
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
+#include "lscmir/io/name_list.hpp"
 #include "lscmir/io/output.hpp"
-#include "lscmir/targets/enrich.hpp"
+#include "lscmir/targets/tables.hpp"
 
 namespace lscmir::app {
 namespace {
@@ -27,76 +24,31 @@ struct EnrichCliOptions {
   std::uint64_t seed = 1;
 };
 
-/// One name per line ('#' comments, blank lines and CR ignored; the first tab-separated field).
-std::vector<std::string> read_name_list(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw core::InputError(path, 0, std::string("cannot open file: ") + std::strerror(errno));
-  std::vector<std::string> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (out.empty() && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
-    line = line.substr(0, line.find('\t'));
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    while (!line.empty() && line.front() == ' ') line.erase(0, 1);
-    if (line.empty() || line[0] == '#') continue;
-    out.push_back(line);
-  }
-  if (in.bad()) throw core::InputError(path, 0, "read error");
-  if (out.empty()) throw core::InputError(path, 0, std::string("no ") + what + " found (expected one per line)");
-  return out;
-}
-
 int run_enrich(const EnrichCliOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
   const double t0 = now_seconds();
   core::RunInfo info = begin_run("enrich", argv, o.common, log);
-  const int threads = core::resolve_threads(o.common.threads);
-  targets::EnrichOptions eo;
-  if (o.method == "hypergeometric") eo.method = targets::EnrichMethod::kHypergeometric;
-  else if (o.method == "empirical") eo.method = targets::EnrichMethod::kEmpirical;
-  else throw core::UsageError("--method must be hypergeometric or empirical (got \"" + o.method + "\")");
+  targets::EnrichOptions eo{targets::parse_enrich_method(o.method), o.permutations, o.seed, core::resolve_threads(o.common.threads)};
   if (o.mirnas.empty() == o.mirna_file.empty()) throw core::UsageError("give exactly one of --mirnas a,b,... or --mirna-file FILE");
-  if (eo.method == targets::EnrichMethod::kEmpirical && o.permutations == 0) throw core::UsageError("--permutations must be >= 1");
-  eo.permutations = o.permutations;
-  eo.seed = o.seed;
-  eo.threads = threads;
-
+  const bool empirical = eo.method == targets::EnrichMethod::kEmpirical;
+  if (empirical && o.permutations == 0) throw core::UsageError("--permutations must be >= 1");
   std::vector<std::string> mirnas;
-  if (!o.mirnas.empty()) {
-    std::size_t start = 0;
-    for (;;) {
-      const std::size_t comma = o.mirnas.find(',', start);
-      std::string m = o.mirnas.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (m.empty()) throw core::UsageError("--mirnas: empty name in \"" + o.mirnas + "\"");
-      mirnas.push_back(m);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  } else {
-    mirnas = read_name_list(o.mirna_file, "miRNA names");
+  for (std::size_t start = 0; !o.mirnas.empty();) {
+    const std::size_t comma = o.mirnas.find(',', start);
+    mirnas.push_back(o.mirnas.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (mirnas.back().empty()) throw core::UsageError("--mirnas: empty name in \"" + o.mirnas + "\"");
+    if (comma == std::string::npos) break;
+    start = comma + 1;
   }
+  if (o.mirnas.empty()) mirnas = io::read_name_list(o.mirna_file, "miRNA names");
   const targets::TargetTable table = targets::read_target_table(o.targets);
-  std::vector<targets::GeneSet> sets;
-  std::map<std::string, std::pair<std::string, std::size_t>> names;
-  for (const auto& f : o.gene_sets) {
-    for (auto& s : targets::read_gmt(f)) {
-      auto [it, fresh] = names.try_emplace(s.name, s.file, s.line);
-      if (!fresh)
-        throw core::InputError(s.file, s.line, "gene set \"" + s.name + "\" was already defined (" + it->second.first + ", line " +
-                                                   std::to_string(it->second.second) + ")");
-      if (s.duplicates > 0) log.warn("enrich", fmt::format("{}: {} repeated gene(s) counted once", s.name, s.duplicates));
-      if (s.genes.empty()) log.warn("enrich", fmt::format("{} ({}, line {}) has no genes", s.name, s.file, s.line));
-      sets.push_back(std::move(s));
-    }
-  }
+  const std::vector<targets::GeneSet> sets = targets::read_gene_sets(o.gene_sets, [&](const std::string& w) { log.warn("enrich", w); });
   std::vector<std::string> universe;
-  if (!o.universe.empty()) universe = read_name_list(o.universe, "genes");
+  if (!o.universe.empty()) universe = io::read_name_list(o.universe, "genes");
   io::prepare_output_dir(o.common.out, {"enrichment.tsv", "run_info.json"}, o.common.force);
 
   const double t_compute = now_seconds();
   const targets::EnrichResult r = targets::enrich(table, mirnas, sets, o.universe.empty() ? nullptr : &universe, eo);
   const double secs = now_seconds() - t_compute;
-  const bool empirical = eo.method == targets::EnrichMethod::kEmpirical;
   std::size_t sig = 0;
   for (const auto& row : r.rows) sig += (empirical ? row.fdr_empirical : row.fdr) < 0.05;
   log.info("enrich", fmt::format("{} miRNAs, universe {} genes, {} selected; {} sets, {} at FDR < 0.05{} ({:.2f} s)", r.mirnas.size(),
@@ -109,12 +61,8 @@ int run_enrich(const EnrichCliOptions& o, const std::vector<std::string>& argv, 
   for (const auto& f : o.gene_sets) info.inputs.push_back(io::checksum_file("gene_sets", f));
   if (!o.universe.empty()) info.inputs.push_back(io::checksum_file("universe", o.universe));
   if (!o.mirna_file.empty()) info.inputs.push_back(io::checksum_file("mirnas", o.mirna_file));
-  info.parameters = {{"method", o.method}, {"mirnas", r.mirnas}, {"universe_size", r.universe}, {"selected", r.selected},
-                     {"threads", threads}};
-  if (empirical) {
-    info.parameters["permutations"] = eo.permutations;
-    info.seed = eo.seed;
-  }
+  info.parameters = targets::enrich_parameters(eo, r);
+  if (empirical) info.seed = eo.seed;
   finish_run_info(info, o.common.out, log, t0);
   return kExitOk;
 }

@@ -86,31 +86,39 @@ MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& r
 }
 
 namespace {
-std::string matrix_tsv(const std::vector<std::string>& rows, const std::vector<SampleInfo>& samples,
-                       const std::vector<std::vector<double>>& cols) {
-  std::string out = "feature";
-  for (const auto& s : samples) out += "\t" + s.name;
-  out += '\n';
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    out += rows[r];
-    for (const auto& c : cols) {
-      out += '\t';
-      io::append_double(out, c[r]);
-    }
-    out += '\n';
-  }
-  return out;
+io::LabeledMatrix labeled(const std::vector<std::string>& rows, const std::vector<SampleInfo>& samples,
+                          const std::vector<std::vector<double>>& cols) {
+  io::LabeledMatrix m;
+  m.features = rows;
+  for (const auto& s : samples) m.samples.push_back(s.name);
+  m.values.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(cols.size()));
+  for (std::size_t j = 0; j < cols.size(); ++j)
+    for (std::size_t r = 0; r < rows.size(); ++r) m.values(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = cols[j][r];
+  return m;
+}
+
+io::ResultTable matrix_table(const std::vector<std::string>& rows, const std::vector<SampleInfo>& samples,
+                             const std::vector<std::vector<double>>& cols) {
+  io::ResultTable t;
+  t.add_text("feature", rows);
+  for (std::size_t j = 0; j < cols.size(); ++j) t.add_real(samples[j].name, cols[j]);
+  return t;
+}
+
+std::vector<std::string> hairpin_names(const Reference& ref) {
+  std::vector<std::string> names;
+  names.reserve(ref.hairpins.size());
+  for (const auto& h : ref.hairpins) names.push_back(h.name);
+  return names;
 }
 }  // namespace
 
-std::string Quantifier::counts_tsv() const { return matrix_tsv(ref_->mature_names, samples_, mature_); }
-
-std::string Quantifier::hairpin_counts_tsv() const {
-  std::vector<std::string> names;
-  names.reserve(ref_->hairpins.size());
-  for (const auto& h : ref_->hairpins) names.push_back(h.name);
-  return matrix_tsv(names, samples_, hairpin_);
-}
+io::LabeledMatrix Quantifier::mature_matrix() const { return labeled(ref_->mature_names, samples_, mature_); }
+io::LabeledMatrix Quantifier::hairpin_matrix() const { return labeled(hairpin_names(*ref_), samples_, hairpin_); }
+io::ResultTable Quantifier::counts_table() const { return matrix_table(ref_->mature_names, samples_, mature_); }
+io::ResultTable Quantifier::hairpin_counts_table() const { return matrix_table(hairpin_names(*ref_), samples_, hairpin_); }
+std::string Quantifier::counts_tsv() const { return io::to_tsv(counts_table()); }
+std::string Quantifier::hairpin_counts_tsv() const { return io::to_tsv(hairpin_counts_table()); }
 
 std::string Quantifier::isomirs_gff3(const std::string& database, const std::string& tool_version) const {
   std::string out = "## mirGFF3. VERSION 1.2\n";

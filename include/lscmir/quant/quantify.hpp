@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lscmir/io/matrix.hpp"
+#include "lscmir/io/result_table.hpp"
 #include "lscmir/quant/reference.hpp"
 #include "lscmir/quant/sample.hpp"
 
@@ -49,6 +51,13 @@ class Quantifier {
 
   /// counts.tsv: feature (mature name) x sample, fractional where reads reach several names.
   std::string counts_tsv() const;
+  /// The mature counts in memory: features = mature names, samples = sample names (values of counts.tsv).
+  io::LabeledMatrix mature_matrix() const;
+  /// The hairpin counts in memory (values of hairpin_counts.tsv).
+  io::LabeledMatrix hairpin_matrix() const;
+  /// counts.tsv and hairpin_counts.tsv as tables: feature, then one real column per sample.
+  io::ResultTable counts_table() const;
+  io::ResultTable hairpin_counts_table() const;
   /// hairpin_counts.tsv: hairpin x sample; a read hitting j hairpins counts 1/j to each.
   std::string hairpin_counts_tsv() const;
   /// isomirs.gff3: mirGFF3 1.2, one row per (sequence, mature name), Expression per sample.

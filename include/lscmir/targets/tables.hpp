@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The output side of `lscmir targets` and `lscmir enrich` as library calls: families.tsv, the
+// streamed sites.tsv / targets.tsv, gene-set files read together, and the run_info parameters.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lscmir/io/result_table.hpp"
+#include "lscmir/io/streamed_output.hpp"
+#include "lscmir/targets/enrich.hpp"
+#include "lscmir/targets/scan.hpp"
+#include "lscmir/targets/seed.hpp"
+#include "lscmir/targets/utr.hpp"
+
+namespace lscmir::targets {
+
+/// families.tsv: family, seed, species (';'-joined), members (';'-joined, NA when none).
+io::ResultTable families_table(const std::vector<Family>& families);
+
+/// Writes the headers and rows of targets.tsv (rows per member miRNA) and, when `sites` is not
+/// null, of sites.tsv, in blocks of 2048 genes formatted by `threads` workers and written in gene
+/// order (the same bytes as format_targets / format_sites). Does not commit either output.
+/// @returns the number of targets.tsv rows.
+/// @throws core::OutputError when a write fails.
+/// Threads: uses `threads` workers; the outputs are written from the calling thread.
+std::size_t write_scan_outputs(const UtrSet& utrs, const std::vector<GeneSites>& gene_sites, const SeedIndex& index,
+                               const std::string& species, io::StreamedOutput* sites, io::StreamedOutput& targets,
+                               int threads);
+
+/// Sites over all genes.
+std::size_t count_sites(const std::vector<GeneSites>& gene_sites);
+
+/// Names of the site types in `types`, in the order 8mer, 7mer-m8, 7mer-1a, 6mer, offset-6mer.
+std::vector<std::string> site_type_names(const SiteTypeSet& types);
+
+/// Parses --method: "hypergeometric" or "empirical".
+/// @throws core::UsageError on anything else.
+EnrichMethod parse_enrich_method(const std::string& text);
+
+/// The gene sets of several GMT files, in file order; `warn` is called (as the sets are read) with
+/// one line per set with repeated genes and per empty set.
+/// @throws core::InputError as read_gmt, and naming both places when a set name is defined twice.
+std::vector<GeneSet> read_gene_sets(const std::vector<std::string>& files, const std::function<void(const std::string&)>& warn);
+
+/// The run_info parameters of an enrichment: method, mirnas, universe_size, selected, threads and
+/// (empirical) permutations.
+nlohmann::json enrich_parameters(const EnrichOptions& options, const EnrichResult& result);
+
+}  // namespace lscmir::targets

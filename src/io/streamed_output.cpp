@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// StreamedOutput: a temporary file beside the output, renamed when complete.
+#include "lscmir/io/streamed_output.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "lscmir/core/error.hpp"
+
+namespace lscmir::io {
+
+StreamedOutput::StreamedOutput(const std::string& path) : path_(path) {
+  const std::filesystem::path p(path);
+  tmp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp." + std::to_string(::getpid()) + ".s")).string();
+  file_ = std::fopen(tmp_.c_str(), "wb");
+  if (!file_) throw core::OutputError(path, std::string("cannot write: ") + std::strerror(errno));
+}
+
+StreamedOutput::~StreamedOutput() {
+  if (file_) std::fclose(file_);
+  if (!committed_) std::remove(tmp_.c_str());
+}
+
+void StreamedOutput::write(std::string_view text) {
+  if (!file_) throw core::OutputError(path_, "write after commit");
+  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) != text.size())
+    throw core::OutputError(path_, std::string("write failed: ") + std::strerror(errno));
+}
+
+void StreamedOutput::commit() {
+  if (!file_) throw core::OutputError(path_, "committed twice");
+  const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
+  const int err = errno;
+  const int rc = std::fclose(file_);
+  file_ = nullptr;
+  if (!ok || rc != 0) throw core::OutputError(path_, std::string("write failed: ") + std::strerror(ok ? errno : err));
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
+    throw core::OutputError(path_, std::string("write failed: ") + std::strerror(errno));
+  committed_ = true;
+}
+
+}  // namespace lscmir::io

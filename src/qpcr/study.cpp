@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The qPCR study: reading, analysis and output tables of `lscmir qpcr`.
+#include "lscmir/qpcr/study.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/core.h>
+
+#include "lscmir/core/error.hpp"
+
+namespace lscmir::qpcr {
+namespace {
+
+std::vector<std::string> split_list(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    std::size_t pos = 0;
+    while (pos <= item.size()) {
+      std::size_t comma = item.find(',', pos);
+      if (comma == std::string::npos) comma = item.size();
+      if (comma > pos) out.push_back(item.substr(pos, comma - pos));
+      pos = comma + 1;
+    }
+  }
+  return out;
+}
+
+CtFormat checked_format(const QpcrOptions& o) {
+  CtFormat format{};
+  if (!parse_ct_format(o.format, format))
+    throw core::UsageError("--format must be auto, long, wide or quantstudio (got \"" + o.format + "\")");
+  if (!(o.ct_max > 0) || !std::isfinite(o.ct_max)) throw core::UsageError("--ct-max must be a positive number of cycles");
+  if (!o.impute.empty() && o.impute != "ct-max") throw core::UsageError("--impute takes ct-max (got \"" + o.impute + "\")");
+  if (!(o.fdr > 0 && o.fdr <= 1)) throw core::UsageError("--fdr must be in (0, 1]");
+  return format;
+}
+
+std::vector<std::size_t> genorm_candidates(const CtMatrix& m, const std::vector<std::string>& names) {
+  if (names.empty()) return detected_everywhere(m);
+  std::vector<std::size_t> candidates;
+  const auto everywhere = detected_everywhere(m);
+  for (const auto& name : split_list(names)) {
+    const auto it = std::lower_bound(m.assays.begin(), m.assays.end(), name);
+    if (it == m.assays.end() || *it != name) throw core::UsageError("--genorm-candidates: assay " + name + " is not in the Ct file");
+    const auto a = static_cast<std::size_t>(it - m.assays.begin());
+    if (!std::binary_search(everywhere.begin(), everywhere.end(), a))
+      throw core::UsageError("--genorm-candidates: assay " + name + " is not detected in every sample");
+    if (std::find(candidates.begin(), candidates.end(), a) == candidates.end()) candidates.push_back(a);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  return candidates;
+}
+
+const char* truth(bool b) { return b ? "TRUE" : "FALSE"; }
+
+std::vector<std::int64_t> ints(const std::vector<int>& v) { return {v.begin(), v.end()}; }
+
+io::ResultTable onoff_table(const CtMatrix& m, const std::vector<OnOffRow>& rows, const Contrast& c, double fdr_cut) {
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return rows[x].p < rows[y].p; });
+  std::vector<std::string> feature, call;
+  std::vector<std::int64_t> pairs, only_a, only_b, both, neither;
+  std::vector<double> p, fdr;
+  for (std::size_t i : order) {
+    const auto& r = rows[i];
+    feature.push_back(m.assays[r.assay]);
+    pairs.push_back(r.pairs);
+    only_a.push_back(r.only_a);
+    only_b.push_back(r.only_b);
+    both.push_back(r.both);
+    neither.push_back(r.neither);
+    p.push_back(r.p);
+    fdr.push_back(r.fdr);
+    call.push_back(r.fdr < fdr_cut && r.only_a != r.only_b ? (r.only_a > r.only_b ? c.a : c.b) + "_on" : "none");
+  }
+  io::ResultTable t;
+  t.add_text("feature", std::move(feature)).add_integer("pairs", std::move(pairs)).add_integer("only_" + c.a, std::move(only_a));
+  t.add_integer("only_" + c.b, std::move(only_b)).add_integer("both", std::move(both)).add_integer("neither", std::move(neither));
+  t.add_real("P", std::move(p)).add_real("FDR", std::move(fdr)).add_text("call", std::move(call));
+  return t;
+}
+
+}  // namespace
+
+QpcrData read_study(const QpcrOptions& o, core::Logger& log) {
+  const CtFormat format = checked_format(o);
+  parse_norm_spec(o.normalize);
+  QpcrData d;
+  d.controls = o.controls_given ? split_list(o.controls) : default_control_prefixes();
+  d.sheet = io::read_sample_sheet(o.samples);
+  std::size_t n_wells = 0, n_ntc = 0;
+  std::set<std::string> formats;
+  for (const auto& path : o.ct) {
+    d.files.push_back(read_ct(path, format, o.columns));
+    n_wells += d.files.back().wells.size();
+    n_ntc += d.files.back().skipped_ntc;
+    formats.insert(to_string(d.files.back().format));
+  }
+  d.matrix = summarize(d.files, d.sheet.samples, o.ct_max);
+  for (const auto& f : formats) d.format_list += (d.format_list.empty() ? "" : "+") + f;
+  std::size_t detected = 0;
+  for (auto st : d.matrix.state) detected += st == CallState::kDetected;
+  log.info("qpcr", fmt::format("{} wells in {} file(s) ({}) -> {} assays x {} samples, {} of {} detected at Ct <= {}{}", n_wells,
+                               d.files.size(), d.format_list, d.matrix.n_assays(), d.matrix.n_samples(), detected,
+                               d.matrix.state.size(), o.ct_max, n_ntc ? fmt::format("; {} NTC wells skipped", n_ntc) : std::string()));
+  const std::vector<std::string>& population = d.sheet.column("population");
+  d.levels.assign(population.begin(), population.end());
+  std::sort(d.levels.begin(), d.levels.end());
+  d.levels.erase(std::unique(d.levels.begin(), d.levels.end()), d.levels.end());
+  return d;
+}
+
+std::vector<core::InputRecord> input_records(const QpcrData& d) {
+  std::vector<core::InputRecord> out;
+  for (const auto& f : d.files) out.push_back({"ct", f.path, f.sha256, f.bytes});
+  out.push_back({"samples", d.sheet.path, d.sheet.sha256, d.sheet.bytes});
+  return out;
+}
+
+QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, const QpcrOptions& o, core::Logger& log) {
+  if (!contrasts.empty() && !d.sheet.has_column("patient"))
+    throw core::UsageError("the on/off test pairs samples by patient, but " + d.sheet.path + " has no patient column");
+  const NormSpec spec = parse_norm_spec(o.normalize);
+  const CtMatrix& m = d.matrix;
+  QpcrResult r;
+  r.norm = normalize(m, spec, d.controls, !o.impute.empty(), o.ct_max);
+  if (spec.kind == NormKind::kGlobalMean)
+    log.info("qpcr", fmt::format("global mean over {} non-control assays detected in every sample", r.norm.used.size()));
+  r.genorm = genorm(m, genorm_candidates(m, o.genorm_candidates));
+  if (r.genorm.empty())
+    log.warn("qpcr", "geNorm needs at least two candidate assays detected in every sample and two samples: references.tsv is empty");
+  else
+    log.info("qpcr", fmt::format("geNorm over {} candidates: most stable pair {} and {} (M = {:.4g})", r.genorm.size(),
+                                 r.genorm[0].assay, r.genorm[1].assay, r.genorm[0].m_step));
+  const std::vector<std::string>& population = d.sheet.column("population");
+  r.detection = detection_counts(m, population);
+  for (const auto& c : contrasts) {
+    std::size_t dup = 0;
+    auto rows = onoff_test(m, population, d.sheet.column("patient"), c.a, c.b, &dup);
+    if (dup > 0)
+      log.warn("qpcr", fmt::format("{}-{}: {} patient(s) have more than one sample of a population; the first is used", c.a, c.b, dup));
+    int calls = 0;
+    for (const auto& row : rows) calls += row.fdr < o.fdr && row.only_a != row.only_b;
+    log.info("qpcr", fmt::format("{}-{}: {} on/off calls at FDR < {}", c.a, c.b, calls, o.fdr));
+    r.onoff.push_back(std::move(rows));
+  }
+  r.matrix = m;
+  r.method = o.normalize;
+  r.controls = d.controls;
+  r.contrasts = contrasts;
+  r.fdr = o.fdr;
+  r.format_list = d.format_list;
+  r.expression.features = m.assays;
+  r.expression.samples = m.samples;
+  r.expression.values.resize(static_cast<Eigen::Index>(m.n_assays()), static_cast<Eigen::Index>(m.n_samples()));
+  for (std::size_t j = 0; j < m.n_samples(); ++j)
+    for (std::size_t a = 0; a < m.n_assays(); ++a)
+      r.expression.values(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(j)) = r.norm.values[m.at(a, j)];
+  return r;
+}
+
+std::vector<io::NamedTable> qpcr_tables(const QpcrResult& r) {
+  const CtMatrix& m = r.matrix;
+  std::vector<io::NamedTable> out;
+  {
+    io::ResultTable t;
+    t.add_text("feature", m.assays);
+    for (std::size_t j = 0; j < m.n_samples(); ++j) {
+      const auto begin = r.norm.values.begin() + static_cast<std::ptrdiff_t>(m.at(0, j));
+      t.add_real(m.samples[j], std::vector<double>(begin, begin + static_cast<std::ptrdiff_t>(m.n_assays())));
+    }
+    out.push_back({"expression.tsv", std::move(t)});
+  }
+  {
+    std::vector<std::string> feature, sample, status;
+    std::vector<double> ct, sd;
+    std::vector<std::int64_t> wells, detected;
+    for (std::size_t a = 0; a < m.n_assays(); ++a)
+      for (std::size_t j = 0; j < m.n_samples(); ++j) {
+        const std::size_t i = m.at(a, j);
+        feature.push_back(m.assays[a]);
+        sample.push_back(m.samples[j]);
+        ct.push_back(m.ct[i]);
+        sd.push_back(m.sd[i]);
+        wells.push_back(m.wells[i]);
+        detected.push_back(m.detected_wells[i]);
+        status.emplace_back(to_string(m.state[i]));
+      }
+    io::ResultTable t;
+    t.add_text("feature", std::move(feature)).add_text("sample", std::move(sample)).add_real("ct", std::move(ct));
+    t.add_real("sd", std::move(sd)).add_integer("wells", std::move(wells)).add_integer("detected_wells", std::move(detected));
+    t.add_text("status", std::move(status));
+    out.push_back({"ct_summary.tsv", std::move(t)});
+  }
+  {
+    io::ResultTable t;
+    t.add_text("sample", m.samples).add_real("normalizer", r.norm.normalizer);
+    t.add_text("method", std::vector<std::string>(m.n_samples(), r.method));
+    t.add_integer("assays", std::vector<std::int64_t>(m.n_samples(), static_cast<std::int64_t>(r.norm.used.size())));
+    out.push_back({"normalizers.tsv", std::move(t)});
+  }
+  {
+    const DetectionCounts& d = r.detection;
+    std::vector<std::string> control, all;
+    for (std::size_t a = 0; a < m.n_assays(); ++a) {
+      int total = 0;
+      for (std::size_t p = 0; p < d.populations.size(); ++p) total += d.detected[p][a];
+      control.emplace_back(truth(is_control(m.assays[a], r.controls)));
+      all.emplace_back(truth(total == static_cast<int>(m.n_samples())));
+    }
+    io::ResultTable t;
+    t.add_text("feature", m.assays).add_text("control", std::move(control)).add_text("detected_all", std::move(all));
+    for (std::size_t p = 0; p < d.populations.size(); ++p)
+      t.add_integer(d.populations[p] + ".detected", ints(d.detected[p])).add_integer(d.populations[p] + ".measured", ints(d.measured[p]));
+    out.push_back({"detection.tsv", std::move(t)});
+  }
+  {
+    std::vector<std::string> assay;
+    std::vector<std::int64_t> rank;
+    std::vector<double> m_all, m_step, v;
+    for (const auto& g : r.genorm) {
+      assay.push_back(g.assay);
+      rank.push_back(g.rank);
+      m_all.push_back(g.m_all);
+      m_step.push_back(g.m_step);
+      v.push_back(g.v_pairwise);
+    }
+    io::ResultTable t;
+    t.add_text("assay", std::move(assay)).add_integer("rank", std::move(rank)).add_real("M", std::move(m_all));
+    t.add_real("M.stepwise", std::move(m_step)).add_real("V.pairwise", std::move(v));
+    out.push_back({"references.tsv", std::move(t)});
+  }
+  for (std::size_t c = 0; c < r.contrasts.size(); ++c)
+    out.push_back({"onoff_" + r.contrasts[c].tag + ".tsv", onoff_table(m, r.onoff[c], r.contrasts[c], r.fdr)});
+  return out;
+}
+
+nlohmann::json qpcr_parameters(const QpcrResult& r, const QpcrOptions& o, const std::vector<std::string>& contrast_texts) {
+  return {{"format", r.format_list}, {"ct_max", o.ct_max}, {"normalize", o.normalize},
+          {"controls", r.controls}, {"impute", o.impute.empty() ? "none" : o.impute},
+          {"contrasts", contrast_texts}, {"fdr", o.fdr}, {"normalizer_assays", r.norm.used}};
+}
+
+}  // namespace lscmir::qpcr

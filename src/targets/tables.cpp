@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// families.tsv, the streamed scan outputs, gene-set files and enrichment parameters.
+#include "lscmir/targets/tables.hpp"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include <fmt/core.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/core/parallel.hpp"
+
+namespace lscmir::targets {
+
+io::ResultTable families_table(const std::vector<Family>& families) {
+  std::vector<std::string> id, seed, species, members;
+  for (const auto& f : families) {
+    std::string sp, mem;
+    for (const auto& x : f.species) sp.append(sp.empty() ? "" : ";").append(x);
+    for (const auto& x : f.members) mem.append(mem.empty() ? "" : ";").append(x);
+    id.push_back(f.id);
+    seed.push_back(f.seed);
+    species.push_back(std::move(sp));
+    members.push_back(mem.empty() ? "NA" : std::move(mem));
+  }
+  io::ResultTable t;
+  t.add_text("family", std::move(id)).add_text("seed", std::move(seed)).add_text("species", std::move(species));
+  t.add_text("members", std::move(members));
+  return t;
+}
+
+std::size_t write_scan_outputs(const UtrSet& utrs, const std::vector<GeneSites>& gene_sites, const SeedIndex& index,
+                               const std::string& species, io::StreamedOutput* sites, io::StreamedOutput& targets,
+                               int threads) {
+  if (sites) sites->write(sites_header());
+  targets.write(targets_header(index));
+  const bool per_member = true;  // rows per mature miRNA whenever the families name their members
+  const std::size_t n_genes = utrs.genes.size(), block = 2048;
+  const std::size_t parts = static_cast<std::size_t>(std::max(threads, 1)) * 4;
+  std::vector<std::string> site_parts(parts), target_parts(parts);
+  std::vector<std::size_t> part_rows(parts);
+  std::size_t n_rows = 0;
+  for (std::size_t b = 0; b < n_genes; b += block) {
+    const std::size_t e = std::min(n_genes, b + block);
+    core::parallel_for(parts, threads, [&](std::size_t p) {
+      const std::size_t pb = b + (e - b) * p / parts, pe = b + (e - b) * (p + 1) / parts;
+      site_parts[p].clear();
+      target_parts[p].clear();
+      if (sites) append_sites(utrs, gene_sites, index, pb, pe, site_parts[p]);
+      part_rows[p] = append_targets(utrs, gene_sites, index, species, per_member, pb, pe, target_parts[p]);
+    });
+    for (std::size_t p = 0; p < parts; ++p) {
+      if (sites) sites->write(site_parts[p]);
+      targets.write(target_parts[p]);
+      n_rows += part_rows[p];
+    }
+  }
+  return n_rows;
+}
+
+std::size_t count_sites(const std::vector<GeneSites>& gene_sites) {
+  std::size_t n = 0;
+  for (const auto& g : gene_sites) n += g.sites.size();
+  return n;
+}
+
+std::vector<std::string> site_type_names(const SiteTypeSet& types) {
+  std::vector<std::string> names;
+  for (auto t : {SiteType::k8mer1a, SiteType::k7mer_m8, SiteType::k7mer1a, SiteType::k6mer, SiteType::kOffset6mer})
+    if (types.has(t)) names.emplace_back(site_type_name(t));
+  return names;
+}
+
+EnrichMethod parse_enrich_method(const std::string& text) {
+  if (text == "hypergeometric") return EnrichMethod::kHypergeometric;
+  if (text == "empirical") return EnrichMethod::kEmpirical;
+  throw core::UsageError("--method must be hypergeometric or empirical (got \"" + text + "\")");
+}
+
+std::vector<GeneSet> read_gene_sets(const std::vector<std::string>& files, const std::function<void(const std::string&)>& warn) {
+  std::vector<GeneSet> sets;
+  std::map<std::string, std::pair<std::string, std::size_t>> names;
+  for (const auto& f : files) {
+    for (auto& s : read_gmt(f)) {
+      auto [it, fresh] = names.try_emplace(s.name, s.file, s.line);
+      if (!fresh)
+        throw core::InputError(s.file, s.line, "gene set \"" + s.name + "\" was already defined (" + it->second.first + ", line " +
+                                                   std::to_string(it->second.second) + ")");
+      if (s.duplicates > 0) warn(fmt::format("{}: {} repeated gene(s) counted once", s.name, s.duplicates));
+      if (s.genes.empty()) warn(fmt::format("{} ({}, line {}) has no genes", s.name, s.file, s.line));
+      sets.push_back(std::move(s));
+    }
+  }
+  return sets;
+}
+
+nlohmann::json enrich_parameters(const EnrichOptions& options, const EnrichResult& result) {
+  const bool empirical = options.method == EnrichMethod::kEmpirical;
+  nlohmann::json j = {{"method", empirical ? "empirical" : "hypergeometric"}, {"mirnas", result.mirnas},
+                      {"universe_size", result.universe}, {"selected", result.selected}, {"threads", options.threads}};
+  if (empirical) j["permutations"] = options.permutations;
+  return j;
+}
+
+}  // namespace lscmir::targets

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// io::StreamedOutput: commit renames, destruction without commit leaves nothing, write failures.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/io/streamed_output.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lscmir::io {
+namespace {
+
+fs::path scratch_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("lscmir_streamed_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(StreamedOutput, CommitRenamesTheTemporaryToTheName) {
+  const fs::path d = scratch_dir("commit");
+  const fs::path target = d / "sites.tsv";
+  {
+    StreamedOutput out(target.string());
+    out.write("a\tb\n");
+    out.write("");
+    out.write("1\t2\n");
+    EXPECT_TRUE(fs::exists(out.temporary_path()));
+    EXPECT_FALSE(fs::exists(target));
+    out.commit();
+    EXPECT_FALSE(fs::exists(out.temporary_path()));
+  }
+  EXPECT_EQ(slurp(target), "a\tb\n1\t2\n");
+  EXPECT_EQ(std::distance(fs::directory_iterator(d), fs::directory_iterator()), 1);
+  fs::remove_all(d);
+}
+
+TEST(StreamedOutput, DestroyedWithoutCommitLeavesNoFile) {
+  const fs::path d = scratch_dir("abandon");
+  std::string tmp;
+  {
+    StreamedOutput out((d / "targets.tsv").string());
+    out.write("partial");
+    tmp = out.temporary_path();
+    EXPECT_TRUE(fs::exists(tmp));
+  }
+  EXPECT_FALSE(fs::exists(tmp));
+  EXPECT_FALSE(fs::exists(d / "targets.tsv"));
+  EXPECT_TRUE(fs::is_empty(d));
+  fs::remove_all(d);
+}
+
+TEST(StreamedOutput, AFolderThatCannotBeWrittenIsAnOutputError) {
+  const fs::path d = scratch_dir("missing");
+  const std::string path = (d / "no_such_folder" / "sites.tsv").string();
+  try {
+    StreamedOutput out(path);
+    FAIL() << "expected an OutputError";
+  } catch (const core::OutputError& e) {
+    EXPECT_EQ(e.file(), path);
+  }
+  fs::remove_all(d);
+}
+
+TEST(StreamedOutput, AWriteToAFullDeviceIsAnOutputError) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  // The temporary name is known in advance (".NAME.tmp.PID.s" beside NAME): make it a symlink to
+  // /dev/full, so the stream opens the device and every write that reaches it fails with ENOSPC.
+  const fs::path d = scratch_dir("full");
+  const fs::path name = d / "x.tsv";
+  fs::create_symlink("/dev/full", d / (".x.tsv.tmp." + std::to_string(::getpid()) + ".s"));
+  bool thrown = false;
+  try {
+    StreamedOutput out(name.string());
+    out.write(std::string(1 << 20, 'a'));  // larger than the stdio buffer: reaches the device
+    out.commit();
+  } catch (const core::OutputError& e) {
+    thrown = true;
+    EXPECT_EQ(e.file(), name.string());
+  }
+  EXPECT_TRUE(thrown);
+  EXPECT_FALSE(fs::exists(name));
+  fs::remove_all(d);
+}
+
+}  // namespace
+}  // namespace lscmir::io
