@@ -13,10 +13,12 @@
 
 namespace lscmir::app {
 
-void add_common_options(CLI::App& app, CommonOptions& o, bool needs_out) {
+void add_common_options(CLI::App& app, CommonOptions& o, bool needs_out, const char* out_help, const char* force_help) {
   app.add_option("--threads", o.threads, "Worker threads (0 = all cores)")->check(CLI::NonNegativeNumber);
-  if (needs_out) app.add_option("--out", o.out, "Output folder")->required();
-  app.add_flag("--force", o.force, "Overwrite existing outputs");
+  auto* out = app.add_option("--out", o.out, out_help ? out_help : "Output folder");
+  if (needs_out) out->required();
+  else if (!o.out.empty()) out->capture_default_str();
+  if (force_help) app.add_flag("--force", o.force, force_help);
   app.add_flag("--quiet", o.quiet, "Only warnings and errors on stderr");
 }
 

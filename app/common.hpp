@@ -28,8 +28,10 @@ struct CommonOptions {
   bool quiet = false;
 };
 
-/// Declares --threads, --out, --force, --quiet on a subcommand.
-void add_common_options(CLI::App& app, CommonOptions& options, bool needs_out = true);
+/// Declares --threads, --out, --force, --quiet on a subcommand. With needs_out false, --out is
+/// optional; `out_help` and `force_help` replace the default texts (a null force_help: no --force).
+void add_common_options(CLI::App& app, CommonOptions& options, bool needs_out = true, const char* out_help = nullptr,
+                        const char* force_help = "Overwrite existing outputs");
 
 struct Command {
   const char* name;

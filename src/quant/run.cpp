@@ -53,6 +53,8 @@ std::vector<SampleInput> sample_inputs(const QuantOptions& o) {
       SampleInput s{t.rows[r][cs], t.rows[r][cf], ca == io::Table::npos ? std::string() : t.rows[r][ca], t.line_numbers[r]};
       if (s.name.empty()) throw core::InputError(t.path, s.line, "empty sample name");
       if (s.fastq.empty()) throw core::InputError(t.path, s.line, "sample \"" + s.name + "\" has no fastq file");
+      if (o.sheet_relative && std::filesystem::path(s.fastq).is_relative())
+        s.fastq = (std::filesystem::path(o.samples).parent_path() / s.fastq).lexically_normal().string();
       out.push_back(std::move(s));
     }
     if (out.empty()) throw core::InputError(o.samples, 0, "the sample sheet lists no samples");

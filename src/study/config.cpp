@@ -50,6 +50,13 @@ double get_number(const StudyConfig& c, const toml::table& t, const std::string&
   config_error(c, n, "\"" + key + "\" must be a number");
 }
 
+int get_int(const StudyConfig& c, const toml::table& t, const std::string& key, int fallback) {
+  const toml::node* n = t.get(key);
+  if (!n) return fallback;
+  if (auto v = n->value<int64_t>()) return static_cast<int>(*v);
+  config_error(c, n, "\"" + key + "\" must be an integer");
+}
+
 bool get_bool(const StudyConfig& c, const toml::table& t, const std::string& key, bool fallback) {
   const toml::node* n = t.get(key);
   if (!n) return fallback;
@@ -107,46 +114,47 @@ StudyConfig read_study_config(const std::string& path) {
   c.labels.lpc = get_string(c, *study, "lpc", c.labels.lpc);
   c.specificity.fdr = get_number(c, *study, "fdr", c.specificity.fdr);
   c.specificity.lfc = get_number(c, *study, "lfc", c.specificity.lfc);
+  c.qpcr.ct = {c.ct};
+  c.qpcr.samples = c.samples;
   if (const toml::table* q = root["qpcr"].as_table()) {
     check_keys(c, *q, "qpcr", {"normalize", "ct_max", "controls", "impute"});
-    c.qpcr.normalize = get_string(c, *q, "normalize");
-    c.qpcr.ct_max = get_number(c, *q, "ct_max", 0);
+    c.qpcr.normalize = get_string(c, *q, "normalize", c.qpcr.normalize);
+    c.qpcr.ct_max = get_number(c, *q, "ct_max", c.qpcr.ct_max);
     c.qpcr.controls = get_strings(c, *q, "controls");
+    c.qpcr.controls_given = !c.qpcr.controls.empty();
     c.qpcr.impute = get_string(c, *q, "impute");
   }
   if (const toml::table* q = root["quant"].as_table()) {
     check_keys(c, *q, "quant", {"hairpin", "mature", "gff3", "adapter", "umi", "min_length", "max_length", "mismatches",
                                 "tolerance_5p", "tolerance_3p", "species"});
-    for (const auto& [k, v] : *q) {
-      std::string flag = "--" + std::string(k.str());
-      std::replace(flag.begin(), flag.end(), '_', '-');
-      std::string value;
-      if (v.is_string()) value = *v.value<std::string>();
-      else if (v.is_integer()) value = std::to_string(*v.value<int64_t>());
-      else config_error(c, &v, "[quant] " + std::string(k.str()) + " must be a string or an integer");
-      if (k.str() == "hairpin" || k.str() == "mature" || k.str() == "gff3") value = resolve(c, value);
-      c.quant.emplace_back(flag, value);
-    }
+    auto& o = c.quant;
+    o.hairpin = resolve(c, get_string(c, *q, "hairpin"));
+    o.mature = resolve(c, get_string(c, *q, "mature"));
+    o.gff3 = resolve(c, get_string(c, *q, "gff3"));
+    o.adapter = get_string(c, *q, "adapter", o.adapter);
+    o.umi = get_string(c, *q, "umi", o.umi);
+    o.species = get_string(c, *q, "species", o.species);
+    o.min_length = get_int(c, *q, "min_length", o.min_length);
+    o.max_length = get_int(c, *q, "max_length", o.max_length);
+    o.mismatches = get_int(c, *q, "mismatches", o.mismatches);
+    o.tolerance_5p = get_int(c, *q, "tolerance_5p", o.tolerance_5p);
+    o.tolerance_3p = get_int(c, *q, "tolerance_3p", o.tolerance_3p);
   }
-  if (!c.fastq_sheet.empty()) {
-    const auto has = [&](const char* f) {
-      return std::any_of(c.quant.begin(), c.quant.end(), [&](const auto& o) { return o.first == f; });
-    };
-    if (!has("--hairpin") || !has("--mature"))
-      throw core::InputError(path, 0, "fastq_sheet needs a [quant] section with hairpin and mature (miRBase FASTA)");
-  }
+  if (!c.fastq_sheet.empty() && (c.quant.hairpin.empty() || c.quant.mature.empty()))
+    throw core::InputError(path, 0, "fastq_sheet needs a [quant] section with hairpin and mature (miRBase FASTA)");
   if (const toml::table* h = root["cohort"].as_table()) {
     c.has_cohort = true;
     check_keys(c, *h, "cohort", {"expression", "clinical", "id", "time", "event", "covariates", "km_top", "forest_top"});
-    c.cohort.expression = resolve(c, get_string(c, *h, "expression"));
-    c.cohort.clinical = resolve(c, get_string(c, *h, "clinical"));
-    c.cohort.id = get_string(c, *h, "id", "patient");
-    c.cohort.time = get_string(c, *h, "time");
-    c.cohort.event = get_string(c, *h, "event");
-    c.cohort.covariates = get_strings(c, *h, "covariates");
+    auto& sv = c.cohort.survival;
+    sv.expression = resolve(c, get_string(c, *h, "expression"));
+    sv.clinical = resolve(c, get_string(c, *h, "clinical"));
+    sv.cohort.id = get_string(c, *h, "id", "patient");
+    sv.cohort.time = get_string(c, *h, "time");
+    sv.cohort.event = get_string(c, *h, "event");
+    sv.cohort.covariates = get_strings(c, *h, "covariates");
     c.cohort.km_top = static_cast<int>(get_number(c, *h, "km_top", c.cohort.km_top));
     c.cohort.forest_top = static_cast<int>(get_number(c, *h, "forest_top", c.cohort.forest_top));
-    if (c.cohort.expression.empty() || c.cohort.clinical.empty() || c.cohort.time.empty() || c.cohort.event.empty())
+    if (sv.expression.empty() || sv.clinical.empty() || sv.cohort.time.empty() || sv.cohort.event.empty())
       config_error(c, &root["cohort"].ref<toml::table>(), "[cohort] needs expression, clinical, time and event");
   }
   if (const toml::table* t = root["targets"].as_table()) {
@@ -185,14 +193,15 @@ StudyConfig read_study_config(const std::string& path) {
   }
   if (const toml::table* m = root["simulate"].as_table()) {
     check_keys(c, *m, "simulate", {"patients", "top", "seed", "years", "mirna_effect_lsc", "mirna_sensitize", "dose_patients"});
-    c.simulate.dose_patients = static_cast<int>(get_number(c, *m, "dose_patients", c.simulate.dose_patients));
-    c.simulate.enabled = true;
-    c.simulate.patients = static_cast<int>(get_number(c, *m, "patients", c.simulate.patients));
-    c.simulate.top = static_cast<int>(get_number(c, *m, "top", c.simulate.top));
-    c.simulate.seed = static_cast<int>(get_number(c, *m, "seed", c.simulate.seed));
-    c.simulate.years = get_number(c, *m, "years", c.simulate.years);
-    c.simulate.effect_lsc = get_number(c, *m, "mirna_effect_lsc", c.simulate.effect_lsc);
-    c.simulate.sensitize = get_number(c, *m, "mirna_sensitize", c.simulate.sensitize);
+    auto& m_ = c.simulate;
+    m_.enabled = true;
+    m_.dose_patients = static_cast<int>(get_number(c, *m, "dose_patients", m_.dose_patients));
+    m_.top = static_cast<int>(get_number(c, *m, "top", m_.top));
+    m_.options.patients = static_cast<std::size_t>(get_number(c, *m, "patients", static_cast<double>(m_.options.patients)));
+    m_.options.seed = static_cast<std::uint64_t>(get_number(c, *m, "seed", static_cast<double>(m_.options.seed)));
+    m_.options.years = get_number(c, *m, "years", m_.options.years);
+    m_.options.effect_lsc = get_number(c, *m, "mirna_effect_lsc", m_.options.effect_lsc);
+    m_.options.sensitize = get_number(c, *m, "mirna_sensitize", m_.options.sensitize);
   }
   if (const toml::table* r = root["rank"].as_table()) {
     check_keys(c, *r, "rank", {"w_specificity", "w_outcome", "w_sparing", "w_targets", "target_saturation", "categories", "report_top"});

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -17,7 +18,13 @@
 #include "lscmir/io/output.hpp"
 #include "lscmir/io/sample_sheet.hpp"
 #include "lscmir/io/table.hpp"
+#include "lscmir/qpcr/study.hpp"
+#include "lscmir/quant/run.hpp"
+#include "lscmir/sim/model.hpp"
+#include "lscmir/sim/simulate.hpp"
 #include "lscmir/study/qc.hpp"
+#include "lscmir/study/survival.hpp"
+#include "lscmir/targets/tables.hpp"
 #include "lscmir/targets/enrich.hpp"
 
 namespace lscmir::study {
@@ -102,6 +109,185 @@ std::vector<std::string> top_candidates(const RankResult& r, const std::string& 
     if ((intervention.empty() || c.intervention == intervention) && (!known || known->count(c.feature))) out.push_back(c.feature);
   }
   return out;
+}
+
+
+/// The study's expression matrix and where it came from.
+struct StudyMatrix {
+  io::LabeledMatrix matrix;
+  bool counts = false;
+  std::string source;  ///< the input file when the matrix was read from one
+};
+
+StudyMatrix load_study_matrix(const StudyConfig& c, const io::SampleSheet& sheet, const RunSettings& s, RunResult& run,
+                              nlohmann::json& stages, core::Logger& log) {
+  StudyMatrix m;
+  if (!c.fastq_sheet.empty()) {
+    StageRecord rec(run, s, "quant", log);
+    quant::QuantOptions o = c.quant;
+    o.samples = c.fastq_sheet;
+    o.sheet_relative = true;
+    const quant::QuantPlan plan = quant::plan(o);
+    quant::QuantResult q = quant::run(plan, o, s.threads, log);
+    rec.info().inputs = q.inputs;
+    rec.info().parameters = quant::quant_parameters(o, s.threads, q);
+    put_all(run, rec, std::move(q.tables));
+    for (auto& [name, text] : q.texts) {
+      rec.output(name);
+      run.files.emplace_back(name, std::move(text));
+    }
+    rec.done(stages);
+    m.matrix = std::move(q.counts);
+    m.counts = true;
+  } else if (!c.ct.empty()) {
+    StageRecord rec(run, s, "qpcr", log);
+    const qpcr::QpcrData data = qpcr::read_study(c.qpcr, log);
+    std::vector<qpcr::Contrast> contrasts;
+    for (const auto& text : c.de.contrasts) contrasts.push_back(stats::split_contrast(text, data.levels, "population"));
+    qpcr::QpcrResult q = qpcr::analyze(data, contrasts, c.qpcr, log);
+    rec.info().inputs = qpcr::input_records(data);
+    rec.info().parameters = qpcr::qpcr_parameters(q, c.qpcr, c.de.contrasts);
+    put_all(run, rec, qpcr::qpcr_tables(q));
+    rec.done(stages);
+    m.matrix = std::move(q.expression);
+  } else {
+    m.counts = !c.counts.empty();
+    m.source = m.counts ? c.counts : c.expression;
+    m.matrix = io::read_matrix(m.source, m.counts ? io::MatrixKind::kCounts : io::MatrixKind::kExpression, s.threads);
+  }
+  (void)sheet;
+  return m;
+}
+
+/// The cohort stage: Cox models of every cohort miRNA, and (with `km`) Kaplan-Meier curves.
+struct CohortOutcome {
+  SurvivalResult result;
+  CoxInput cox_input() const {
+    std::vector<double> coef, hr, p;
+    for (const auto& r : result.cox.rows) {
+      coef.push_back(r.coef);
+      hr.push_back(r.hr);
+      p.push_back(r.p_wald);
+    }
+    return make_cox_input(result.features, std::move(coef), std::move(hr), std::move(p));
+  }
+  /// forest.tsv: the Cox rows of the first `forest_top` candidates with a cohort match; `km`
+  /// receives up to `km_top` of their cohort features.
+  io::ResultTable forest(const RankResult& ranked, int forest_top, int km_top, std::vector<std::string>& km) const {
+    std::vector<std::string> label, feature, cohort_feature, intervention;
+    std::vector<double> hr, lo, hi, p;
+    int n = 0;
+    for (const auto& c : ranked.candidates) {
+      const stats::CoxScreenRow* row = result.cox_row(c.cohort_feature);
+      if (c.cohort_feature.empty() || !row) continue;
+      if (n++ >= forest_top) break;
+      label.push_back(c.feature + " (" + c.cohort_feature + ")");
+      feature.push_back(c.feature);
+      cohort_feature.push_back(c.cohort_feature);
+      intervention.push_back(c.intervention);
+      hr.push_back(row->hr);
+      lo.push_back(row->hr_lower95);
+      hi.push_back(row->hr_upper95);
+      p.push_back(row->p_wald);
+      if (static_cast<int>(km.size()) < km_top && std::find(km.begin(), km.end(), c.cohort_feature) == km.end()) km.push_back(c.cohort_feature);
+    }
+    io::ResultTable t;
+    t.add_text("label", std::move(label)).add_text("feature", std::move(feature)).add_text("cohort_feature", std::move(cohort_feature));
+    t.add_text("intervention", std::move(intervention)).add_real("HR", std::move(hr)).add_real("HR.lower95", std::move(lo));
+    t.add_real("HR.upper95", std::move(hi)).add_real("P.Wald", std::move(p));
+    return t;
+  }
+};
+
+/// Runs the cohort stage ("cohort"), or with `km` features only their curves ("cohort_km").
+CohortOutcome cohort_outcome(const StudyConfig& c, const std::vector<std::string>& km, const RunSettings& s, RunResult& run,
+                             nlohmann::json& stages, core::Logger& log) {
+  StageRecord rec(run, s, km.empty() ? "cohort" : "cohort_km", log);
+  SurvivalOptions o = c.cohort.survival;
+  o.km = km;
+  validate(o);
+  const io::LabeledMatrix m = io::read_matrix(o.expression, io::MatrixKind::kExpression, s.threads);
+  const io::Table clinical = io::read_table(o.clinical);
+  rec.info().inputs.push_back({"expression", m.path, m.sha256, m.bytes});
+  rec.input("clinical", o.clinical);
+  CohortOutcome out{survival_screen(o, m, clinical, s.threads, log)};
+  for (auto& t : survival_tables(out.result)) {
+    if (!km.empty() && t.file.rfind("km_", 0) != 0) continue;  // the Cox tables are the cohort stage's
+    rec.output(t.file);
+    run.put(std::move(t.file), std::move(t.table));
+  }
+  rec.info().parameters = survival_parameters(o, s.threads);
+  rec.done(stages);
+  return out;
+}
+
+/// `rows` of several candidates' tables in one, with a first column "candidate".
+io::ResultTable with_candidates(const std::vector<std::pair<std::string, const io::ResultTable*>>& parts) {
+  io::ResultTable out;
+  if (parts.empty()) return out;
+  std::vector<std::string> cand;
+  for (const auto& [name, t] : parts) cand.insert(cand.end(), t->rows(), name);
+  out.add_text("candidate", std::move(cand));
+  for (std::size_t j = 0; j < parts.front().second->columns.size(); ++j) {
+    const auto& first = parts.front().second->columns[j];
+    io::ResultTable::Column col;
+    col.name = first.name;
+    col.kind = first.kind;
+    for (const auto& [name, t] : parts) {
+      const auto& src = t->columns[j];
+      col.text.insert(col.text.end(), src.text.begin(), src.text.end());
+      col.real.insert(col.real.end(), src.real.begin(), src.real.end());
+      col.integer.insert(col.integer.end(), src.integer.begin(), src.integer.end());
+    }
+    out.columns.push_back(std::move(col));
+  }
+  return out;
+}
+
+/// Virtual patients of the top candidates (simulate_<i>), and the dose-response grid of the first.
+void simulate_candidates(const StudyConfig& c, const RankResult& ranked, const RunSettings& s, RunResult& run, nlohmann::json& stages,
+                         core::Logger& log) {
+  std::vector<const Candidate*> top;
+  for (const auto& cand : ranked.candidates)
+    if (static_cast<int>(top.size()) < c.simulate.top) top.push_back(&cand);
+  if (top.empty()) return;
+  const sim::ModelParams params = sim::default_params();
+  // per output file, per candidate: the main runs' summary / km / trajectories and the grid's dose response
+  std::map<std::string, std::vector<std::pair<std::string, io::ResultTable>>> by_file;
+  auto one = [&](const std::string& stage, const Candidate& cand, const sim::SimulateOptions& o, bool grid) {
+    StageRecord rec(run, s, stage, log);
+    const double ratio = std::exp2(-cand.logfc);
+    sim::validate(o, ratio);
+    const sim::SimulationResult r = sim::simulate(o, params, ratio, s.threads, log);
+    for (auto& t : sim::simulation_tables(r)) {
+      if (grid != (t.file == "sim_dose_response.tsv")) continue;
+      rec.output(t.file);
+      by_file[t.file].emplace_back(cand.feature, std::move(t.table));
+    }
+    rec.info().parameters = sim::simulate_parameters(o, ratio, cand.feature, params);
+    rec.info().seed = o.seed;
+    rec.done(stages);
+  };
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    one("simulate_" + std::to_string(i + 1), *top[i], c.simulate.options, false);
+    if (i == 0) {  // the dose-response grid of the top candidate, with fewer patients per grid point
+      sim::SimulateOptions d = c.simulate.options;
+      d.patients = static_cast<std::size_t>(c.simulate.dose_patients);
+      d.dose_response = true;
+      d.arms = {"standard"};
+      d.trajectories = 0;
+      one("simulate_dose", *top[i], d, true);
+    }
+  }
+  for (const auto& [file, all] : by_file) {
+    std::vector<std::pair<std::string, const io::ResultTable*>> parts;
+    for (const auto& [name, table] : all) parts.emplace_back(name, &table);
+    run.put(file, with_candidates(parts));
+  }
+}
+
+std::vector<targets::GeneSet> load_gene_sets(const std::vector<std::string>& files, core::Logger& log) {
+  return targets::read_gene_sets(files, [&](const std::string& line) { log.warn("enrich", line); });
 }
 
 }  // namespace

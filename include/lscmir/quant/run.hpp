@@ -23,6 +23,9 @@ struct QuantOptions {
   std::string hairpin, mature, gff3;   ///< miRBase FASTA (plain or .gz) and optional GFF3
   std::string samples;                 ///< sample sheet (sample, fastq, optional adapter), or
   std::vector<std::string> fastq;      ///< FASTQ files named by their file name (exactly one of the two)
+  /// Relative FASTQ paths of the sheet are relative to the sheet's folder (`lscmir run`, the
+  /// workflow) instead of the working folder (`lscmir quant --samples`).
+  bool sheet_relative = false;
   std::string adapter = "auto";        ///< auto, none, a preset or a sequence
   std::string umi;                     ///< empty (the adapter's), none, qiaseq or 3p:N
   std::string species;                 ///< keep reference names starting with SPECIES-

@@ -7,9 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "lscmir/qpcr/study.hpp"
+#include "lscmir/quant/run.hpp"
+#include "lscmir/sim/simulate.hpp"
 #include "lscmir/study/de.hpp"
 #include "lscmir/study/rank.hpp"
 #include "lscmir/study/specificity.hpp"
+#include "lscmir/study/survival.hpp"
 
 namespace lscmir::study {
 
@@ -19,17 +23,10 @@ struct TargetTableSpec {
   std::string where_column, where_value;  ///< keep rows whose where_column equals where_value
 };
 
-/// [qpcr]: options of `lscmir qpcr` (with [study] ct, samples and contrasts).
-struct QpcrSection {
-  std::string normalize, impute;
-  std::vector<std::string> controls;
-  double ct_max = 0;  ///< 0 = the command's default
-};
-
-/// [cohort]: options of `lscmir survival` on the outcome cohort.
+/// [cohort]: `lscmir survival` on the outcome cohort, and how many candidates' miRNAs get a forest
+/// plot row and Kaplan-Meier curves.
 struct CohortSection {
-  std::string expression, clinical, id = "patient", time, event;
-  std::vector<std::string> covariates;
+  SurvivalOptions survival;
   int km_top = 3, forest_top = 12;
 };
 
@@ -40,11 +37,17 @@ struct EnrichmentSection {
   int permutations = 2000, top = 10;
 };
 
-/// [simulate]: `lscmir simulate` of the top candidates.
+/// [simulate]: `lscmir simulate` of the top candidates, and a dose-response grid for the first.
 struct SimulateSection {
   bool enabled = false;
-  int patients = 2000, top = 2, seed = 1, dose_patients = 300;
-  double years = 5, effect_lsc = 0.05, sensitize = 0;
+  int top = 2, dose_patients = 300;
+  sim::SimulateOptions options = default_simulate_options();
+  static sim::SimulateOptions default_simulate_options() {
+    sim::SimulateOptions o;
+    o.patients = 2000;
+    o.effect_lsc = 0.05;
+    return o;
+  }
 };
 
 struct StudyConfig {
@@ -54,9 +57,8 @@ struct StudyConfig {
   DeOptions de;
   PopulationLabels labels;
   SpecificityOptions specificity;
-  QpcrSection qpcr;
-  /// [quant]: option name -> value, for a fastq_sheet (hairpin, mature, adapter, ...).
-  std::vector<std::pair<std::string, std::string>> quant;
+  qpcr::QpcrOptions qpcr;    ///< [qpcr], with [study] ct and samples
+  quant::QuantOptions quant;  ///< [quant], for a fastq_sheet
   bool has_cohort = false;
   CohortSection cohort;
   std::vector<TargetTableSpec> target_tables;
