@@ -31,8 +31,9 @@ int run_survival(const SurvivalCommandOptions& options, const std::vector<std::s
   const io::Table clin = io::read_table(o.clinical);
   info.inputs.push_back({"expression", m.path, m.sha256, m.bytes});
   info.inputs.push_back(io::checksum_file("clinical", o.clinical));
-  const study::SurvivalResult result = study::survival_screen(o, m, clin, threads, log);
+  const study::SurvivalCohort cohort = study::survival_cohort(o, m, clin, log);
   io::prepare_output_dir(options.common.out, study::survival_output_files(o), options.common.force);
+  const study::SurvivalResult result = study::survival_screen(o, cohort, m, threads, log);
   for (auto& name : io::write_tables(options.common.out, study::survival_tables(result))) info.outputs.push_back(std::move(name));
   info.parameters = study::survival_parameters(o, threads);
   if (o.permutations > 0) info.seed = o.seed;

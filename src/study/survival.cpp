@@ -48,17 +48,32 @@ const stats::CoxScreenRow* SurvivalResult::cox_row(std::string_view feature) con
   return &cox.rows[static_cast<std::size_t>(it - features.begin())];
 }
 
-SurvivalResult survival_screen(const SurvivalOptions& o, const io::LabeledMatrix& m, const io::Table& clinical, int threads,
-                               core::Logger& log) {
+SurvivalCohort survival_cohort(const SurvivalOptions& o, const io::LabeledMatrix& m, const io::Table& clinical, core::Logger& log) {
   validate(o);
-  stats::CoxScreenOptions copt;
-  copt.cox.ties = parse_ties(o.ties);
-  copt.min_events = o.min_events;
-  const Cohort cohort = build_cohort(o.cohort, m, clinical, log);
-  const std::vector<std::size_t> base = base_rows(cohort);
+  SurvivalCohort sc;
+  sc.cohort = build_cohort(o.cohort, m, clinical, log);
+  sc.base = base_rows(sc.cohort);
   for (const auto& f : o.km)
     if (std::find(m.features.begin(), m.features.end(), f) == m.features.end())
       throw core::UsageError("--km " + f + ": no such feature in " + m.path);
+  return sc;
+}
+
+SurvivalResult survival_screen(const SurvivalOptions& o, const io::LabeledMatrix& m, const io::Table& clinical, int threads,
+                               core::Logger& log) {
+  return survival_screen(o, survival_cohort(o, m, clinical, log), m, threads, log);
+}
+
+SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& sc, const io::LabeledMatrix& m, int threads,
+                               core::Logger& log) {
+  validate(o);
+  const Cohort& cohort = sc.cohort;
+  const std::vector<std::size_t>& base = sc.base;
+  core::ensure(cohort.matrix_col.empty() || cohort.matrix_col.back() < m.samples.size(),
+               "survival_screen: the cohort was built on another matrix");
+  stats::CoxScreenOptions copt;
+  copt.cox.ties = parse_ties(o.ties);
+  copt.min_events = o.min_events;
   log.info("survival", fmt::format("{} features; {} patients matched, {} usable (time, event{})", m.features.size(), cohort.ids.size(),
                                    base.size(), o.cohort.covariates.empty() ? "" : ", covariates"));
 

@@ -60,10 +60,23 @@ struct SurvivalResult {
   const stats::CoxScreenRow* cox_row(std::string_view feature) const;
 };
 
-/// Runs the stage on a matrix (features x patients) and the clinical table.
-/// Threads: parallel-for over features; the result does not depend on `threads`.
+/// The stage's cohort and its usable patients (base_rows), checked against the options: every
+/// input error of the stage, and no model fitted yet (so a caller can check its output folder
+/// before the work).
 /// @throws core::UsageError: bad --ties / --split / --reference, a --km feature not in the matrix.
 /// @throws core::InputError: see build_cohort.
+struct SurvivalCohort {
+  Cohort cohort;
+  std::vector<std::size_t> base;
+};
+SurvivalCohort survival_cohort(const SurvivalOptions& options, const io::LabeledMatrix& m, const io::Table& clinical,
+                               core::Logger& log);
+
+/// Runs the stage on a matrix (features x patients) and its cohort (from survival_cohort on the
+/// same matrix). Threads: parallel-for over features; the result does not depend on `threads`.
+SurvivalResult survival_screen(const SurvivalOptions& options, const SurvivalCohort& cohort, const io::LabeledMatrix& m,
+                               int threads, core::Logger& log);
+/// survival_cohort, then survival_screen. @throws as survival_cohort.
 SurvivalResult survival_screen(const SurvivalOptions& options, const io::LabeledMatrix& m, const io::Table& clinical,
                                int threads, core::Logger& log);
 

@@ -13,6 +13,7 @@
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/table.hpp"
+#include "lscmir/study/survival.hpp"
 
 namespace lscmir::study {
 namespace {
@@ -140,6 +141,53 @@ TEST(Cohort, ErrorsNameTheLine) {
   CohortSpec bad = spec();
   bad.time = "os";
   EXPECT_THROW(build_cohort(bad, m, kClinical, log), core::InputError);
+}
+
+TEST(SurvivalStage, TablesHaveTheCommandsFilesAndColumns) {
+  std::ostringstream sink;
+  core::Logger log(sink, core::LogLevel::kQuiet);
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> samples;
+  for (int i = 0; i < 40; ++i) {
+    samples.push_back("P" + std::to_string(i));
+    rows.push_back({samples.back(), std::to_string(1 + (i * 7) % 23), i % 3 == 0 ? "0" : "1", std::to_string(40 + i % 9), "x", "F",
+                    i % 2 == 0 ? "1" : "0"});
+  }
+  io::LabeledMatrix m = matrix(samples);
+  m.features = {"mirA", "mirB"};
+  m.values = Eigen::MatrixXd(2, 40);
+  for (int i = 0; i < 40; ++i) {
+    m.values(0, i) = std::sin(i * 1.3) + 0.05 * ((i * 7) % 23);
+    m.values(1, i) = std::cos(i * 0.7);
+  }
+  SurvivalOptions o;
+  o.cohort = spec();
+  o.cohort.binary = "resp";
+  o.split = "maxstat";
+  o.km = {"mirB"};
+  o.permutations = 10;
+  const SurvivalResult r = survival_screen(o, m, clinical(rows), 2, log);
+  ASSERT_NE(r.cox_row("mirB"), nullptr);
+  EXPECT_EQ(r.cox_row("mirB"), &r.cox.rows[1]);
+  EXPECT_EQ(r.cox_row("mirZ"), nullptr);
+  EXPECT_EQ(r.patients_usable, 40u);
+  const auto tables = survival_tables(r);
+  std::vector<std::string> files;
+  for (const auto& t : tables) files.push_back(t.file);
+  EXPECT_EQ(files, (std::vector<std::string>{"cox.tsv", "logrank.tsv", "km_mirB.tsv", "logistic.tsv"}));
+  const std::string tsv = io::to_tsv(tables[0].table);
+  EXPECT_EQ(tsv.substr(0, tsv.find('\n')),
+            "feature\tn\tevents\tcoef\tHR\tHR.lower95\tHR.upper95\tse\tz\tP.Wald\tP.LRT\tP.score\tC\tFDR\tstatus\tFDR.perm");
+  EXPECT_EQ(tsv.substr(tsv.find('\n') + 1, 11), "mirA\t40\t26\t");
+  EXPECT_EQ(tables[1].table.columns.size(), 7u);  // maxstat adds cutpoint, M, P.adjusted
+  EXPECT_EQ(tables[2].table.columns.front().name, "group");
+  EXPECT_EQ(survival_output_files(o).size(), 5u);
+  EXPECT_EQ(survival_parameters(o, 2)["split"], "maxstat");
+  o.ties = "exact";
+  EXPECT_THROW(validate(o), core::UsageError);
+  o.ties = "efron";
+  o.km = {"mirZ"};
+  EXPECT_THROW(survival_screen(o, m, clinical(rows), 1, log), core::UsageError);
 }
 
 }  // namespace
