@@ -21,6 +21,7 @@
 #include "lscmir/stats/norm_factors.hpp"
 #include "lscmir/stats/top_table.hpp"
 #include "lscmir/stats/voom.hpp"
+#include "lscmir/study/variable.hpp"
 
 namespace lscmir::app {
 namespace {
@@ -39,7 +40,7 @@ struct DeOptions {
 stats::Variable make_variable(const io::SampleSheet& sheet, const std::string& name) {
   const bool forced_factor = name == "patient" || name == "population" || name == "batch";
   std::size_t missing = 0;
-  stats::Variable v = stats::Variable::from_cells(name, sheet.column(name), forced_factor, missing);
+  stats::Variable v = study::variable_from_cells(name, sheet.column(name), forced_factor, missing);
   if (missing != static_cast<std::size_t>(-1))
     throw core::InputError(sheet.path, sheet.line_numbers[missing],
                            "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + name + "\", which the design uses");

@@ -27,6 +27,7 @@
 #include "lscmir/stats/glm.hpp"
 #include "lscmir/stats/norm_factors.hpp"
 #include "lscmir/stats/p_adjust.hpp"
+#include "lscmir/study/variable.hpp"
 
 namespace lscmir::app {
 namespace {
@@ -155,7 +156,7 @@ Cohort build_cohort(const SurvivalOptions& o, const io::LabeledMatrix& m, const 
       miss[k] = is_missing(cells[k]);
     }
     std::size_t first_missing = 0;
-    const auto var = stats::Variable::from_cells(name, cells, false, first_missing);
+    const auto var = study::variable_from_cells(name, cells, false, first_missing);
     if (!var.is_factor) {
       cols.push_back(Eigen::Map<const Eigen::VectorXd>(var.values.data(), static_cast<Eigen::Index>(n)));
       c.covariate_names.push_back(name);
