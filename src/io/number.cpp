@@ -39,7 +39,7 @@ bool parse_double(std::string_view text, double& value) {
   const char* b = text.data();
   const char* e = b + text.size();
   if (b != e && *b == '+') ++b;
-  if (b == e || (*b == '+')) return false;
+  if (b == e || *b == '+' || (b != text.data() && *b == '-')) return false;  // "++1", "+-1"
   const auto [end, ec] = std::from_chars(b, e, value);
   if (end != e) return false;
   if (ec == std::errc()) return !std::isnan(value);
@@ -55,6 +55,15 @@ bool parse_double(std::string_view text, double& value) {
 bool parse_finite(std::string_view text, double& value) { return parse_double(text, value) && std::isfinite(value); }
 
 bool is_na_cell(std::string_view text) { return text.empty() || text == "NA" || text == "NaN"; }
+
+bool is_missing_level(std::string_view text) { return text.empty() || text == "NA"; }
+
+bool numeric_column(const std::vector<std::string>& cells, std::vector<double>& values) {
+  values.assign(cells.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    if (!is_missing_level(cells[i]) && !parse_finite(cells[i], values[i])) return false;
+  return true;
+}
 
 double number_cell(const Table& table, std::size_t row, std::size_t column) {
   const std::string& cell = table.rows[row][column];

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -16,6 +15,7 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/sha256.hpp"
+#include "lscmir/io/number.hpp"
 #include "lscmir/io/table.hpp"
 
 namespace lscmir::qpcr {
@@ -55,8 +55,7 @@ void parse_ct_cell(std::string_view cell, Well& w, const std::string& path) {
     return;
   }
   double v = 0.0;
-  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(v))
+  if (!io::parse_finite(t, v))
     throw core::InputError(path, w.line, "Ct cell " + quoted(t) + " is neither a number nor Undetermined",
                            "write Undetermined (or leave the cell empty) for wells that did not amplify; "
                            "use '.' as the decimal mark");

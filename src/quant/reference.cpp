@@ -9,7 +9,8 @@
 
 #include "detail/bases.hpp"
 #include "lscmir/core/error.hpp"
-#include "lscmir/quant/fastq.hpp"
+#include "lscmir/io/fasta.hpp"
+#include "lscmir/io/table.hpp"
 
 namespace lscmir::quant {
 
@@ -38,7 +39,7 @@ bool keep_species(const std::string& name, const std::string& species) {
 
 /// miRBase GFF3: mature name -> names and accessions of the hairpins it derives from.
 std::unordered_map<std::string, std::set<std::string>> read_gff3_parents(const std::string& path) {
-  const std::string text = read_text_file(path);
+  const std::string text = io::read_text_file(path);
   std::unordered_map<std::string, std::string> id_to_name;
   std::vector<std::pair<std::string, std::string>> derives;  // mature name, parent ID
   std::size_t pos = 0, line_no = 0;
@@ -89,54 +90,25 @@ std::unordered_map<std::string, std::set<std::string>> read_gff3_parents(const s
 }  // namespace
 
 std::vector<FastaEntry> parse_fasta(std::string_view text, const std::string& path) {
+  io::FastaOptions options;
+  options.unique_names = true;
   std::vector<FastaEntry> out;
-  std::unordered_map<std::string, std::size_t> seen;
-  std::vector<std::size_t> header_lines;
-  std::size_t pos = 0, line_no = 0;
-  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF && static_cast<unsigned char>(text[1]) == 0xBB &&
-      static_cast<unsigned char>(text[2]) == 0xBF)
-    pos = 3;
-  auto close_entry = [&] {
-    if (!out.empty() && out.back().sequence.empty())
-      throw core::InputError(path, header_lines.back(), "FASTA entry \"" + out.back().name + "\" has no sequence");
-  };
-  while (pos < text.size()) {
-    const std::size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, (nl == std::string_view::npos ? text.size() : nl) - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    if (line.front() == '>') {
-      close_entry();
-      std::string_view h = line.substr(1);
-      const std::size_t sp = h.find_first_of(" \t");
-      FastaEntry e;
-      e.name = std::string(h.substr(0, sp));
-      if (sp != std::string_view::npos) e.description = std::string(h.substr(sp + 1));
-      if (e.name.empty()) throw core::InputError(path, line_no, "FASTA header without a name");
-      const auto [it, fresh] = seen.emplace(e.name, line_no);
-      if (!fresh)
-        throw core::InputError(path, line_no, "duplicate FASTA name \"" + e.name + "\" (first on line " + std::to_string(it->second) + ")");
-      out.push_back(std::move(e));
-      header_lines.push_back(line_no);
-      continue;
-    }
-    if (out.empty()) throw core::InputError(path, line_no, "expected a FASTA header line starting with '>'");
-    for (char c : line)
+  for (auto& r : io::parse_fasta(text, path, options)) {
+    if (r.sequence.empty()) throw core::InputError(path, r.line, "FASTA entry \"" + r.name + "\" has no sequence");
+    for (std::size_t i = 0; i < r.sequence.size(); ++i) {
+      const char c = r.sequence[i];
       if (!std::isalpha(static_cast<unsigned char>(c)) && c != '-' && c != '*')
-        throw core::InputError(path, line_no, std::string("unexpected character '") + c + "' in a FASTA sequence");
-    out.back().sequence.append(to_dna(line));
+        throw core::InputError(path, r.line_of(i), std::string("unexpected character '") + c + "' in a FASTA sequence");
+    }
+    out.push_back({std::move(r.name), std::move(r.description), to_dna(r.sequence)});
   }
-  close_entry();
-  if (out.empty()) throw core::InputError(path, 0, "no FASTA entries");
   return out;
 }
 
 Reference load_reference(const std::string& hairpin_fasta, const std::string& mature_fasta, const std::string& gff3,
                          const ReferenceOptions& options) {
   Reference ref;
-  for (auto& e : parse_fasta(read_text_file(hairpin_fasta), hairpin_fasta)) {
+  for (auto& e : parse_fasta(io::read_text_file(hairpin_fasta), hairpin_fasta)) {
     if (!keep_species(e.name, options.species)) continue;
     Hairpin h;
     h.name = std::move(e.name);
@@ -165,7 +137,7 @@ Reference load_reference(const std::string& hairpin_fasta, const std::string& ma
       for (std::size_t p = 0; p + kSeedLength <= hs.size(); ++p) seeds[std::string_view(hs).substr(p, kSeedLength)].emplace_back(h, p);
     }
   }
-  for (auto& e : parse_fasta(read_text_file(mature_fasta), mature_fasta)) {
+  for (auto& e : parse_fasta(io::read_text_file(mature_fasta), mature_fasta)) {
     if (!keep_species(e.name, options.species)) continue;
     const auto m = static_cast<std::uint32_t>(ref.mature_names.size());
     std::vector<std::uint32_t> candidates;

@@ -2,7 +2,6 @@
 #include "lscmir/stats/design.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -166,34 +165,6 @@ Variable Variable::numeric(std::string name, const std::vector<double>& values) 
   v.is_factor = false;
   v.values = values;
   return v;
-}
-
-Variable Variable::from_cells(std::string name, const std::vector<std::string>& cells, bool force_factor,
-                              std::size_t& first_missing) {
-  first_missing = static_cast<std::size_t>(-1);
-  auto missing = [](const std::string& c) { return c.empty() || c == "NA"; };
-  if (!force_factor) {
-    std::vector<double> values(cells.size());
-    bool numeric = true;
-    for (std::size_t i = 0; i < cells.size() && numeric; ++i) {
-      if (missing(cells[i])) {
-        values[i] = std::nan("");
-        continue;
-      }
-      const char* b = cells[i].data();
-      const char* e = b + cells[i].size();
-      if (*b == '+') ++b;
-      const auto r = std::from_chars(b, e, values[i]);
-      numeric = r.ec == std::errc() && r.ptr == e && std::isfinite(values[i]);
-    }
-    if (numeric) return Variable::numeric(std::move(name), values);
-  }
-  for (std::size_t i = 0; i < cells.size(); ++i)
-    if (missing(cells[i])) {
-      first_missing = i;
-      break;
-    }
-  return factor(std::move(name), cells);
 }
 
 Design build_design(const Formula& formula, const std::vector<Variable>& variables) {

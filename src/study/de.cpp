@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/study/variable.hpp"
 #include "lscmir/stats/ebayes.hpp"
 #include "lscmir/stats/lm_fit.hpp"
 #include "lscmir/stats/norm_factors.hpp"
@@ -22,7 +23,7 @@ namespace {
 stats::Variable make_variable(const io::SampleSheet& sheet, const std::string& name) {
   const bool forced_factor = name == "patient" || name == "population" || name == "batch";
   std::size_t missing = 0;
-  stats::Variable v = stats::Variable::from_cells(name, sheet.column(name), forced_factor, missing);
+  stats::Variable v = variable_from_cells(name, sheet.column(name), forced_factor, missing);
   if (missing != static_cast<std::size_t>(-1))
     throw core::InputError(sheet.path, sheet.line_numbers[missing],
                            "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + name + "\", which the design uses");

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lscmir/study/specificity.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/io/number.hpp"
 #include "lscmir/io/table.hpp"
 #include "lscmir/stats/distributions.hpp"
 #include "lscmir/stats/p_adjust.hpp"
@@ -15,17 +15,6 @@ namespace lscmir::study {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-double parse_number(const std::string& cell, const io::Table& t, std::size_t row, const std::string& column) {
-  if (cell == "NA" || cell == "NaN" || cell.empty()) return kNaN;
-  if (cell == "Inf") return std::numeric_limits<double>::infinity();
-  if (cell == "-Inf") return -std::numeric_limits<double>::infinity();
-  double v = 0.0;
-  const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-  if (ec != std::errc() || end != cell.data() + cell.size())
-    throw core::InputError(t.path, t.line_numbers[row], "expected a number in column \"" + column + "\", found \"" + cell + "\"");
-  return v;
-}
 
 /// Total df of a t distribution whose 97.5% quantile is q (Inf when q is at the normal's).
 double df_from_quantile(double q) {
@@ -70,12 +59,12 @@ DeTable read_de_table(const std::string& path) {
       throw core::InputError(path, t.line_numbers[r],
                              "duplicate feature \"" + row[cf] + "\" (first seen on line " + std::to_string(it->second) + ")");
     d.features.push_back(row[cf]);
-    d.logfc.push_back(parse_number(row[cl], t, r, "logFC"));
-    d.ci_l.push_back(parse_number(row[cil], t, r, "CI.L"));
-    d.ci_r.push_back(parse_number(row[cir], t, r, "CI.R"));
-    d.t.push_back(parse_number(row[ct], t, r, "t"));
-    d.p_value.push_back(parse_number(row[cp], t, r, "P.Value"));
-    d.adj_p_value.push_back(parse_number(row[ca], t, r, "adj.P.Val"));
+    d.logfc.push_back(io::number_cell(t, r, cl));
+    d.ci_l.push_back(io::number_cell(t, r, cil));
+    d.ci_r.push_back(io::number_cell(t, r, cir));
+    d.t.push_back(io::number_cell(t, r, ct));
+    d.p_value.push_back(io::number_cell(t, r, cp));
+    d.adj_p_value.push_back(io::number_cell(t, r, ca));
   }
   if (d.features.empty()) throw core::InputError(path, 1, "the DE table has no rows");
   return d;

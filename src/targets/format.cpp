@@ -20,7 +20,10 @@ void append_uint(std::string& s, std::uint64_t v) {
   s.append(buf, r.ptr);
 }
 
-/// Perl's numeric value of a string (leading number, else 0), for `sort { $a <=> $b }`.
+/// Perl's numeric value of a string (leading number, else 0), for `sort { $a <=> $b }`. Not
+/// io::parse_double on purpose: that reads a whole cell or nothing, while Perl takes the leading
+/// number ("9606x" is 9606, "x" is 0, " 7" is 7), and targetscan_70.pl's species order, which the
+/// output reproduces byte for byte, depends on exactly that.
 double perl_number(const std::string& s) {
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);

@@ -8,6 +8,7 @@
 
 #include "detail/text.hpp"
 #include "lscmir/core/error.hpp"
+#include "lscmir/io/fasta.hpp"
 
 namespace lscmir::targets {
 
@@ -192,33 +193,19 @@ std::vector<Family> families_from_mature(const std::vector<std::pair<std::string
 }
 
 std::vector<Family> read_mature_fasta(const std::string& path, const std::string& species) {
-  const std::string text = detail::read_text(path);
+  io::FastaOptions options;
+  options.unique_names = true;
+  options.noun = "miRNA";
   std::vector<std::pair<std::string, std::string>> mature;
   std::vector<std::size_t> lines;
-  std::unordered_map<std::string, std::size_t> seen;
-  detail::for_each_line(text, [&](std::string_view line, std::size_t number) {
-    if (detail::is_blank(line)) return;
-    if (line.front() == '>') {
-      std::string_view name = detail::trim(line.substr(1));
-      name = name.substr(0, std::min(name.find(' '), name.find('\t')));
-      if (name.empty()) throw core::InputError(path, number, "FASTA header without a name");
-      auto [it, fresh] = seen.emplace(std::string(name), number);
-      if (!fresh)
-        throw core::InputError(path, number, "duplicate miRNA \"" + std::string(name) + "\" (first on line " +
-                                                 std::to_string(it->second) + ")");
-      mature.emplace_back(std::string(name), std::string());
-      lines.push_back(number);
-      return;
-    }
-    if (mature.empty()) throw core::InputError(path, number, "sequence before the first FASTA header ('>name')");
-    for (char c : detail::trim(line)) {
-      if (nt_code(c) > 3)
-        throw core::InputError(path, number, "miRNA \"" + mature.back().first + "\": expected A, C, G, U or T, found '" +
-                                                 std::string(1, c) + "'");
-      mature.back().second.push_back(c);
-    }
-  });
-  if (mature.empty()) throw core::InputError(path, 0, "no FASTA records ('>name' lines) found");
+  for (auto& r : io::read_fasta(path, options)) {
+    for (std::size_t i = 0; i < r.sequence.size(); ++i)
+      if (nt_code(r.sequence[i]) > 3)
+        throw core::InputError(path, r.line_of(i), "miRNA \"" + r.name + "\": expected A, C, G, U or T, found '" +
+                                                        std::string(1, r.sequence[i]) + "'");
+    mature.emplace_back(std::move(r.name), std::move(r.sequence));
+    lines.push_back(r.line);
+  }
   for (std::size_t i = 0; i < mature.size(); ++i)
     if (mature[i].second.size() < 8)
       throw core::InputError(path, lines[i], "miRNA \"" + mature[i].first + "\" has " + std::to_string(mature[i].second.size()) +

@@ -5,6 +5,7 @@
 
 #include "detail/text.hpp"
 #include "lscmir/core/error.hpp"
+#include "lscmir/io/fasta.hpp"
 
 namespace lscmir::targets {
 
@@ -26,23 +27,17 @@ std::size_t count_letters(std::string_view s) {
   return s.size() - static_cast<std::size_t>(std::count(s.begin(), s.end(), '-'));
 }
 
-UtrSet read_fasta(const std::string& path, const std::string& text, const std::string& species) {
+UtrSet utrs_from_fasta(const std::string& path, const std::string& text, const std::string& species) {
   UtrSet set;
   set.path = path;
-  detail::for_each_line(text, [&](std::string_view line, std::size_t number) {
-    if (detail::is_blank(line)) return;
-    if (line.front() == '>') {
-      std::string_view name = detail::trim(line.substr(1));
-      name = name.substr(0, std::min(name.find(' '), name.find('\t')));
-      if (name.empty()) throw core::InputError(path, number, "FASTA header without a gene name");
-      set.genes.push_back({std::string(name), number, {{species, {}}}});
-      return;
+  for (auto& r : io::parse_fasta(text, path)) {
+    for (std::size_t k = 0; k < r.sequence_lines.size(); ++k) {
+      const auto [offset, line] = r.sequence_lines[k];
+      const std::size_t end = k + 1 < r.sequence_lines.size() ? r.sequence_lines[k + 1].first : r.sequence.size();
+      check_sequence(path, line, r.name, std::string_view(r.sequence).substr(offset, end - offset));
     }
-    if (set.genes.empty()) throw core::InputError(path, number, "sequence before the first FASTA header ('>gene')");
-    const std::string_view seq = detail::trim(line);
-    check_sequence(path, number, set.genes.back().gene, seq);
-    set.genes.back().utrs.back().sequence.append(seq);
-  });
+    set.genes.push_back({std::move(r.name), r.line, {{species, std::move(r.sequence)}}});
+  }
   for (const auto& g : set.genes) set.nucleotides += count_letters(g.utrs.front().sequence);
   return set;
 }
@@ -53,7 +48,7 @@ UtrSet read_utrs(const std::string& path, const std::string& species) {
   const std::string text = detail::read_text(path);
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) throw core::InputError(path, 0, "empty file; expected UTR sequences (TargetScan table or FASTA)");
-  if (text[first] == '>') return read_fasta(path, text, species);
+  if (text[first] == '>') return utrs_from_fasta(path, text, species);
 
   UtrSet set;
   set.path = path;

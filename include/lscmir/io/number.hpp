@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lscmir::io {
 
@@ -27,6 +28,15 @@ bool parse_finite(std::string_view text, double& value);
 
 /// A missing cell, as R writes and reads them: empty, "NA" or "NaN".
 bool is_na_cell(std::string_view text);
+
+/// A missing value in a sample-sheet or clinical column: empty or "NA". Unlike is_na_cell, "NaN"
+/// is not missing here: it is text, so a column holding it is a factor, as it always was.
+bool is_missing_level(std::string_view text);
+
+/// A column of cells as numbers: true when every cell is missing (is_missing_level) or a finite
+/// number (parse_finite); `values` then holds one value per cell, NaN for the missing ones.
+/// Returns false at the first other cell (`values` is then unspecified).
+bool numeric_column(const std::vector<std::string>& cells, std::vector<double>& values);
 
 /// The number in cell (row, column) of a table: NaN for a missing cell (is_na_cell), else the
 /// parse_double value. @throws core::InputError naming the file, the line and the column.

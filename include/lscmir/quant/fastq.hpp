@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// FASTQ input, plain or gzip (zlib streaming inflate; concatenated gzip members are accepted).
+// FASTQ input, plain or gzip (io::TextSource: streaming inflate, concatenated members accepted).
 // Memory is bounded: the file is read in chunks of whole records, never as a whole.
 #pragma once
 
@@ -117,9 +117,5 @@ void parse_chunk(const FastqChunk& chunk, const std::string& path, OnRecord&& on
     line += 4;
   }
 }
-
-/// Reads a whole (small) text file, gzip or not, into memory: for FASTA references.
-/// @throws core::InputError when it cannot be read or the gzip stream is damaged.
-std::string read_text_file(const std::string& path);
 
 }  // namespace lscmir::quant

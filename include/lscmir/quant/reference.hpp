@@ -41,8 +41,10 @@ struct ReferenceOptions {
 struct FastaEntry {
   std::string name, description, sequence;
 };
-/// Parses FASTA text. @throws core::InputError (file, line) for text before the first header,
-/// an empty name, a duplicate name or an empty sequence.
+/// Parses FASTA text (io::parse_fasta, names unique), checks the alphabet (letters, '-', '*') and
+/// writes the sequence as upper-case DNA (U read as T, other letters as N).
+/// @throws core::InputError (file, line) for text before the first header, an empty name, a
+///         duplicate name, an empty sequence or a character outside the alphabet.
 std::vector<FastaEntry> parse_fasta(std::string_view text, const std::string& path);
 
 /// Reads hairpin and mature FASTA (plain or gzip) and places every mature sequence on the hairpins

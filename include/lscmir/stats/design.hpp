@@ -33,11 +33,7 @@ struct Variable {
 
   static Variable factor(std::string name, const std::vector<std::string>& cells);
   static Variable numeric(std::string name, const std::vector<double>& values);
-  /// From text cells: numeric when every cell is a finite number or missing ("NA" / empty) and
-  /// `force_factor` is false; otherwise a factor, in which case missing cells are not allowed
-  /// and the index of the first one is reported through `first_missing` (npos when none).
-  static Variable from_cells(std::string name, const std::vector<std::string>& cells, bool force_factor,
-                             std::size_t& first_missing);
+  // Text cells become a Variable in study::variable_from_cells (stats never parses text).
 };
 
 /// A full design matrix as R's model.matrix builds it.

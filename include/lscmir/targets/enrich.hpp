@@ -9,24 +9,13 @@
 #include <vector>
 
 #include "lscmir/io/result_table.hpp"
+#include "lscmir/io/gmt.hpp"
 
 namespace lscmir::targets {
 
-struct GeneSet {
-  std::string name;
-  std::string description;
-  std::vector<std::string> genes;  ///< unique, in file order
-  std::string file;
-  std::size_t line = 0;
-  std::size_t duplicates = 0;      ///< repeated genes dropped from this set
-};
-
-/// Reads a GMT file (name, description, genes; tab-separated). Accepted quirks: no newline after
-/// the last line, CRLF, blank lines, empty gene fields (trailing tabs), a gene repeated in a set
-/// (kept once, counted in `duplicates`), a set with no genes (kept, size 0).
-/// @throws core::InputError (file, line) for a line without a description field, an empty set name,
-///         or no sets at all.
-std::vector<GeneSet> read_gmt(const std::string& path);
+/// Gene sets are read by io (io::read_gmt); these names keep the targets spelling working.
+using GeneSet = io::GeneSet;
+inline std::vector<GeneSet> read_gmt(const std::string& path) { return io::read_gmt(path); }
 
 /// miRNA -> target genes.
 struct TargetTable {

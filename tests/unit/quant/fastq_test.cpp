@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include "lscmir/core/error.hpp"
-#include "lscmir/quant/sample.hpp"
 
 namespace lscmir::quant {
 namespace {
@@ -100,57 +99,6 @@ TEST(Fastq, TruncatedGzipIsAnErrorNotTheEnd) {
   expect_error("trunc.fq.gz", gz.substr(0, gz.size() / 2), "the gzip stream is truncated");
   expect_error("trunc8.fq.gz", gz.substr(0, gz.size() - 4), "the gzip stream is truncated");  // only the trailer cut
   expect_error("garbage.fq.gz", gz + "garbage", "unexpected data after the end of the gzip stream");
-}
-
-TEST(Collapse, TrimsFiltersCollapsesAndCountsEveryRead) {
-  const std::string adapter = "TGGAATTCTCGGGTGCCAAGG";
-  std::string t;
-  int id = 0;
-  auto add = [&](const std::string& s) {
-    t += "@r" + std::to_string(++id) + "\n" + s + "\n+\n" + std::string(s.size(), 'I') + "\n";
-  };
-  for (int i = 0; i < 3; ++i) add("TGAGGTAGTAGGTTGTATAGTT" + adapter);  // 22 nt, kept x3
-  add("TAGCTTATCAGACTGATGTTGA" + adapter.substr(0, 10));                // partial adapter, kept
-  add("TGAGGTAGTAG" + adapter);                                          // 11 nt: too short
-  add("TGAGGTAGTAGGTTGTATAGTTAAAAAAAAAAAAAAAAAAAAA");                   // no adapter: too long
-  add("TGAGGTAGTANGTTGTATAGTT" + adapter);                               // N: dropped
-  TrimOptions o;
-  o.adapter = parse_adapter("truseq", "--adapter");
-  for (int threads : {1, 3}) {
-    o.threads = threads;
-    const CollapsedReads c = collapse_fastq(temp_file("collapse.fq", t).string(), o);
-    EXPECT_EQ(c.qc.reads, 7u);
-    EXPECT_EQ(c.qc.adapter_found, 6u);
-    EXPECT_EQ(c.qc.too_short, 1u);
-    EXPECT_EQ(c.qc.too_long, 1u);
-    EXPECT_EQ(c.qc.with_n, 1u);
-    EXPECT_EQ(c.qc.kept, 4u);
-    ASSERT_EQ(c.sequences.size(), 2u);
-    EXPECT_EQ(c.sequences[0], std::make_pair(std::string("TAGCTTATCAGACTGATGTTGA"), std::uint64_t{1}));
-    EXPECT_EQ(c.sequences[1], std::make_pair(std::string("TGAGGTAGTAGGTTGTATAGTT"), std::uint64_t{3}));
-  }
-}
-
-TEST(Collapse, QiaseqUmiDeduplication) {
-  const std::string adapter = "AACTGTAGGCACCATCAAT";
-  std::string t;
-  int id = 0;
-  auto add = [&](const std::string& insert, const std::string& umi) {
-    const std::string s = insert + adapter + umi + "AGATCGGAAG";
-    t += "@r" + std::to_string(++id) + "\n" + s + "\n+\n" + std::string(s.size(), 'I') + "\n";
-  };
-  add("TGAGGTAGTAGGTTGTATAGTT", "ACGTACGTACGT");
-  add("TGAGGTAGTAGGTTGTATAGTT", "ACGTACGTACGT");  // PCR duplicate
-  add("TGAGGTAGTAGGTTGTATAGTT", "TTTTACGTACGT");  // second molecule
-  add("TAGCTTATCAGACTGATGTTGA", "ACGTACGTACGT");
-  TrimOptions o;
-  o.adapter = parse_adapter("qiaseq", "--adapter");
-  const CollapsedReads c = collapse_fastq(temp_file("umi.fq", t).string(), o);
-  EXPECT_EQ(c.qc.umi_duplicates, 1u);
-  EXPECT_EQ(c.qc.kept, 3u);
-  ASSERT_EQ(c.sequences.size(), 2u);
-  EXPECT_EQ(c.sequences[1].second, 2u);
-  EXPECT_EQ(c.qc.reads, c.qc.too_short + c.qc.too_long + c.qc.with_n + c.qc.no_umi + c.qc.umi_duplicates + c.qc.kept);
 }
 
 }  // namespace

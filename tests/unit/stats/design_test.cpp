@@ -62,17 +62,6 @@ TEST(Design, ExplainsConfounding) {
   EXPECT_THROW(check_design(build_design(f2, one_level), f2, one_level), core::UsageError);
 }
 
-TEST(Design, NumericDetectionAndMissingFactorCells) {
-  std::size_t missing = 0;
-  const auto age = Variable::from_cells("age", {"61", "NA", "7.5e1"}, false, missing);
-  EXPECT_FALSE(age.is_factor);
-  EXPECT_TRUE(std::isnan(age.values[1]));
-  EXPECT_EQ(missing, static_cast<std::size_t>(-1));
-  const auto lab = Variable::from_cells("patient", {"12", "", "13"}, true, missing);
-  EXPECT_TRUE(lab.is_factor);
-  EXPECT_EQ(missing, 1u);
-}
-
 TEST(Design, LevelContrastUsesTreatmentCoding) {
   const auto d = test::load_dataset("tests/data/three_pop/counts.tsv", "tests/data/three_pop/samples.tsv",
                                     "~ patient + population", io::MatrixKind::kCounts);
