@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "common.hpp"
+#include "lscmir/stats/design.hpp"
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/output.hpp"
 #include "lscmir/io/sample_sheet.hpp"
@@ -116,7 +117,7 @@ std::string references_text(const std::vector<qpcr::GenormRow>& rows) {
   return s;
 }
 
-std::string onoff_text(const qpcr::CtMatrix& m, const std::vector<qpcr::OnOffRow>& rows, const PopulationContrast& c,
+std::string onoff_text(const qpcr::CtMatrix& m, const std::vector<qpcr::OnOffRow>& rows, const stats::LevelContrast& c,
                        double fdr_cut) {
   std::vector<std::size_t> order(rows.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -173,10 +174,10 @@ int run_qpcr(const QpcrOptions& o, const std::vector<std::string>& argv, core::L
   std::vector<std::string> levels(population.begin(), population.end());
   std::sort(levels.begin(), levels.end());
   levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
-  std::vector<PopulationContrast> contrasts;
+  std::vector<stats::LevelContrast> contrasts;
   std::set<std::string> tags;
   for (const auto& text : o.contrasts) {
-    contrasts.push_back(split_contrast(text, levels, "population"));
+    contrasts.push_back(stats::split_contrast(text, levels, "population"));
     if (!tags.insert(contrasts.back().tag).second) throw core::UsageError("--contrast " + text + " is given twice");
   }
   if (!contrasts.empty() && !sheet.has_column("patient"))

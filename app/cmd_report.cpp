@@ -12,6 +12,7 @@
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/output.hpp"
 #include "lscmir/report/report.hpp"
+#include "lscmir/study/run_folder.hpp"
 
 namespace lscmir::app {
 
@@ -32,7 +33,7 @@ int cmd_report(const std::vector<std::string>& argv, core::Logger& log) {
     if (std::filesystem::exists(target) && !force)
       throw core::UsageError(target.string() + " exists; use --force to overwrite it");
     report::ReportSummary s;
-    const std::string html = report::build_report(dir, title, &s);
+    const std::string html = report::build_report(study::read_run(dir), title, &s);
     io::write_file_atomic(target.string(), html);
     log.info("report", fmt::format("{}: {} charts, {} tables, sections {}; {:.1f} MiB", target.string(), s.charts, s.tables,
                                    fmt::format("{}", fmt::join(s.sections, ", ")), static_cast<double>(html.size()) / 1048576.0));

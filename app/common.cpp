@@ -2,7 +2,6 @@
 #include "common.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -46,34 +45,6 @@ int guarded(const std::string& command, [[maybe_unused]] core::Logger& log, cons
     std::cerr << "lscmir " << command << ": internal error: " << e.what() << " (please report this as a bug)\n";
     return kExitFailure;
   }
-}
-
-namespace {
-std::string safe_file_part(const std::string& s) {
-  std::string out;
-  for (char c : s) out.push_back((std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') ? c : '_');
-  return out;
-}
-}  // namespace
-
-std::string contrast_tag(const std::string& a, const std::string& b) { return safe_file_part(a) + "_vs_" + safe_file_part(b); }
-
-PopulationContrast split_contrast(const std::string& text, const std::vector<std::string>& sorted_levels,
-                                  const std::string& factor) {
-  std::vector<PopulationContrast> found;
-  for (std::size_t pos = text.find('-'); pos != std::string::npos; pos = text.find('-', pos + 1)) {
-    const std::string a = text.substr(0, pos), b = text.substr(pos + 1);
-    if (std::binary_search(sorted_levels.begin(), sorted_levels.end(), a) &&
-        std::binary_search(sorted_levels.begin(), sorted_levels.end(), b))
-      found.push_back({a, b, contrast_tag(a, b)});
-  }
-  std::string known;
-  for (const auto& l : sorted_levels) known += (known.empty() ? "" : ", ") + l;
-  if (found.empty())
-    throw core::UsageError("--contrast " + text + ": expected two " + factor + " levels as A-B (known levels: " + known + ")");
-  if (found.size() > 1) throw core::UsageError("--contrast " + text + " can be split into levels in more than one way");
-  if (found[0].a == found[0].b) throw core::UsageError("--contrast " + text + " compares a level with itself");
-  return found[0];
 }
 
 int parse_or_exit(CLI::App& app, const std::vector<std::string>& argv) {

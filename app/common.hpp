@@ -58,20 +58,6 @@ void set_run_info_file(const std::string& name);
 /// Fills the timing fields of run_info and writes DIR/<run info file> atomically.
 void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Logger& log, double wall_start);
 
-/// A population contrast "A-B" between two known levels (level names may contain '-').
-struct PopulationContrast {
-  std::string a, b;
-  std::string tag;  ///< "A_vs_B" with characters other than [A-Za-z0-9._-] replaced by '_'
-};
-
-/// "A_vs_B" with characters other than [A-Za-z0-9._-] replaced by '_' (the file tag of a contrast).
-std::string contrast_tag(const std::string& a, const std::string& b);
-
-/// Splits `text` into two of `sorted_levels` (sorted bytewise); `factor` names them in messages.
-/// @throws core::UsageError: no split names two levels, more than one does, or A equals B.
-PopulationContrast split_contrast(const std::string& text, const std::vector<std::string>& sorted_levels,
-                                  const std::string& factor);
-
 /// Monotonic seconds since an arbitrary origin.
 double now_seconds();
 

@@ -16,7 +16,7 @@
 #include "assets.hpp"
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/run_info.hpp"
-#include "lscmir/io/table.hpp"
+#include "lscmir/io/number.hpp"
 
 namespace lscmir::report {
 namespace {
@@ -26,23 +26,27 @@ using json = nlohmann::json;
 
 constexpr const char* kSchema = "https://vega.github.io/schema/vega-lite/v5.json";
 
-bool parse_double(const std::string& s, double& v) {
-  if (s.empty()) return false;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
-/// A table as JSON rows: numbers where a cell reads as one, null for NA / NaN / Inf, text otherwise.
-json rows_of(const io::Table& t) {
+/// A table as JSON rows: numbers where a cell is or reads as one, null for NA / NaN / Inf, text
+/// otherwise (so a table from memory and the same table read back from its TSV give the same rows).
+json rows_of(const io::ResultTable& t) {
   json rows = json::array();
-  for (const auto& r : t.rows) {
+  const std::size_t n = t.rows();
+  for (std::size_t i = 0; i < n; ++i) {
     json o = json::object();
-    for (std::size_t c = 0; c < t.header.size(); ++c) {
-      double v = 0;
-      const std::string& s = r[c];
-      if (s == "NA" || s == "NaN" || s == "Inf" || s == "-Inf") o[t.header[c]] = nullptr;
-      else if (parse_double(s, v) && std::isfinite(v)) o[t.header[c]] = v;
-      else o[t.header[c]] = s;
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+      const auto& col = t.columns[c];
+      if (col.kind == io::ResultTable::Kind::kText) {
+        const std::string& cell = col.text[i];
+        double v = 0;
+        if (cell == "NA" || cell == "NaN" || cell == "Inf" || cell == "-Inf") o[col.name] = nullptr;
+        else if (io::parse_double(cell, v) && std::isfinite(v) && cell[0] != '+')
+          o[col.name] = v;
+        else o[col.name] = cell;
+      } else {
+        const double v = t.cell_number(i, c);
+        if (std::isfinite(v)) o[col.name] = v;
+        else o[col.name] = nullptr;
+      }
     }
     rows.push_back(std::move(o));
   }
@@ -60,16 +64,16 @@ void sort_ascending(json& rows, const std::string& column) {
 }
 
 struct Builder {
-  std::string dir;
+  const study::RunResult& run;
   ReportSummary summary;
   std::string body;   // HTML sections
   json charts = json::array();
   std::set<std::string> read;
 
-  bool has(const std::string& name) const { return fs::exists(fs::path(dir) / name); }
-  io::Table table(const std::string& name) {
+  bool has(const std::string& name) const { return run.find(name) != nullptr; }
+  const io::ResultTable& table(const std::string& name) {
     read.insert(name);
-    return io::read_table((fs::path(dir) / name).string());
+    return *run.find(name);
   }
 
   void section(const std::string& id, const std::string& title, const std::string& intro = {}) {
@@ -115,23 +119,28 @@ struct Builder {
   }
 };
 
-std::vector<std::string> columns_of(const io::Table& t) { return t.header; }
+std::vector<std::string> columns_of(const io::ResultTable& t) {
+  std::vector<std::string> names;
+  for (const auto& c : t.columns) names.push_back(c.name);
+  return names;
+}
 
 void overview(Builder& b) {
   if (!b.has("qc_samples.tsv")) return;
-  const io::Table t = b.table("qc_samples.tsv");
+  const io::ResultTable& t = b.table("qc_samples.tsv");
   const json rows = rows_of(t);
   std::set<std::string> pops, patients;
-  const auto pcol = t.find_column("population"), patcol = t.find_column("patient");
-  for (const auto& r : t.rows) {
-    if (pcol != io::Table::npos) pops.insert(r[pcol]);
-    if (patcol != io::Table::npos) patients.insert(r[patcol]);
+  const auto* pcol = t.find("population");
+  const auto* patcol = t.find("patient");
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    if (pcol) pops.insert(t.cell_text(i, static_cast<std::size_t>(pcol - t.columns.data())));
+    if (patcol) patients.insert(t.cell_text(i, static_cast<std::size_t>(patcol - t.columns.data())));
   }
   std::string pop_list;
   for (const auto& p : pops) pop_list += (pop_list.empty() ? "" : ", ") + p;
   b.section("overview", "Study overview and QC",
-            fmt::format("{} samples from {} patients; populations: {}.", t.rows.size(), patients.size(), pop_list));
-  if (t.find_column("lib.size") != io::Table::npos)
+            fmt::format("{} samples from {} patients; populations: {}.", t.rows(), patients.size(), pop_list));
+  if (t.find("lib.size") != nullptr)
     b.chart("Library sizes (reads per sample), coloured by population.",
             {{"data", {{"values", rows}}},
              {"mark", "bar"},
@@ -141,7 +150,7 @@ void overview(Builder& b) {
                {"color", {{"field", "population"}, {"type", "nominal"}}},
                {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "lib\\.size"}}})}}},
              {"width", 560}});
-  if (t.find_column("PC1") != io::Table::npos)
+  if (t.find("PC1") != nullptr)
     b.chart("Principal components of log-expression (most variable features), coloured by population.",
             {{"data", {{"values", rows}}},
              {"mark", {{"type", "point"}, {"filled", true}, {"size", 70}}},
@@ -155,16 +164,11 @@ void overview(Builder& b) {
 }
 
 void differential(Builder& b) {
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(b.dir)) {
-    const std::string n = e.path().filename().string();
-    if (n.rfind("de_", 0) == 0 && e.path().extension() == ".tsv") files.push_back(n);
-  }
+  const std::vector<std::string> files = b.run.tables_like("de_", ".tsv");
   if (files.empty()) return;
-  std::sort(files.begin(), files.end());
   b.section("de", "Differential expression", "Paired limma models (patient absorbed); one volcano and one MA plot per contrast.");
   for (const auto& f : files) {
-    const io::Table t = b.table(f);
+    const io::ResultTable& t = b.table(f);
     json rows = rows_of(t);
     for (auto& r : rows) {
       const double p = num(r["P.Value"]), q = num(r["adj.P.Val"]);
@@ -201,7 +205,7 @@ void specificity(Builder& b) {
   b.section("specificity", "Specificity",
             "Intersection-union tests on treat p-values over the three paired contrasts (docs/statistics.md).");
   if (b.has("specificity_summary.tsv")) {
-    const io::Table s = b.table("specificity_summary.tsv");
+    const io::ResultTable& s = b.table("specificity_summary.tsv");
     b.chart("miRNAs per specificity class.",
             {{"data", {{"values", rows_of(s)}}},
              {"mark", "bar"},
@@ -211,7 +215,7 @@ void specificity(Builder& b) {
                {"color", {{"field", "class"}, {"type", "nominal"}, {"legend", nullptr}}}}}});
   }
   if (b.has("report_expression.tsv")) {
-    const io::Table e = b.table("report_expression.tsv");
+    const io::ResultTable& e = b.table("report_expression.tsv");
     json rows = json::array();
     for (auto& r : rows_of(e))
       if (r["role"] == "specific") rows.push_back(r);
@@ -226,7 +230,7 @@ void specificity(Builder& b) {
                  {"tooltip", json::array({{{"field", "feature"}}, {{"field", "sample"}}, {{"field", "class"}}, {{"field", "value"}, {"format", ".2f"}}})}}},
                {"width", 560}});
   }
-  const io::Table t = b.table("specificity.tsv");
+  const io::ResultTable& t = b.table("specificity.tsv");
   json rows = json::array();
   for (auto& r : rows_of(t))
     if (r["class"] != "none") rows.push_back(r);
@@ -236,7 +240,7 @@ void specificity(Builder& b) {
 
 void paired_lines(Builder& b) {
   if (!b.has("report_expression.tsv")) return;
-  const io::Table e = b.table("report_expression.tsv");
+  const io::ResultTable& e = b.table("report_expression.tsv");
   json rows = json::array();
   for (auto& r : rows_of(e))
     if (r["role"] == "top") rows.push_back(r);
@@ -262,16 +266,11 @@ void paired_lines(Builder& b) {
 
 void cohort(Builder& b) {
   const bool forest = b.has("forest.tsv");
-  std::vector<std::string> km;
-  for (const auto& e : fs::directory_iterator(b.dir)) {
-    const std::string n = e.path().filename().string();
-    if (n.rfind("km_", 0) == 0 && e.path().extension() == ".tsv") km.push_back(n);
-  }
-  std::sort(km.begin(), km.end());
+  const std::vector<std::string> km = b.run.tables_like("km_", ".tsv");
   if (!forest && km.empty() && !b.has("cox.tsv")) return;
   b.section("cohort", "Outcome in the cohort", "Per-miRNA Cox models in the outcome cohort; Kaplan-Meier curves split at the median.");
   if (forest) {
-    const io::Table f = b.table("forest.tsv");
+    const io::ResultTable& f = b.table("forest.tsv");
     const json rows = rows_of(f);
     if (!rows.empty())
       b.chart("Forest plot: hazard ratio per unit of log-expression (95% CI) of the candidates' cohort miRNAs.",
@@ -291,7 +290,7 @@ void cohort(Builder& b) {
                              {{"mark", {{"type", "rule"}, {"strokeDash", json::array({4, 4})}}}, {"encoding", {{"x", {{"datum", 1}}}}}}})}});
   }
   for (const auto& f : km) {
-    const io::Table t = b.table(f);
+    const io::ResultTable& t = b.table(f);
     json rows = rows_of(t);
     const std::string feature = f.substr(3, f.size() - 7);
     // numbers at risk at a grid of times: n.risk of the first row at or after the time
@@ -334,7 +333,7 @@ void cohort(Builder& b) {
                               {"color", {{"field", "group"}, {"type", "nominal"}, {"legend", nullptr}}}}}}})}});
   }
   if (b.has("cox.tsv")) {
-    const io::Table t = b.table("cox.tsv");
+    const io::ResultTable& t = b.table("cox.tsv");
     json rows = rows_of(t);
     sort_ascending(rows, "P.Wald");
     b.html_table(columns_of(t), rows, 25, "Cohort Cox models, smallest P first.");
@@ -343,16 +342,11 @@ void cohort(Builder& b) {
 }
 
 void targets_section(Builder& b) {
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(b.dir)) {
-    const std::string n = e.path().filename().string();
-    if (n.rfind("enrichment", 0) == 0 && e.path().extension() == ".tsv") files.push_back(n);
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::string> files = b.run.tables_like("enrichment", ".tsv");
   if (files.empty()) return;
   b.section("targets", "Targets and pathways", "Enrichment of the candidates' targets in the gene sets (hypergeometric and, when run, empirical over random miRNA sets).");
   for (const auto& f : files) {
-    const io::Table t = b.table(f);
+    const io::ResultTable& t = b.table(f);
     json rows = rows_of(t);
     sort_ascending(rows, "P");
     json top = json::array();
@@ -364,7 +358,7 @@ void targets_section(Builder& b) {
       x["neglog10P"] = -std::log10(std::max(p, 1e-300));
       top.push_back(x);
     }
-    if (!top.empty() && t.find_column("gene_set") != io::Table::npos)
+    if (!top.empty() && t.find("gene_set") != nullptr)
       b.chart("Gene sets most enriched in the targets (" + f + "): -log10 hypergeometric P; colour: overlap / expected.",
               {{"data", {{"values", top}}},
                {"transform", json::array({{{"calculate", "datum.overlap / max(datum.expected, 1e-9)"}, {"as", "ratio"}}})},
@@ -381,7 +375,7 @@ void targets_section(Builder& b) {
 
 void candidates(Builder& b) {
   if (!b.has("candidates.tsv")) return;
-  const io::Table t = b.table("candidates.tsv");
+  const io::ResultTable& t = b.table("candidates.tsv");
   const json rows = rows_of(t);
   b.section("candidates", "Therapy candidates",
             "Ranked by the score of docs/statistics.md: specificity, cohort outcome, HSC sparing and pathway targets. Click a header to sort.");
@@ -406,7 +400,7 @@ void simulation(Builder& b) {
             "Simulated 7+3 induction and consolidation with and without the candidate's miRNA modulation (docs/simulation.md); "
             "the miRNA effect reaches HSCs in proportion to the candidate's HSC/LSC expression ratio.");
   if (b.has("sim_km.tsv")) {
-    const io::Table t = b.table("sim_km.tsv");
+    const io::ResultTable& t = b.table("sim_km.tsv");
     json rows = rows_of(t);
     for (auto& r : rows) r["curve"] = (r["arm"].is_string() ? r["arm"].get<std::string>() : "") + " / " + (r["age_group"].is_string() ? r["age_group"].get<std::string>() : "");
     json spec = {{"data", {{"values", rows}}},
@@ -415,7 +409,7 @@ void simulation(Builder& b) {
                   {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", "months"}}},
                    {"y", {{"field", "surv"}, {"type", "quantitative"}, {"title", "overall survival"}, {"scale", {{"domain", json::array({0, 1})}}}}},
                    {"color", {{"field", "curve"}, {"type", "nominal"}, {"title", "arm / age"}}}}}};
-    if (t.find_column("candidate") != io::Table::npos) {
+    if (t.find("candidate") != nullptr) {
       json inner = spec;
       inner.erase("data");
       inner["width"] = 320;
@@ -424,7 +418,7 @@ void simulation(Builder& b) {
     b.chart("Simulated overall survival by arm and age group.", spec);
   }
   if (b.has("sim_dose_response.tsv")) {
-    const io::Table t = b.table("sim_dose_response.tsv");
+    const io::ResultTable& t = b.table("sim_dose_response.tsv");
     b.chart("Dose-response: simulated 5-year overall survival against the added LSC death rate, for HSC/LSC expression ratios (the HSC cost).",
             {{"data", {{"values", rows_of(t)}}},
              {"facet", {{"field", "age_group"}, {"type", "nominal"}}},
@@ -437,10 +431,10 @@ void simulation(Builder& b) {
                  {"color", {{"field", "hsc_lsc_ratio"}, {"type", "ordinal"}, {"title", "HSC/LSC ratio"}}}}}}}});
   }
   if (b.has("sim_trajectories.tsv")) {
-    const io::Table t = b.table("sim_trajectories.tsv");
+    const io::ResultTable& t = b.table("sim_trajectories.tsv");
     json rows = json::array();
     std::string first;
-    const bool has_candidate = t.find_column("candidate") != io::Table::npos;
+    const bool has_candidate = t.find("candidate") != nullptr;
     for (auto& r : rows_of(t)) {
       if (has_candidate) {
         const std::string cand = r["candidate"].is_string() ? r["candidate"].get<std::string>() : r["candidate"].dump();
@@ -466,7 +460,7 @@ void simulation(Builder& b) {
                    {"color", {{"field", "compartment"}, {"type", "nominal"}}}}}}}});
   }
   if (b.has("sim_summary.tsv")) {
-    const io::Table t = b.table("sim_summary.tsv");
+    const io::ResultTable& t = b.table("sim_summary.tsv");
     b.html_table(columns_of(t), rows_of(t), 100, "Simulated outcomes per arm.");
   }
   b.end_section();
@@ -474,18 +468,11 @@ void simulation(Builder& b) {
 
 void provenance(Builder& b) {
   b.section("provenance", "Provenance");
-  std::vector<std::string> infos;
-  for (const auto& e : fs::directory_iterator(b.dir)) {
-    const std::string n = e.path().filename().string();
-    if (n.rfind("run_info", 0) == 0 && e.path().extension() == ".json") infos.push_back(n);
-  }
+  std::vector<std::pair<std::string, std::string>> infos = b.run.provenance;
   std::sort(infos.begin(), infos.end());
-  for (const auto& n : infos) {
-    std::ifstream in(fs::path(b.dir) / n);
-    std::stringstream ss;
-    ss << in.rdbuf();
+  for (const auto& [n, text] : infos) {
     b.read.insert(n);
-    b.body += "<details><summary>" + html_escape(n) + "</summary><pre>" + html_escape(ss.str()) + "</pre></details>\n";
+    b.body += "<details><summary>" + html_escape(n) + "</summary><pre>" + html_escape(text) + "</pre></details>\n";
   }
   b.end_section();
 }
@@ -582,10 +569,9 @@ std::string json_for_script(const json& j) {
   return out;
 }
 
-std::string build_report(const std::string& dir, const std::string& title, ReportSummary* summary) {
-  if (!fs::is_directory(dir)) throw core::UsageError(dir + " is not a run folder");
-  Builder b;
-  b.dir = dir;
+std::string build_report(const study::RunResult& run, const std::string& title, ReportSummary* summary) {
+  Builder b{run};
+  const std::string dir = run.folder;
   overview(b);
   differential(b);
   specificity(b);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lscmir/targets/enrich.hpp"
 
+#include "lscmir/io/result_table.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <unordered_map>
@@ -217,26 +219,29 @@ EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mi
   return res;
 }
 
-std::string format_enrichment(const EnrichResult& result, bool empirical) {
-  std::string s = empirical ? "gene_set\tsize\toverlap\texpected\tP\tFDR\tP.empirical\tFDR.empirical\n"
-                            : "gene_set\tsize\toverlap\texpected\tP\tFDR\n";
-  for (const auto& r : result.rows) {
-    s += r.gene_set;
-    s += '\t' + std::to_string(r.size) + '\t' + std::to_string(r.overlap) + '\t';
-    io::append_double(s, r.expected);
-    s += '\t';
-    io::append_double(s, r.p);
-    s += '\t';
-    io::append_double(s, r.fdr);
-    if (empirical) {
-      s += '\t';
-      io::append_double(s, r.p_empirical);
-      s += '\t';
-      io::append_double(s, r.fdr_empirical);
-    }
-    s += '\n';
+io::ResultTable enrichment_table(const EnrichResult& result, bool empirical) {
+  const std::size_t n = result.rows.size();
+  std::vector<std::string> name(n);
+  std::vector<std::int64_t> size(n), overlap(n);
+  std::vector<double> expected(n), p(n), fdr(n), pe(n), fe(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const EnrichRow& r = result.rows[i];
+    name[i] = r.gene_set;
+    size[i] = static_cast<std::int64_t>(r.size);
+    overlap[i] = static_cast<std::int64_t>(r.overlap);
+    expected[i] = r.expected;
+    p[i] = r.p;
+    fdr[i] = r.fdr;
+    pe[i] = r.p_empirical;
+    fe[i] = r.fdr_empirical;
   }
-  return s;
+  io::ResultTable t;
+  t.add_text("gene_set", std::move(name)).add_integer("size", std::move(size)).add_integer("overlap", std::move(overlap));
+  t.add_real("expected", std::move(expected)).add_real("P", std::move(p)).add_real("FDR", std::move(fdr));
+  if (empirical) t.add_real("P.empirical", std::move(pe)).add_real("FDR.empirical", std::move(fe));
+  return t;
 }
+
+std::string format_enrichment(const EnrichResult& result, bool empirical) { return io::to_tsv(enrichment_table(result, empirical)); }
 
 }  // namespace lscmir::targets

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lscmir/study/run_folder.hpp"
+
 namespace lscmir::report {
 
 /// Escapes &, <, >, " and ' for HTML text and attribute values.
@@ -25,9 +27,9 @@ struct ReportSummary {
   std::vector<std::string> inputs;  ///< files of the run folder that were read
 };
 
-/// Builds the report of the run folder `dir` (the files `lscmir run` writes; every section is
-/// optional and drawn when its files exist). `title` is shown at the top.
-/// @throws core::InputError when a table in the folder is malformed.
-std::string build_report(const std::string& dir, const std::string& title, ReportSummary* summary = nullptr);
+/// Builds the report of a run (in memory from `lscmir run`, or read back by study::read_run for
+/// `lscmir report DIR`); every section is optional and drawn when its tables are there. `title`
+/// is shown at the top, `run.folder` in the header.
+std::string build_report(const study::RunResult& run, const std::string& title, ReportSummary* summary = nullptr);
 
 }  // namespace lscmir::report

@@ -84,4 +84,18 @@ LinearModel make_linear_model(const Design& design, const Formula& formula, cons
 Eigen::VectorXd level_contrast(const LinearModel& model, const Variable& factor, std::string_view level_a,
                                std::string_view level_b);
 
+/// A contrast "A-B" between two levels of a factor (level names may contain '-').
+struct LevelContrast {
+  std::string a, b;
+  std::string tag;  ///< "A_vs_B" with characters other than [A-Za-z0-9._-] replaced by '_'
+};
+
+/// "A_vs_B" with characters other than [A-Za-z0-9._-] replaced by '_' (the file tag of a contrast,
+/// as in de_A_vs_B.tsv).
+std::string contrast_tag(const std::string& a, const std::string& b);
+
+/// Splits `text` into two of `sorted_levels` (sorted bytewise); `factor` names them in messages.
+/// @throws core::UsageError: no split names two levels, more than one does, or A equals B.
+LevelContrast split_contrast(const std::string& text, const std::vector<std::string>& sorted_levels, const std::string& factor);
+
 }  // namespace lscmir::stats

@@ -2,9 +2,14 @@
 // Sample QC for the report: principal components of log-expression.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include <Eigen/Dense>
+
+#include "lscmir/io/matrix.hpp"
+#include "lscmir/io/result_table.hpp"
+#include "lscmir/io/sample_sheet.hpp"
 
 namespace lscmir::study {
 
@@ -18,5 +23,25 @@ struct Pca {
 /// log-expression matrix; rows centred, not scaled. Signs are fixed so that the largest absolute
 /// loading of each component is positive (deterministic across platforms).
 Pca pca_top_variable(const Eigen::MatrixXd& logexpr, int top = 500);
+
+/// The report's per-sample view of a study's expression matrix.
+struct SampleQc {
+  std::vector<std::string> features;  ///< matrix rows
+  Eigen::MatrixXd logexpr;            ///< features x sheet samples: logCPM (prior 2) of counts, or the input
+  io::ResultTable samples;            ///< qc_samples.tsv: sample patient population lib.size norm.factors PC1 PC2
+};
+
+/// Library sizes and normalization factors (counts; `norm` as for DE, TMM when empty or unknown),
+/// log-expression and the PCA of its 500 most variable features, per sheet sample.
+SampleQc sample_qc(const io::LabeledMatrix& matrix, bool counts, const io::SampleSheet& sheet, const std::string& norm, int threads);
+
+/// A feature the report shows per sample, with its role ("top" candidate or "specific") and class.
+struct ShownFeature {
+  std::string feature, role, cls;
+};
+
+/// report_expression.tsv: feature sample patient population value z role class, for the shown
+/// features the matrix has (z: centred and scaled per feature over the samples).
+io::ResultTable report_expression(const SampleQc& qc, const io::SampleSheet& sheet, const std::vector<ShownFeature>& shown);
 
 }  // namespace lscmir::study

@@ -7,6 +7,11 @@
 #include <map>
 #include <string>
 #include <vector>
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+#include "lscmir/io/result_table.hpp"
 
 namespace lscmir::study {
 
@@ -73,5 +78,51 @@ struct Candidate {
 std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxInput& cox, const MirnaNames& names,
                                        const TargetInput& targets, const std::vector<GeneSet>& sets,
                                        const std::vector<Category>& categories, const RankWeights& w, double fdr);
+
+// ---- the candidate stage -------------------------------------------------------------------------
+
+struct SpecificityResult;
+
+/// The LSC-HSC columns of the specificity calls, from memory.
+SpecificityInput specificity_input(const SpecificityResult& result);
+/// The same from specificity.tsv (columns logFC.<tag>, adj.P.Val.<tag>, FDR.class; tag "LSC_vs_HSC").
+SpecificityInput read_specificity_input(const std::string& path, const std::string& tag);
+
+/// The cohort Cox rows the ranking uses (feature, coef, HR, P.Wald), indexed by lower-case name.
+CoxInput make_cox_input(std::vector<std::string> feature, std::vector<double> coef, std::vector<double> hr, std::vector<double> p);
+/// The same from cox.tsv of lscmir survival.
+CoxInput read_cox_input(const std::string& path);
+
+/// Adds a target table's miRNA -> genes to `out` (keyed by mirna_key); finish_targets sorts and
+/// removes repeats once every table is in.
+void add_targets(const std::vector<std::string>& mirnas, const std::vector<std::string>& genes,
+                 const std::vector<std::vector<std::uint32_t>>& targets, TargetInput& out);
+void finish_targets(TargetInput& targets);
+
+/// NAME=REGEX category definitions; the default categories when `specs` is empty.
+/// @throws core::UsageError for a definition without a name or a pattern.
+std::vector<Category> parse_categories(const std::vector<std::string>& specs);
+
+/// @throws core::UsageError: a negative weight, all weights zero, a non-positive saturation.
+void check_weights(const RankWeights& w);
+
+struct RankResult {
+  std::string tag;                       ///< LSC-HSC contrast tag of the logFC column
+  std::vector<Category> categories;
+  std::vector<Candidate> candidates;     ///< ranked, best first
+  std::size_t matched = 0;               ///< candidates with a cohort feature
+};
+
+/// Ranks (rank_candidates) and counts the cohort matches.
+/// @throws core::UsageError for an invalid category regular expression.
+RankResult rank(const SpecificityInput& spec, const CoxInput& cox, const MirnaNames& names, const TargetInput& targets,
+                const std::vector<GeneSet>& sets, const std::vector<Category>& categories, const RankWeights& w, double fdr,
+                const std::string& tag);
+
+/// candidates.tsv (docs/formats.md).
+io::ResultTable candidates_table(const RankResult& result);
+
+/// run_info parameters of the stage.
+nlohmann::json rank_parameters(const RankResult& result, const RankWeights& w, double fdr);
 
 }  // namespace lscmir::study

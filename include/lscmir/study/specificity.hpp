@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "lscmir/io/result_table.hpp"
+
 namespace lscmir::study {
 
 /// One DE table (limma topTable columns), oriented as A - B.
@@ -49,5 +51,45 @@ struct SpecificityRow {
 /// `missing` receives the number of features not present in all three tables.
 std::vector<SpecificityRow> classify(const DeTable& lsc_hsc, const DeTable& lsc_lpc, const DeTable& hsc_lpc,
                                      const SpecificityOptions& options, std::size_t* missing = nullptr);
+
+// ---- the specificity stage ----------------------------------------------------------------------
+
+struct DeResult;
+
+/// The population labels of the three sorted populations.
+struct PopulationLabels {
+  std::string lsc = "LSC", hsc = "HSC", lpc = "LPC";
+};
+
+/// The DE table of A - B from an in-memory DE result (flipped when the result holds B - A), in
+/// topTable order. @throws core::UsageError when neither A-B nor B-A was fitted.
+DeTable de_table(const DeResult& result, const std::string& a, const std::string& b);
+
+/// The DE table of A - B in a folder of `lscmir de` tables: de_A_vs_B.tsv, or de_B_vs_A.tsv
+/// flipped. @throws core::UsageError naming the expected files and those found.
+DeTable read_de_contrast(const std::string& dir, const std::string& a, const std::string& b);
+
+struct SpecificityResult {
+  PopulationLabels labels;
+  SpecificityOptions options;
+  std::string tags[3];                ///< contrast tags LSC_vs_HSC, LSC_vs_LPC, HSC_vs_LPC
+  std::vector<SpecificityRow> rows;   ///< sorted by class, P.class (NA last), feature
+  std::size_t missing = 0;            ///< features not in all three tables
+  std::vector<std::string> inputs;    ///< paths of tables read from files (empty in memory)
+};
+
+/// @throws core::UsageError: fdr outside (0, 1], a negative lfc, or labels that are not three
+/// different populations.
+void check_specificity_options(const PopulationLabels& labels, const SpecificityOptions& options);
+
+/// Classifies (classify) and orders the rows; checks the options first (check_specificity_options).
+SpecificityResult specificity(const DeTable& lsc_hsc, const DeTable& lsc_lpc, const DeTable& hsc_lpc,
+                              const PopulationLabels& labels, const SpecificityOptions& options);
+
+/// specificity.tsv and specificity_summary.tsv (class, n).
+std::vector<io::NamedTable> specificity_tables(const SpecificityResult& result);
+
+/// Number of features per class, in class order, for the log ("LSC-specific 17, ...").
+std::string class_counts_text(const SpecificityResult& result);
 
 }  // namespace lscmir::study

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "lscmir/io/result_table.hpp"
+
 namespace lscmir::targets {
 
 struct GeneSet {
@@ -73,7 +75,9 @@ struct EnrichResult {
 EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mirnas, const std::vector<GeneSet>& sets,
                     const std::vector<std::string>* universe, const EnrichOptions& options);
 
-/// enrichment.tsv text: gene_set size overlap expected P FDR [P.empirical FDR.empirical].
+/// enrichment.tsv: gene_set size overlap expected P FDR [P.empirical FDR.empirical].
+io::ResultTable enrichment_table(const EnrichResult& result, bool empirical);
+/// The same as TSV text.
 std::string format_enrichment(const EnrichResult& result, bool empirical);
 
 }  // namespace lscmir::targets

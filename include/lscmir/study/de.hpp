@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The differential-expression stage: a sample sheet and a count or log-expression matrix in, one
+// limma topTable per population contrast out (voom / trend / lm, eBayes, optionally treat).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <nlohmann/json.hpp>
+
+#include "lscmir/core/log.hpp"
+#include "lscmir/io/matrix.hpp"
+#include "lscmir/io/result_table.hpp"
+#include "lscmir/io/sample_sheet.hpp"
+#include "lscmir/stats/design.hpp"
+#include "lscmir/stats/top_table.hpp"
+
+namespace lscmir::study {
+
+/// Options of `lscmir de` and of the [study] section of a config (docs/cli.md, docs/config.md).
+struct DeOptions {
+  std::string design;                  ///< model formula; empty = "~ patient + population" (or "~ population")
+  std::string method;                  ///< voom, trend or lm; empty = voom for counts, lm for expression
+  std::string norm = "TMM";            ///< TMM, upperquartile, RLE or none (counts only)
+  std::vector<std::string> contrasts;  ///< population contrasts "A-B" (logFC = A - B)
+  bool robust = false;                 ///< robust empirical Bayes (Phipson et al. 2016)
+  std::optional<double> lfc;           ///< treat threshold; P.Value and adj.P.Val become treat's
+};
+
+struct ContrastResult {
+  stats::LevelContrast contrast;  ///< a, b and the file tag "A_vs_B"
+  stats::TopTable table;          ///< per feature (matrix row order), with `order` by P.Value
+};
+
+struct DeResult {
+  std::vector<std::string> features;   ///< matrix row order
+  std::vector<std::string> samples;    ///< sample-sheet order
+  bool counts = false;                 ///< counts input: lib_size and norm_factors are set
+  std::vector<double> lib_size, norm_factors;
+  std::vector<ContrastResult> contrasts;  ///< in the order of DeOptions::contrasts
+  std::string method, design, norm;    ///< as used (defaults resolved)
+  double df_prior = 0.0;               ///< smallest prior df of the moderation
+};
+
+/// Runs the stage. The matrix columns are matched to the sheet's samples (io::match_samples).
+/// @throws core::UsageError: unknown method / norm, voom on log-expression, a design term that is
+///         not a sheet column, no population term, a contrast that names unknown levels or is given
+///         twice, a negative lfc. core::InputError: a sample without a value for a design term.
+/// Threads: normalization, voom and the fits run on `threads` threads; results do not depend on it.
+/// The matrix is taken by value: pass it with std::move to let the stage reuse its memory.
+DeResult differential_expression(const DeOptions& options, io::LabeledMatrix matrix, bool counts,
+                                 const io::SampleSheet& sheet, int threads, core::Logger& log);
+
+/// The contrast A-B of a result, or nullptr.
+const ContrastResult* find_contrast(const DeResult& result, const std::string& a, const std::string& b);
+
+/// de_<tag>.tsv per contrast (limma topTable columns, sorted by P.Value) and, for counts,
+/// norm_factors.tsv (sample lib.size norm.factors).
+std::vector<io::NamedTable> de_tables(const DeResult& result);
+
+/// The topTable of one contrast: feature logFC CI.L CI.R AveExpr t P.Value adj.P.Val B.
+io::ResultTable top_table_columns(const std::vector<std::string>& features, const stats::TopTable& table);
+
+/// run_info parameters of the stage (design, method, norm, robust, lfc, contrasts, df_prior).
+nlohmann::json de_parameters(const DeOptions& options, const DeResult& result, int threads);
+
+}  // namespace lscmir::study

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// CONFIG.toml -> StudyConfig (docs/config.md).
+#include "lscmir/study/config.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <set>
+
+#include <toml++/toml.h>
+
+#include "lscmir/core/error.hpp"
+
+namespace lscmir::study {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Config errors name the file and the line of the offending key.
+[[noreturn]] void config_error(const StudyConfig& c, const toml::node* node, const std::string& problem, const std::string& hint = {}) {
+  const std::size_t line = node ? static_cast<std::size_t>(node->source().begin.line) : 0;
+  throw core::InputError(c.path, line, problem, hint);
+}
+
+std::string resolve(const StudyConfig& c, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (fs::path(c.path).parent_path() / p).lexically_normal().string();
+}
+
+void check_keys(const StudyConfig& c, const toml::table& t, const std::string& section, const std::set<std::string>& known) {
+  for (const auto& [k, v] : t)
+    if (!known.count(std::string(k.str()))) {
+      std::string list;
+      for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+      config_error(c, &v, "unknown key \"" + std::string(k.str()) + "\" in [" + section + "]", "known keys: " + list);
+    }
+}
+
+std::string get_string(const StudyConfig& c, const toml::table& t, const std::string& key, const std::string& fallback = {}) {
+  const toml::node* n = t.get(key);
+  if (!n) return fallback;
+  if (!n->is_string()) config_error(c, n, "\"" + key + "\" must be a string");
+  return std::string(*n->value<std::string>());
+}
+
+double get_number(const StudyConfig& c, const toml::table& t, const std::string& key, double fallback) {
+  const toml::node* n = t.get(key);
+  if (!n) return fallback;
+  if (auto v = n->value<double>()) return *v;
+  config_error(c, n, "\"" + key + "\" must be a number");
+}
+
+bool get_bool(const StudyConfig& c, const toml::table& t, const std::string& key, bool fallback) {
+  const toml::node* n = t.get(key);
+  if (!n) return fallback;
+  if (auto v = n->value<bool>()) return *v;
+  config_error(c, n, "\"" + key + "\" must be true or false");
+}
+
+std::vector<std::string> get_strings(const StudyConfig& c, const toml::table& t, const std::string& key) {
+  const toml::node* n = t.get(key);
+  if (!n) return {};
+  const toml::array* a = n->as_array();
+  if (!a) config_error(c, n, "\"" + key + "\" must be a list of strings, like [\"a\", \"b\"]");
+  std::vector<std::string> out;
+  for (const auto& e : *a) {
+    if (!e.is_string()) config_error(c, &e, "\"" + key + "\" must hold strings only");
+    out.emplace_back(*e.value<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+StudyConfig read_study_config(const std::string& path) {
+  StudyConfig c;
+  c.path = path;
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw core::InputError(path, static_cast<std::size_t>(e.source().begin.line), std::string(e.description()),
+                           "see docs/config.md for the format");
+  }
+  check_keys(c, root, "top level", {"study", "qpcr", "quant", "cohort", "targets", "enrichment", "rank", "simulate", "output"});
+  const toml::table* study = root["study"].as_table();
+  if (!study) throw core::InputError(path, 0, "missing [study] section", "see docs/config.md");
+  check_keys(c, *study, "study", {"samples", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
+                                  "lsc", "hsc", "lpc", "fdr", "lfc"});
+  c.samples = resolve(c, get_string(c, *study, "samples"));
+  if (c.samples.empty()) config_error(c, study->get("samples"), "[study] needs \"samples\" (the sample sheet)");
+  c.counts = resolve(c, get_string(c, *study, "counts"));
+  c.expression = resolve(c, get_string(c, *study, "expression"));
+  c.ct = resolve(c, get_string(c, *study, "ct"));
+  c.fastq_sheet = resolve(c, get_string(c, *study, "fastq_sheet"));
+  const int inputs = !c.counts.empty() + !c.expression.empty() + !c.ct.empty() + !c.fastq_sheet.empty();
+  if (inputs != 1)
+    throw core::InputError(path, 0, "[study] needs exactly one of counts, expression, ct, fastq_sheet (found " + std::to_string(inputs) + ")");
+  c.de.contrasts = get_strings(c, *study, "contrasts");
+  if (c.de.contrasts.empty()) throw core::InputError(path, 0, "[study] needs contrasts, like [\"LSC-HSC\", \"LSC-LPC\", \"HSC-LPC\"]");
+  c.de.method = get_string(c, *study, "method");
+  c.de.norm = get_string(c, *study, "norm", c.de.norm);
+  c.de.design = get_string(c, *study, "design");
+  c.de.robust = get_bool(c, *study, "robust", false);
+  c.labels.lsc = get_string(c, *study, "lsc", c.labels.lsc);
+  c.labels.hsc = get_string(c, *study, "hsc", c.labels.hsc);
+  c.labels.lpc = get_string(c, *study, "lpc", c.labels.lpc);
+  c.specificity.fdr = get_number(c, *study, "fdr", c.specificity.fdr);
+  c.specificity.lfc = get_number(c, *study, "lfc", c.specificity.lfc);
+  if (const toml::table* q = root["qpcr"].as_table()) {
+    check_keys(c, *q, "qpcr", {"normalize", "ct_max", "controls", "impute"});
+    c.qpcr.normalize = get_string(c, *q, "normalize");
+    c.qpcr.ct_max = get_number(c, *q, "ct_max", 0);
+    c.qpcr.controls = get_strings(c, *q, "controls");
+    c.qpcr.impute = get_string(c, *q, "impute");
+  }
+  if (const toml::table* q = root["quant"].as_table()) {
+    check_keys(c, *q, "quant", {"hairpin", "mature", "gff3", "adapter", "umi", "min_length", "max_length", "mismatches",
+                                "tolerance_5p", "tolerance_3p", "species"});
+    for (const auto& [k, v] : *q) {
+      std::string flag = "--" + std::string(k.str());
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      std::string value;
+      if (v.is_string()) value = *v.value<std::string>();
+      else if (v.is_integer()) value = std::to_string(*v.value<int64_t>());
+      else config_error(c, &v, "[quant] " + std::string(k.str()) + " must be a string or an integer");
+      if (k.str() == "hairpin" || k.str() == "mature" || k.str() == "gff3") value = resolve(c, value);
+      c.quant.emplace_back(flag, value);
+    }
+  }
+  if (!c.fastq_sheet.empty()) {
+    const auto has = [&](const char* f) {
+      return std::any_of(c.quant.begin(), c.quant.end(), [&](const auto& o) { return o.first == f; });
+    };
+    if (!has("--hairpin") || !has("--mature"))
+      throw core::InputError(path, 0, "fastq_sheet needs a [quant] section with hairpin and mature (miRBase FASTA)");
+  }
+  if (const toml::table* h = root["cohort"].as_table()) {
+    c.has_cohort = true;
+    check_keys(c, *h, "cohort", {"expression", "clinical", "id", "time", "event", "covariates", "km_top", "forest_top"});
+    c.cohort.expression = resolve(c, get_string(c, *h, "expression"));
+    c.cohort.clinical = resolve(c, get_string(c, *h, "clinical"));
+    c.cohort.id = get_string(c, *h, "id", "patient");
+    c.cohort.time = get_string(c, *h, "time");
+    c.cohort.event = get_string(c, *h, "event");
+    c.cohort.covariates = get_strings(c, *h, "covariates");
+    c.cohort.km_top = static_cast<int>(get_number(c, *h, "km_top", c.cohort.km_top));
+    c.cohort.forest_top = static_cast<int>(get_number(c, *h, "forest_top", c.cohort.forest_top));
+    if (c.cohort.expression.empty() || c.cohort.clinical.empty() || c.cohort.time.empty() || c.cohort.event.empty())
+      config_error(c, &root["cohort"].ref<toml::table>(), "[cohort] needs expression, clinical, time and event");
+  }
+  if (const toml::table* t = root["targets"].as_table()) {
+    check_keys(c, *t, "targets", {"tables", "mirbase", "families"});
+    c.mirbase = resolve(c, get_string(c, *t, "mirbase"));
+    c.families = resolve(c, get_string(c, *t, "families"));
+    if (const toml::node* n = t->get("tables")) {
+      const toml::array* a = n->as_array();
+      if (!a) config_error(c, n, "[targets] tables must be a list of {path, mirna, gene} tables");
+      for (const auto& e : *a) {
+        const toml::table* tt = e.as_table();
+        if (!tt) config_error(c, &e, "each [targets] table entry must be {path = \"...\", mirna = \"column\", gene = \"column\"}");
+        check_keys(c, *tt, "targets.tables", {"path", "mirna", "gene", "where"});
+        TargetTableSpec x;
+        x.path = resolve(c, get_string(c, *tt, "path"));
+        x.mirna = get_string(c, *tt, "mirna", x.mirna);
+        x.gene = get_string(c, *tt, "gene", x.gene);
+        const std::string where = get_string(c, *tt, "where");
+        if (!where.empty()) {
+          const auto eq = where.find('=');
+          if (eq == std::string::npos) config_error(c, tt->get("where"), "where must be \"column=value\"");
+          x.where_column = where.substr(0, eq);
+          x.where_value = where.substr(eq + 1);
+        }
+        if (x.path.empty()) config_error(c, &e, "a [targets] table needs a path");
+        c.target_tables.push_back(x);
+      }
+    }
+  }
+  if (const toml::table* e = root["enrichment"].as_table()) {
+    check_keys(c, *e, "enrichment", {"gene_sets", "method", "permutations", "top"});
+    for (const auto& g : get_strings(c, *e, "gene_sets")) c.enrichment.gene_sets.push_back(resolve(c, g));
+    c.enrichment.method = get_string(c, *e, "method", c.enrichment.method);
+    c.enrichment.permutations = static_cast<int>(get_number(c, *e, "permutations", c.enrichment.permutations));
+    c.enrichment.top = static_cast<int>(get_number(c, *e, "top", c.enrichment.top));
+  }
+  if (const toml::table* m = root["simulate"].as_table()) {
+    check_keys(c, *m, "simulate", {"patients", "top", "seed", "years", "mirna_effect_lsc", "mirna_sensitize", "dose_patients"});
+    c.simulate.dose_patients = static_cast<int>(get_number(c, *m, "dose_patients", c.simulate.dose_patients));
+    c.simulate.enabled = true;
+    c.simulate.patients = static_cast<int>(get_number(c, *m, "patients", c.simulate.patients));
+    c.simulate.top = static_cast<int>(get_number(c, *m, "top", c.simulate.top));
+    c.simulate.seed = static_cast<int>(get_number(c, *m, "seed", c.simulate.seed));
+    c.simulate.years = get_number(c, *m, "years", c.simulate.years);
+    c.simulate.effect_lsc = get_number(c, *m, "mirna_effect_lsc", c.simulate.effect_lsc);
+    c.simulate.sensitize = get_number(c, *m, "mirna_sensitize", c.simulate.sensitize);
+  }
+  if (const toml::table* r = root["rank"].as_table()) {
+    check_keys(c, *r, "rank", {"w_specificity", "w_outcome", "w_sparing", "w_targets", "target_saturation", "categories", "report_top"});
+    c.weights.specificity = get_number(c, *r, "w_specificity", c.weights.specificity);
+    c.weights.outcome = get_number(c, *r, "w_outcome", c.weights.outcome);
+    c.weights.sparing = get_number(c, *r, "w_sparing", c.weights.sparing);
+    c.weights.targets = get_number(c, *r, "w_targets", c.weights.targets);
+    c.weights.target_saturation = get_number(c, *r, "target_saturation", c.weights.target_saturation);
+    if (const toml::node* n = r->get("categories")) {
+      const toml::table* ct = n->as_table();
+      if (!ct) config_error(c, n, "[rank] categories must be a table of name = \"regex\"");
+      for (const auto& [k, v] : *ct) {
+        if (!v.is_string()) config_error(c, &v, "category " + std::string(k.str()) + " must be a regex string");
+        c.categories.push_back(std::string(k.str()) + "=" + *v.value<std::string>());
+      }
+    }
+    c.report_top = static_cast<int>(get_number(c, *r, "report_top", c.report_top));
+  }
+  if (const toml::table* o = root["output"].as_table()) {
+    check_keys(c, *o, "output", {"dir", "title"});
+    c.out = resolve(c, get_string(c, *o, "dir"));
+    c.title = get_string(c, *o, "title", c.title);
+  }
+  return c;
+}
+
+}  // namespace lscmir::study

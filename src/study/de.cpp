@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The differential-expression stage (limma semantics; docs/statistics.md).
+#include "lscmir/study/de.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/core.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/stats/ebayes.hpp"
+#include "lscmir/stats/lm_fit.hpp"
+#include "lscmir/stats/norm_factors.hpp"
+#include "lscmir/stats/voom.hpp"
+
+namespace lscmir::study {
+namespace {
+
+/// A sheet column as a design variable: patient, population and batch are always factors; other
+/// columns are numeric when every cell is a number.
+stats::Variable make_variable(const io::SampleSheet& sheet, const std::string& name) {
+  const bool forced_factor = name == "patient" || name == "population" || name == "batch";
+  std::size_t missing = 0;
+  stats::Variable v = stats::Variable::from_cells(name, sheet.column(name), forced_factor, missing);
+  if (missing != static_cast<std::size_t>(-1))
+    throw core::InputError(sheet.path, sheet.line_numbers[missing],
+                           "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + name + "\", which the design uses");
+  return v;
+}
+
+}  // namespace
+
+DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool counts_input,
+                                 const io::SampleSheet& sheet, int threads, core::Logger& log) {
+  DeResult r;
+  r.counts = counts_input;
+  r.method = o.method.empty() ? (counts_input ? "voom" : "lm") : o.method;
+  if (r.method != "voom" && r.method != "trend" && r.method != "lm")
+    throw core::UsageError("--method must be voom, trend or lm (got \"" + r.method + "\")");
+  if (r.method == "voom" && !counts_input)
+    throw core::UsageError("--method voom needs --counts; log-expression (--expression) takes --method lm or trend");
+  stats::NormMethod norm{};
+  if (!stats::parse_norm_method(o.norm, norm))
+    throw core::UsageError("--norm must be TMM, upperquartile, RLE or none (got \"" + o.norm + "\")");
+  r.norm = counts_input ? stats::to_string(norm) : "none";
+  if (o.lfc && !(*o.lfc >= 0)) throw core::UsageError("--lfc must be a non-negative log2 fold change");
+
+  const std::vector<std::size_t> cols = io::match_samples(sheet, mat);
+  bool identity = cols.size() == static_cast<std::size_t>(mat.values.cols());
+  for (std::size_t j = 0; j < cols.size() && identity; ++j) identity = cols[j] == j;
+  Eigen::MatrixXd y;
+  if (identity) {
+    y = std::move(mat.values);
+  } else {
+    y.resize(mat.values.rows(), static_cast<Eigen::Index>(cols.size()));
+    for (std::size_t j = 0; j < cols.size(); ++j) y.col(static_cast<Eigen::Index>(j)) = mat.values.col(static_cast<Eigen::Index>(cols[j]));
+  }
+  mat.values.resize(0, 0);
+  r.features = std::move(mat.features);
+  r.samples = sheet.samples;
+
+  const std::string design_text = !o.design.empty() ? o.design : (sheet.has_column("patient") ? "~ patient + population" : "~ population");
+  const stats::Formula formula = stats::parse_formula(design_text);
+  std::vector<stats::Variable> vars;
+  for (const auto& term : formula.terms) {
+    if (!sheet.has_column(term)) throw core::UsageError("design term '" + term + "' is not a column of " + sheet.path);
+    vars.push_back(make_variable(sheet, term));
+  }
+  const auto pop_it = std::find_if(vars.begin(), vars.end(), [](const stats::Variable& v) { return v.name == "population"; });
+  if (pop_it == vars.end())
+    throw core::UsageError("the design " + design_text + " has no population term, so --contrast cannot compare populations");
+  const stats::Design design = stats::build_design(formula, vars);
+  stats::check_design(design, formula, vars);
+  const stats::LinearModel model = stats::make_linear_model(design, formula, vars, "patient");
+  r.design = stats::to_string(formula);
+  if (!model.absorbed.empty()) {
+    std::vector<int> per_group(static_cast<std::size_t>(model.n_groups), 0);
+    for (int g : model.groups) ++per_group[static_cast<std::size_t>(g)];
+    const auto& pv = *std::find_if(vars.begin(), vars.end(), [](const stats::Variable& v) { return v.name == "patient"; });
+    for (std::size_t g = 0; g < per_group.size(); ++g)
+      if (per_group[g] == 1) log.warn("de", "patient " + pv.levels[g] + " has a single sample: it carries no within-patient information");
+  }
+
+  Eigen::MatrixXd cmat(model.z.cols(), static_cast<Eigen::Index>(o.contrasts.size()));
+  std::set<std::string> tags;
+  for (std::size_t k = 0; k < o.contrasts.size(); ++k) {
+    ContrastResult c;
+    c.contrast = stats::split_contrast(o.contrasts[k], pop_it->levels, pop_it->name);
+    if (!tags.insert(c.contrast.tag).second) throw core::UsageError("--contrast " + o.contrasts[k] + " is given twice");
+    cmat.col(static_cast<Eigen::Index>(k)) = stats::level_contrast(model, *pop_it, c.contrast.a, c.contrast.b);
+    r.contrasts.push_back(std::move(c));
+  }
+  log.info("de", fmt::format("{} features x {} samples; design {} ({} columns{}); method {}{}", y.rows(), y.cols(), r.design,
+                             design.x.cols(),
+                             model.absorbed.empty() ? "" : fmt::format(", {} {} levels absorbed", model.n_groups, model.absorbed),
+                             r.method, o.robust ? ", robust" : ""));
+
+  stats::EBayesOptions eopt;
+  eopt.robust = o.robust;
+  eopt.trend = r.method == "trend";
+  stats::LmFit fit;
+  if (counts_input) {
+    r.lib_size = stats::library_sizes(y);
+    r.norm_factors = stats::norm_factors(y, r.lib_size, norm, threads);
+    std::vector<double> eff(r.lib_size.size());
+    for (std::size_t j = 0; j < eff.size(); ++j) eff[j] = r.lib_size[j] * r.norm_factors[j];
+    if (r.method == "voom") {
+      const stats::VoomResult v = stats::voom(y, model, eff, threads);
+      if (v.unit_weights) log.warn("de", "fewer than two features have residual df: voom weights set to 1");
+      fit = stats::lm_fit(v.e, model, &v.weights, threads);
+    } else {
+      fit = stats::lm_fit(stats::log_cpm(y, eff, 2.0, threads), model, nullptr, threads);
+    }
+  } else {
+    fit = stats::lm_fit(y, model, nullptr, threads);
+  }
+  const stats::LmFit cfit = stats::contrasts_fit(fit, cmat);
+  const stats::EBayesFit eb = stats::ebayes(cfit, eopt);
+  r.df_prior = eb.df_prior.size() > 0 ? eb.df_prior.minCoeff() : 0.0;
+  stats::EBayesFit tr;
+  if (o.lfc) tr = stats::treat(cfit, *o.lfc, eopt);
+  for (std::size_t k = 0; k < r.contrasts.size(); ++k) {
+    auto& c = r.contrasts[k];
+    c.table = stats::top_table(cfit, eb, static_cast<Eigen::Index>(k), o.lfc ? &tr : nullptr);
+    std::size_t na = 0, sig = 0;
+    for (std::size_t i = 0; i < c.table.p_value.size(); ++i) {
+      if (std::isnan(c.table.p_value[i])) ++na;
+      else if (c.table.adj_p_value[i] < 0.05) ++sig;
+    }
+    if (na > 0) log.warn("de", fmt::format("{}-{}: {} feature(s) cannot be estimated (NA)", c.contrast.a, c.contrast.b, na));
+    log.info("de", fmt::format("{}-{}: {} features at adj.P.Val < 0.05 -> de_{}.tsv", c.contrast.a, c.contrast.b, sig, c.contrast.tag));
+  }
+  return r;
+}
+
+const ContrastResult* find_contrast(const DeResult& result, const std::string& a, const std::string& b) {
+  for (const auto& c : result.contrasts)
+    if (c.contrast.a == a && c.contrast.b == b) return &c;
+  return nullptr;
+}
+
+io::ResultTable top_table_columns(const std::vector<std::string>& features, const stats::TopTable& tt) {
+  const std::size_t n = tt.order.size();
+  std::vector<std::string> names(n);
+  std::vector<std::vector<double>> v(8, std::vector<double>(n));
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = tt.order[k];
+    names[k] = features[i];
+    const double row[8] = {tt.logfc[i], tt.ci_l[i], tt.ci_r[i], tt.ave_expr[i], tt.t[i], tt.p_value[i], tt.adj_p_value[i], tt.b[i]};
+    for (std::size_t c = 0; c < 8; ++c) v[c][k] = row[c];
+  }
+  io::ResultTable t;
+  t.add_text("feature", std::move(names));
+  const char* columns[8] = {"logFC", "CI.L", "CI.R", "AveExpr", "t", "P.Value", "adj.P.Val", "B"};
+  for (std::size_t c = 0; c < 8; ++c) t.add_real(columns[c], std::move(v[c]));
+  return t;
+}
+
+std::vector<io::NamedTable> de_tables(const DeResult& r) {
+  std::vector<io::NamedTable> out;
+  if (r.counts) {
+    io::ResultTable nf;
+    nf.add_text("sample", r.samples).add_real("lib.size", r.lib_size).add_real("norm.factors", r.norm_factors);
+    out.push_back({"norm_factors.tsv", std::move(nf)});
+  }
+  for (const auto& c : r.contrasts) out.push_back({"de_" + c.contrast.tag + ".tsv", top_table_columns(r.features, c.table)});
+  return out;
+}
+
+nlohmann::json de_parameters(const DeOptions& o, const DeResult& r, int threads) {
+  return {{"design", r.design}, {"method", r.method}, {"norm", r.norm}, {"robust", o.robust},
+          {"lfc", o.lfc ? nlohmann::json(*o.lfc) : nlohmann::json(nullptr)}, {"contrasts", o.contrasts}, {"threads", threads},
+          {"df_prior", r.df_prior}};
+}
+
+}  // namespace lscmir::study

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The candidate stage: its inputs from memory or from files, the ranking and candidates.tsv.
+#include <algorithm>
+#include <cmath>
+#include <regex>
+
+#include <fmt/core.h>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/io/number.hpp"
+#include "lscmir/io/table.hpp"
+#include "lscmir/study/rank.hpp"
+#include "lscmir/study/specificity.hpp"
+
+namespace lscmir::study {
+
+SpecificityInput specificity_input(const SpecificityResult& r) {
+  SpecificityInput s;
+  for (const auto& row : r.rows) {
+    s.feature.push_back(row.feature);
+    s.cls.emplace_back(to_string(row.cls));
+    s.logfc_lsc_hsc.push_back(row.logfc[0]);
+    s.adj_p_lsc_hsc.push_back(row.adj_p[0]);
+    s.fdr_class.push_back(row.fdr_class);
+  }
+  return s;
+}
+
+SpecificityInput read_specificity_input(const std::string& path, const std::string& tag) {
+  const io::Table t = io::read_table(path);
+  const std::size_t cf = t.require_column("feature"), cc = t.require_column("class"), cl = t.require_column("logFC." + tag),
+                    ca = t.require_column("adj.P.Val." + tag), cq = t.require_column("FDR.class");
+  SpecificityInput s;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    s.feature.push_back(t.rows[r][cf]);
+    s.cls.push_back(t.rows[r][cc]);
+    s.logfc_lsc_hsc.push_back(io::number_cell(t, r, cl));
+    s.adj_p_lsc_hsc.push_back(io::number_cell(t, r, ca));
+    s.fdr_class.push_back(io::number_cell(t, r, cq));
+  }
+  return s;
+}
+
+CoxInput make_cox_input(std::vector<std::string> feature, std::vector<double> coef, std::vector<double> hr, std::vector<double> p) {
+  CoxInput c;
+  for (std::size_t i = 0; i < feature.size(); ++i) {
+    std::string key = feature[i];
+    for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    c.index.emplace(std::move(key), i);
+  }
+  c.feature = std::move(feature);
+  c.coef = std::move(coef);
+  c.hr = std::move(hr);
+  c.p = std::move(p);
+  return c;
+}
+
+CoxInput read_cox_input(const std::string& path) {
+  const io::Table t = io::read_table(path);
+  const std::size_t cf = t.require_column("feature"), cc = t.require_column("coef"), ch = t.require_column("HR"),
+                    cp = t.require_column("P.Wald");
+  std::vector<std::string> feature;
+  std::vector<double> coef, hr, p;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    feature.push_back(t.rows[r][cf]);
+    coef.push_back(io::number_cell(t, r, cc));
+    hr.push_back(io::number_cell(t, r, ch));
+    p.push_back(io::number_cell(t, r, cp));
+  }
+  return make_cox_input(std::move(feature), std::move(coef), std::move(hr), std::move(p));
+}
+
+void add_targets(const std::vector<std::string>& mirnas, const std::vector<std::string>& genes,
+                 const std::vector<std::vector<std::uint32_t>>& targets, TargetInput& out) {
+  for (std::size_t m = 0; m < mirnas.size(); ++m) {
+    auto& g = out.genes_of[mirna_key(mirnas[m])];
+    for (std::uint32_t k : targets[m]) g.push_back(genes[k]);
+  }
+}
+
+void finish_targets(TargetInput& targets) {
+  for (auto& [k, g] : targets.genes_of) {
+    std::sort(g.begin(), g.end());
+    g.erase(std::unique(g.begin(), g.end()), g.end());
+  }
+}
+
+std::vector<Category> parse_categories(const std::vector<std::string>& specs) {
+  if (specs.empty()) return default_categories();
+  std::vector<Category> cats;
+  for (const auto& c : specs) {
+    const std::size_t eq = c.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == c.size()) throw core::UsageError("--category takes NAME=REGEX (got \"" + c + "\")");
+    cats.push_back({c.substr(0, eq), c.substr(eq + 1)});
+  }
+  return cats;
+}
+
+void check_weights(const RankWeights& w) {
+  for (double x : {w.specificity, w.outcome, w.sparing, w.targets})
+    if (!(x >= 0)) throw core::UsageError("weights must be non-negative");
+  if (!(w.specificity + w.outcome + w.sparing + w.targets > 0)) throw core::UsageError("at least one weight must be positive");
+  if (!(w.target_saturation > 0)) throw core::UsageError("--target-saturation must be positive");
+}
+
+RankResult rank(const SpecificityInput& spec, const CoxInput& cox, const MirnaNames& names, const TargetInput& targets,
+                const std::vector<GeneSet>& sets, const std::vector<Category>& categories, const RankWeights& w, double fdr,
+                const std::string& tag) {
+  RankResult r;
+  r.tag = tag;
+  r.categories = categories;
+  try {
+    r.candidates = rank_candidates(spec, cox, names, targets, sets, categories, w, fdr);
+  } catch (const std::regex_error& e) {
+    throw core::UsageError(std::string("--category: invalid regular expression (") + e.what() + ")");
+  }
+  for (const auto& c : r.candidates) r.matched += !c.cohort_feature.empty();
+  return r;
+}
+
+io::ResultTable candidates_table(const RankResult& r) {
+  const std::size_t n = r.candidates.size(), nc = r.categories.size();
+  std::vector<std::int64_t> rank(n), n_targets(n);
+  std::vector<std::string> feature(n), intervention(n), cls(n), cohort(n), evidence(n);
+  std::vector<double> score(n), logfc(n), q(n), s_spec(n), hr(n), p_cox(n), s_out(n), s_spar(n), ratio(n), s_targets(n);
+  std::vector<std::vector<std::int64_t>> n_cat(nc, std::vector<std::int64_t>(n));
+  std::vector<std::vector<std::string>> genes(nc, std::vector<std::string>(n));
+  for (std::size_t i = 0; i < n; ++i) {
+    const Candidate& c = r.candidates[i];
+    rank[i] = static_cast<std::int64_t>(i + 1);
+    feature[i] = c.feature;
+    intervention[i] = c.intervention;
+    score[i] = c.score;
+    cls[i] = c.cls;
+    logfc[i] = c.logfc;
+    q[i] = c.q_specificity;
+    s_spec[i] = c.s_specificity;
+    cohort[i] = c.cohort_feature.empty() ? "NA" : c.cohort_feature;
+    hr[i] = c.hr;
+    p_cox[i] = c.p_cox;
+    s_out[i] = c.s_outcome;
+    s_spar[i] = c.s_sparing;
+    ratio[i] = std::exp2(-c.logfc);
+    n_targets[i] = c.n_targets;
+    for (std::size_t k = 0; k < nc; ++k) {
+      n_cat[k][i] = c.n_category[k];
+      genes[k][i] = c.category_genes[k].empty() ? std::string("-") : c.category_genes[k];
+    }
+    s_targets[i] = c.s_targets;
+    evidence[i] = c.evidence;
+  }
+  io::ResultTable t;
+  t.add_integer("rank", std::move(rank)).add_text("feature", std::move(feature)).add_text("intervention", std::move(intervention));
+  t.add_real("score", std::move(score)).add_text("class", std::move(cls)).add_real("logFC." + r.tag, std::move(logfc));
+  t.add_real("q.specificity", std::move(q)).add_real("specificity", std::move(s_spec)).add_text("cohort_feature", std::move(cohort));
+  t.add_real("HR", std::move(hr)).add_real("P.cox", std::move(p_cox)).add_real("outcome", std::move(s_out));
+  t.add_real("hsc_sparing", std::move(s_spar)).add_real("hsc_lsc_ratio", std::move(ratio)).add_integer("n_targets", std::move(n_targets));
+  for (std::size_t k = 0; k < nc; ++k) t.add_integer("n_" + r.categories[k].name, std::move(n_cat[k]));
+  t.add_real("targets", std::move(s_targets));
+  for (std::size_t k = 0; k < nc; ++k) t.add_text("genes_" + r.categories[k].name, std::move(genes[k]));
+  t.add_text("evidence", std::move(evidence));
+  return t;
+}
+
+nlohmann::json rank_parameters(const RankResult& r, const RankWeights& w, double fdr) {
+  nlohmann::json jc = nlohmann::json::array();
+  for (const auto& c : r.categories) jc.push_back({{"name", c.name}, {"pattern", c.pattern}});
+  return {{"weights", {{"specificity", w.specificity}, {"outcome", w.outcome}, {"sparing", w.sparing}, {"targets", w.targets}}},
+          {"target_saturation", w.target_saturation}, {"fdr", fdr}, {"categories", jc}};
+}
+
+}  // namespace lscmir::study

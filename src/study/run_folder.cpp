@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lscmir/study/run_folder.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "lscmir/core/error.hpp"
+#include "lscmir/io/output.hpp"
+#include "lscmir/io/table.hpp"
+
+namespace lscmir::study {
+namespace fs = std::filesystem;
+
+bool RunFile::matches(std::string_view file) const {
+  if (exact()) return file == prefix;
+  return file.size() > prefix.size() + suffix.size() && file.substr(0, prefix.size()) == prefix &&
+         file.substr(file.size() - suffix.size()) == suffix;
+}
+
+const std::vector<RunFile>& run_layout() {
+  static const std::vector<RunFile> kLayout = {
+      {"quant_sheet.tsv", "", "quant", true},
+      {"counts.tsv", "", "quant", true},
+      {"hairpin_counts.tsv", "", "quant", true},
+      {"isomirs.gff3", "", "quant", false},
+      {"qc.json", "", "quant", false},
+      {"multiqc/", "_mqc.json", "quant", false},
+      {"expression.tsv", "", "qpcr", true},
+      {"ct_summary.tsv", "", "qpcr", true},
+      {"normalizers.tsv", "", "qpcr", true},
+      {"detection.tsv", "", "qpcr", true},
+      {"references.tsv", "", "qpcr", true},
+      {"onoff_", ".tsv", "qpcr", true},
+      {"norm_factors.tsv", "", "de", true},
+      {"de_", ".tsv", "de", true},
+      {"specificity.tsv", "", "specificity", true},
+      {"specificity_summary.tsv", "", "specificity", true},
+      {"cox.tsv", "", "cohort", true},
+      {"logrank.tsv", "", "cohort", true},
+      {"logistic.tsv", "", "cohort", true},
+      {"km_", ".tsv", "cohort_km", true},
+      {"target_pairs.tsv", "", "targets", true},
+      {"candidates.tsv", "", "rank", true},
+      {"forest.tsv", "", "rank", true},
+      {"enrichment_", ".tsv", "enrich", true},
+      {"sim_", ".tsv", "simulate", true},
+      {"qc_samples.tsv", "", "qc", true},
+      {"report_expression.tsv", "", "qc", true},
+      {"report.html", "", "report", false},
+  };
+  return kLayout;
+}
+
+const RunFile* layout_entry(std::string_view file) {
+  for (const auto& f : run_layout())
+    if (f.matches(file)) return &f;
+  return nullptr;
+}
+
+void RunResult::put(std::string file, io::ResultTable table) {
+  const RunFile* e = layout_entry(file);
+  core::ensure(e != nullptr && e->table, "RunResult::put: a table name outside the run layout");
+  for (auto& t : tables)
+    if (t.file == file) {
+      t.table = std::move(table);
+      return;
+    }
+  tables.push_back({std::move(file), std::move(table)});
+}
+
+const io::ResultTable* RunResult::find(std::string_view file) const {
+  for (const auto& t : tables)
+    if (t.file == file) return &t.table;
+  return nullptr;
+}
+
+std::vector<std::string> RunResult::tables_like(std::string_view prefix, std::string_view suffix) const {
+  std::vector<std::string> out;
+  const RunFile pattern{prefix, suffix, "", true};
+  for (const auto& t : tables)
+    if (pattern.matches(t.file)) out.push_back(t.file);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+namespace {
+bool is_run_info(const std::string& n) { return n.rfind("run_info", 0) == 0 && fs::path(n).extension() == ".json"; }
+}  // namespace
+
+RunResult read_run(const std::string& dir) {
+  if (!fs::is_directory(dir)) throw core::UsageError(dir + " is not a run folder");
+  RunResult run;
+  run.folder = dir;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file()) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    const std::string path = (fs::path(dir) / n).string();
+    if (is_run_info(n)) {
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      run.provenance.emplace_back(n, ss.str());
+      continue;
+    }
+    const RunFile* e = layout_entry(n);
+    if (e && e->table) run.tables.push_back({n, io::from_table(io::read_table(path))});
+  }
+  return run;
+}
+
+std::vector<std::string> write_run(const RunResult& run, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw core::OutputError(dir, "cannot create the run folder: " + ec.message());
+  std::vector<std::string> written = io::write_tables(dir, run.tables);
+  for (const auto& [name, text] : run.files) {
+    const fs::path p = fs::path(dir) / name;
+    fs::create_directories(p.parent_path(), ec);
+    if (ec) throw core::OutputError(p.parent_path().string(), "cannot create folder: " + ec.message());
+    io::write_file_atomic(p.string(), text);
+    written.push_back(name);
+  }
+  for (const auto& [name, text] : run.provenance) {
+    io::write_file_atomic((fs::path(dir) / name).string(), text);
+    written.push_back(name);
+  }
+  // Only now that the new run is complete: the files of an earlier run that this one did not write.
+  const std::set<std::string> keep(written.begin(), written.end());
+  std::vector<fs::path> stale;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (!e.is_regular_file()) continue;
+    const std::string rel = fs::relative(e.path(), dir).generic_string();
+    if (keep.count(rel)) continue;
+    if (is_run_info(rel) || (layout_entry(rel) && rel != "report.html")) stale.push_back(e.path());
+  }
+  for (const auto& p : stale) fs::remove(p, ec);
+  return written;
+}
+
+}  // namespace lscmir::study
