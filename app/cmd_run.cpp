@@ -26,6 +26,7 @@
 #include "lscmir/report/report.hpp"
 #include "lscmir/stats/norm_factors.hpp"
 #include "lscmir/study/qc.hpp"
+#include "lscmir/study/run_folder.hpp"
 
 namespace lscmir::app {
 
@@ -654,7 +655,7 @@ int run_pipeline(const Config& c, const std::string& out_override, int threads_o
   // 10. QC tables and the report
   write_qc(r, sheet);
   report::ReportSummary rs;
-  const std::string html = report::build_report(r.out, c.title, &rs);
+  const std::string html = report::build_report(study::read_run(r.out), c.title, &rs);
   io::write_file_atomic(r.path("report.html"), html);
   log.info("run", fmt::format("report.html: {} charts, {} tables", rs.charts, rs.tables));
 
