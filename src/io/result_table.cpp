@@ -133,7 +133,17 @@ ResultTable from_table(const Table& table) {
       if (is_na_cell(cell)) values[i] = std::numeric_limits<double>::quiet_NaN();
       else numeric = parse_double(cell, values[i]);
     }
-    if (numeric && !table.rows.empty()) {
+    // A column of plain decimal integers (as integer columns are written) stays an integer column.
+    bool integral = numeric && !table.rows.empty();
+    std::vector<std::int64_t> ints(table.rows.size());
+    for (std::size_t i = 0; i < table.rows.size() && integral; ++i) {
+      const std::string& cell = table.rows[i][j];
+      const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), ints[i]);
+      integral = !cell.empty() && ec == std::errc() && end == cell.data() + cell.size();
+    }
+    if (integral) {
+      out.add_integer(table.header[j], std::move(ints));
+    } else if (numeric && !table.rows.empty()) {
       out.add_real(table.header[j], std::move(values));
     } else {
       std::vector<std::string> cells(table.rows.size());

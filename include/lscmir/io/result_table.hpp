@@ -53,8 +53,9 @@ struct NamedTable {
 /// through format_double, integers in decimal, text as it is.
 std::string to_tsv(const ResultTable& table);
 
-/// A table read from a file, with every column whose cells all read as numbers (or are missing:
-/// empty, NA, NaN) taken as kReal and the others as kText.
+/// A table read from a file: a column of plain decimal integers is kInteger, one whose cells all
+/// read as numbers (or are missing: empty, NA, NaN) kReal, the others kText; so to_tsv gives back
+/// the bytes of a table to_tsv wrote.
 ResultTable from_table(const Table& table);
 
 }  // namespace lscmir::io
