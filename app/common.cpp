@@ -80,22 +80,13 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-namespace {
-std::string& run_info_file() {
-  static std::string name = "run_info.json";
-  return name;
-}
-}  // namespace
-
-void set_run_info_file(const std::string& name) { run_info_file() = name; }
-
 void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Logger& log, double wall_start) {
   info.end_time = core::utc_now_iso8601();
   info.wall_seconds = now_seconds() - wall_start;
   info.cpu_seconds = core::process_cpu_seconds();
   info.peak_rss_kib = core::process_peak_rss_kib();
   info.warnings = log.warnings();
-  io::write_file_atomic((std::filesystem::path(dir) / run_info_file()).string(), core::to_json(info).dump(2) + "\n");
+  io::write_file_atomic((std::filesystem::path(dir) / "run_info.json").string(), core::to_json(info).dump(2) + "\n");
 }
 
 }  // namespace lscmir::app

@@ -54,10 +54,7 @@ int parse_or_exit(CLI::App& app, const std::vector<std::string>& argv);
 core::RunInfo begin_run(const std::string& command, const std::vector<std::string>& argv, const CommonOptions& options,
                         core::Logger& log);
 
-/// The file name finish_run_info writes ("run_info.json"; `lscmir run` names one per stage).
-void set_run_info_file(const std::string& name);
-
-/// Fills the timing fields of run_info and writes DIR/<run info file> atomically.
+/// Fills the timing fields of run_info and writes DIR/run_info.json atomically.
 void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Logger& log, double wall_start);
 
 /// Monotonic seconds since an arbitrary origin.

@@ -2,28 +2,17 @@
 // io::parse_fasta / read_fasta: layout, line numbers, the errors, gzip.
 #include "lscmir/io/fasta.hpp"
 
-#include <zlib.h>
 
 #include <gtest/gtest.h>
+
+#include "../gzip_util.hpp"
 
 #include "test_support.hpp"
 
 namespace lscmir::io {
 namespace {
 
-std::string gz(const std::string& text) {
-  std::string out(compressBound(static_cast<uLong>(text.size())) + 64, '\0');
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+std::string gz(const std::string& text) { return test::gzip_text(text); }
 
 TEST(Fasta, RecordsNamesDescriptionsAndJoinedSequences) {
   const auto r = parse_fasta("\xEF\xBB\xBF>hsa-let-7a-1 MI0000060 Homo sapiens let-7a-1 stem-loop\r\nUGGGAUGAGG\r\n  UAGUAGGUUG \r\n\r\n"

@@ -2,11 +2,12 @@
 // io::TextSource: plain and gzip alike, several members, truncated / corrupt / trailing data.
 #include "lscmir/io/gzip.hpp"
 
-#include <zlib.h>
 
 #include <random>
 
 #include <gtest/gtest.h>
+
+#include "../gzip_util.hpp"
 
 #include "lscmir/io/table.hpp"
 #include "test_support.hpp"
@@ -14,19 +15,7 @@
 namespace lscmir::io {
 namespace {
 
-std::string gz(const std::string& text, int level = 6) {
-  std::string out(compressBound(static_cast<uLong>(text.size())) + 64, '\0');
-  z_stream z{};
-  deflateInit2(&z, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+std::string gz(const std::string& text, int level = 6) { return test::gzip_text(text, level); }
 
 /// Text that does not compress to nothing: random lines of a small alphabet.
 std::string sample_text(std::size_t lines, unsigned seed) {

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lscmir/quant/fastq.hpp"
 
-#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
+
+#include "../gzip_util.hpp"
 
 #include "lscmir/core/error.hpp"
 
@@ -21,19 +22,7 @@ fs::path temp_file(const std::string& name, const std::string& content) {
   return p;
 }
 
-std::string gzip(const std::string& text) {
-  z_stream zs{};
-  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+std::string gzip(const std::string& text) { return test::gzip_text(text); }
 
 std::string records(int n, const std::string& seq = "TGAGGTAGTAGGTTGTATAGTTTGGAATTCTCGGGTGCCAAGG") {
   std::string s;
