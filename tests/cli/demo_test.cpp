@@ -106,3 +106,46 @@ TEST(Run, ConfigErrorsNameTheFileAndLine) {
 }
 
 }  // namespace
+
+namespace {
+
+/// `lscmir run` on qPCR input writes what the single commands write: qpcr, then de on its
+/// expression.tsv, then specificity on those tables.
+TEST(Run, QpcrStudyEqualsTheSingleCommands) {
+  const fs::path run = scratch("run_qpcr"), q = scratch("run_qpcr_q"), d = scratch("run_qpcr_d"), s = scratch("run_qpcr_s");
+  ASSERT_EQ(run_cmd("run tests/data/run/qpcr.toml --out " + run.string(), run.string() + ".stderr"), 0) << slurp(run.string() + ".stderr");
+  const std::string contrasts = " --contrast LSC-HSC --contrast LSC-LPC --contrast HSC-LPC";
+  ASSERT_EQ(run_cmd("qpcr --ct tests/data/qpcr/ct_long.tsv --samples tests/data/qpcr/samples.tsv --normalize global-mean --ct-max 35" +
+                        contrasts + " --out " + q.string(), q.string() + ".stderr"), 0) << slurp(q.string() + ".stderr");
+  ASSERT_EQ(run_cmd("de --expression " + (q / "expression.tsv").string() + " --samples tests/data/qpcr/samples.tsv" + contrasts +
+                        " --out " + d.string(), d.string() + ".stderr"), 0) << slurp(d.string() + ".stderr");
+  ASSERT_EQ(run_cmd("specificity --de " + d.string() + " --out " + s.string(), s.string() + ".stderr"), 0) << slurp(s.string() + ".stderr");
+  int compared = 0;
+  for (const fs::path& dir : {q, d, s})
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().extension() != ".tsv") continue;
+      EXPECT_EQ(slurp(run / e.path().filename()), slurp(e.path())) << e.path().filename();
+      ++compared;
+    }
+  EXPECT_GE(compared, 13);
+  EXPECT_TRUE(fs::exists(run / "report.html"));
+  for (const fs::path& dir : {run, q, d, s}) fs::remove_all(dir);
+}
+
+/// `lscmir run` on a FASTQ sheet (paths relative to the sheet): quant in memory, then de on its
+/// counts, as `lscmir de` computes them from counts.tsv.
+TEST(Run, FastqStudyQuantifiesThenTestsTheCounts) {
+  const fs::path run = scratch("run_fastq"), d = scratch("run_fastq_d");
+  ASSERT_EQ(run_cmd("run tests/data/run/fastq.toml --out " + run.string(), run.string() + ".stderr"), 0) << slurp(run.string() + ".stderr");
+  for (const char* f : {"counts.tsv", "hairpin_counts.tsv", "isomirs.gff3", "qc.json", "multiqc/lscmir_quant_reads_mqc.json", "run_info.quant.json"})
+    EXPECT_TRUE(fs::exists(run / f)) << f;
+  EXPECT_GT(read_tsv(run / "counts.tsv").order.size(), 40u);
+  ASSERT_EQ(run_cmd("de --counts " + (run / "counts.tsv").string() + " --samples tests/data/run/fastq_sheet.tsv --contrast LSC-HSC "
+                    "--method trend --design '~ population' --out " + d.string(), d.string() + ".stderr"), 0) << slurp(d.string() + ".stderr");
+  EXPECT_EQ(slurp(run / "de_LSC_vs_HSC.tsv"), slurp(d / "de_LSC_vs_HSC.tsv"));
+  EXPECT_EQ(slurp(run / "norm_factors.tsv"), slurp(d / "norm_factors.tsv"));
+  fs::remove_all(run);
+  fs::remove_all(d);
+}
+
+}  // namespace
