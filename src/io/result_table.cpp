@@ -12,8 +12,8 @@
 namespace lscmir::io {
 namespace {
 
-void check_new_column(const ResultTable& t, const std::string& name, std::size_t size) {
-  core::ensure(t.find(name) == nullptr, "ResultTable: repeated column name");
+// Column names may repeat: sample names are data, and a sample may be called "feature".
+void check_new_column(const ResultTable& t, const std::string& /*name*/, std::size_t size) {
   core::ensure(t.columns.empty() || t.rows() == size, "ResultTable: columns of different lengths");
 }
 

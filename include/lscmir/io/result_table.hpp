@@ -26,14 +26,15 @@ struct ResultTable {
   };
   std::vector<Column> columns;
 
-  /// Appends a column; every column must have as many rows as the first.
-  /// @throws core::InternalError on a length mismatch or a repeated name (a bug of the caller).
+  /// Appends a column; every column must have as many rows as the first. Names may repeat (a
+  /// sample called "feature" beside the feature column); find() returns the first.
+  /// @throws core::InternalError on a length mismatch (a bug of the caller).
   ResultTable& add_text(std::string name, std::vector<std::string> cells);
   ResultTable& add_real(std::string name, std::vector<double> cells);
   ResultTable& add_integer(std::string name, std::vector<std::int64_t> cells);
 
   std::size_t rows() const { return columns.empty() ? 0 : columns.front().size(); }
-  /// The column called `name`, or nullptr.
+  /// The first column called `name`, or nullptr.
   const Column* find(std::string_view name) const;
   /// The column called `name`; @throws core::InputError naming `source` when it is absent.
   const Column& require(std::string_view name, const std::string& source = {}) const;

@@ -47,13 +47,16 @@ TEST(ResultTable, HeaderOnlyAndEmptyTable) {
   EXPECT_EQ(to_tsv(t), "a\tb\n");
 }
 
-TEST(ResultTable, LengthMismatchAndRepeatedNameAreInternalErrors) {
+TEST(ResultTable, LengthMismatchIsAnInternalErrorARepeatedNameIsData) {
   ResultTable t;
   t.add_text("a", {"x", "y"});
   EXPECT_THROW(t.add_real("b", {1.0}), core::InternalError);
   EXPECT_THROW(t.add_integer("c", {1, 2, 3}), core::InternalError);
-  EXPECT_THROW(t.add_text("a", {"z", "w"}), core::InternalError);
   EXPECT_EQ(t.columns.size(), 1u);
+  // a sample called "feature" beside the feature column round-trips
+  t.add_text("a", {"z", "w"});
+  EXPECT_EQ(to_tsv(t), "a\ta\nx\tz\ny\tw\n");
+  EXPECT_EQ(t.find("a"), &t.columns[0]);
 }
 
 TEST(ResultTable, FindAndRequire) {
