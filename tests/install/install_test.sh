@@ -21,9 +21,9 @@ for f in bin/lscmir include/lscmir/study/specificity.hpp include/lscmir/stats/vo
          share/lscmir/demo/counts.tsv share/lscmir/simulate/params_v1.json; do
   [[ -e "$prefix/$f" ]] || fail "$f is not installed"
 done
-lib=$(find "$prefix" -name liblscmir.a | head -1)
+lib=$(find "$prefix" -name liblscmir.a -print -quit)
 [[ -n "$lib" ]] || fail "liblscmir.a is not installed"
-config=$(find "$prefix" -name lscmirConfig.cmake | head -1)
+config=$(find "$prefix" -name lscmirConfig.cmake -print -quit)
 [[ -n "$config" && -f "$(dirname "$config")/lscmirConfigVersion.cmake" && -f "$(dirname "$config")/lscmirTargets.cmake" ]] ||
   fail "the CMake package (lscmirConfig.cmake, version and targets files) is not installed"
 if grep -q "$root" "$(dirname "$config")"/*.cmake; then fail "the installed CMake package names the source tree $root"; fi
@@ -45,7 +45,7 @@ cmake --build "$tmp/build" -j2 >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log";
 # a header the compiler read (the dependency file lists every one), not the link line.
 flags=$(grep '"command"' "$tmp/build/compile_commands.json" | sed "s|$root/examples/||g")
 [[ "$flags" != *"$root"* ]] || fail "the example's compile flags name the source tree: $flags"
-depfile=$(find "$tmp/build" -name 'lsc_specific.cpp.o.d' | head -1)
+depfile=$(find "$tmp/build" -name 'lsc_specific.cpp.o.d' -print -quit)
 [[ -n "$depfile" ]] || fail "no dependency file for lsc_specific.cpp"
 grep -q "$prefix/include/lscmir/study/specificity.hpp" "$depfile" || fail "the example did not read the installed headers"
 if sed "s|$root/examples/||g" "$depfile" | grep -q "$root"; then fail "the example read headers from the source tree"; fi
@@ -62,14 +62,14 @@ cmp -s "$tmp/out.txt" "$tmp/out_default.txt" || fail "the installed demo data gi
 "$prefix/bin/lscmir" de --counts data/demo/counts.tsv --samples data/demo/samples.tsv --method voom --norm TMM \
   --design "~ patient + population" --contrast LSC-HSC --contrast LSC-LPC --contrast HSC-LPC --out "$tmp/de" --quiet
 "$prefix/bin/lscmir" specificity --de "$tmp/de" --fdr 0.05 --lfc 1 --out "$tmp/spec" --quiet
-awk -F'\t' '$2 == "LSC-specific" { print $1 }' "$tmp/spec/specificity.tsv" | head -10 >"$tmp/cli_top.txt"
+awk -F'\t' '$2 == "LSC-specific" && n++ < 10 { print $1 }' "$tmp/spec/specificity.tsv" >"$tmp/cli_top.txt"
 awk 'NR > 2 { print $1 }' "$tmp/out.txt" >"$tmp/example_top.txt"
 [[ $(wc -l <"$tmp/example_top.txt") -eq 10 ]] || fail "expected 10 LSC-specific miRNAs"
 diff "$tmp/cli_top.txt" "$tmp/example_top.txt" || fail "the example's top 10 differ from lscmir specificity's"
 n_cli=$(awk -F'\t' '$2 == "LSC-specific"' "$tmp/spec/specificity.tsv" | wc -l)
 grep -q "; $n_cli LSC-specific at FDR < 0.05" "$tmp/out.txt" || fail "the example's LSC-specific count differs from the CLI's ($n_cli)"
 # logFC (printed to 3 decimals) and FDR.class (3 significant digits) agree with specificity.tsv.
-awk -F'\t' '$2 == "LSC-specific"' "$tmp/spec/specificity.tsv" | head -10 | cut -f3,5,9,10 | paste - <(awk 'NR > 2' "$tmp/out.txt") |
+awk -F'\t' '$2 == "LSC-specific" && n++ < 10' "$tmp/spec/specificity.tsv" | cut -f3,5,9,10 | paste - <(awk 'NR > 2' "$tmp/out.txt") |
   awk -F'[\t ]+' '{ if ((($1 - $6) ^ 2) > 2.5e-7 || (($2 - $7) ^ 2) > 2.5e-7 || ($4 - $8) ^ 2 > (0.001 * $4) ^ 2) bad = bad " " $5 }
                    END { if (bad != "") { print "numbers differ from lscmir specificity for:" bad; exit 1 } }' ||
   fail "the example's logFC / FDR differ from the CLI's"
