@@ -3,8 +3,6 @@
 #include <string>
 #include <vector>
 
-#include <fmt/core.h>
-
 #include "common.hpp"
 #include "lscmir/io/output.hpp"
 #include "lscmir/stats/design.hpp"
@@ -47,22 +45,18 @@ int run_rank(const RankOptions& o, const std::vector<std::string>& argv, core::L
   study::TargetInput targets;
   for (const auto& p : o.targets) {
     const targets::TargetTable t = targets::read_target_table(p);
-    study::add_targets(t.mirnas, t.genes, t.targets, targets);
+    study::add_targets(t, targets);
     info.inputs.push_back(io::checksum_file("targets", p));
   }
   study::finish_targets(targets);
-  std::vector<study::GeneSet> sets;
+  std::vector<targets::GeneSet> gmt;
   for (const auto& p : o.gene_sets) {
-    for (auto& g : targets::read_gmt(p)) {
-      std::sort(g.genes.begin(), g.genes.end());
-      sets.push_back({std::move(g.name), std::move(g.genes)});
-    }
+    for (auto& g : targets::read_gmt(p)) gmt.push_back(std::move(g));
     info.inputs.push_back(io::checksum_file("gene_sets", p));
   }
+  const std::vector<study::GeneSet> sets = study::rank_gene_sets(gmt);
   const study::RankResult r = study::rank(spec, cox, names, targets, sets, cats, o.weights, o.fdr, tag);
-  log.info("rank", fmt::format("{} candidates ({} with a cohort match, {} gene sets)", r.candidates.size(), r.matched, sets.size()));
-  if (!o.cox.empty() && r.matched == 0 && !r.candidates.empty())
-    log.warn("rank", "no candidate matched a cohort feature; give --mirbase to map mature names to precursor names");
+  study::log_rank(r, !o.cox.empty(), sets.size(), log);
   io::prepare_output_dir(o.common.out, {"candidates.tsv", "run_info.json"}, o.common.force);
   info.outputs = io::write_tables(o.common.out, {{"candidates.tsv", study::candidates_table(r)}});
   info.parameters = study::rank_parameters(r, o.weights, o.fdr);

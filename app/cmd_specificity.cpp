@@ -45,12 +45,10 @@ int run_specificity(const SpecOptions& o, const std::vector<std::string>& argv, 
                        t3 = study::read_de_contrast(o.de, l.hsc, l.lpc);
   for (const auto* t : {&t1, &t2, &t3}) info.inputs.push_back(io::checksum_file("de", t->path));
   const study::SpecificityResult r = study::specificity(t1, t2, t3, l, o.spec);
-  if (r.missing > 0) log.warn("specificity", fmt::format("{} feature(s) are not in all three DE tables and are left out", r.missing));
-  log.info("specificity", fmt::format("{} features at FDR < {} and |logFC| > {}: {}", r.rows.size(), o.spec.fdr, o.spec.lfc,
-                                      study::class_counts_text(r)));
+  study::log_specificity(r, log);
   io::prepare_output_dir(o.common.out, {"specificity.tsv", "specificity_summary.tsv", "run_info.json"}, o.common.force);
   info.outputs = io::write_tables(o.common.out, study::specificity_tables(r));
-  info.parameters = {{"lsc", l.lsc}, {"hsc", l.hsc}, {"lpc", l.lpc}, {"fdr", o.spec.fdr}, {"lfc", o.spec.lfc}};
+  info.parameters = study::specificity_parameters(r);
   finish_run_info(info, o.common.out, log, t0);
   return kExitOk;
 }

@@ -119,8 +119,7 @@ struct StudyMatrix {
   std::string source;  ///< the input file when the matrix was read from one
 };
 
-StudyMatrix load_study_matrix(const StudyConfig& c, const io::SampleSheet& sheet, const RunSettings& s, RunResult& run,
-                              nlohmann::json& stages, core::Logger& log) {
+StudyMatrix load_study_matrix(const StudyConfig& c, const RunSettings& s, RunResult& run, nlohmann::json& stages, core::Logger& log) {
   StudyMatrix m;
   if (!c.fastq_sheet.empty()) {
     StageRecord rec(run, s, "quant", log);
@@ -155,13 +154,16 @@ StudyMatrix load_study_matrix(const StudyConfig& c, const io::SampleSheet& sheet
     m.source = m.counts ? c.counts : c.expression;
     m.matrix = io::read_matrix(m.source, m.counts ? io::MatrixKind::kCounts : io::MatrixKind::kExpression, s.threads);
   }
-  (void)sheet;
   return m;
 }
 
-/// The cohort stage: Cox models of every cohort miRNA, and (with `km`) Kaplan-Meier curves.
+/// The cohort stage: the cohort's matrix and coding, and the Cox models of every cohort miRNA.
 struct CohortOutcome {
+  SurvivalOptions options;
+  io::LabeledMatrix matrix;
+  SurvivalCohort cohort;
   SurvivalResult result;
+
   CoxInput cox_input() const {
     std::vector<double> coef, hr, p;
     for (const auto& r : result.cox.rows) {
@@ -199,26 +201,36 @@ struct CohortOutcome {
   }
 };
 
-/// Runs the cohort stage ("cohort"), or with `km` features only their curves ("cohort_km").
-CohortOutcome cohort_outcome(const StudyConfig& c, const std::vector<std::string>& km, const RunSettings& s, RunResult& run,
-                             nlohmann::json& stages, core::Logger& log) {
-  StageRecord rec(run, s, km.empty() ? "cohort" : "cohort_km", log);
-  SurvivalOptions o = c.cohort.survival;
-  o.km = km;
-  validate(o);
-  const io::LabeledMatrix m = io::read_matrix(o.expression, io::MatrixKind::kExpression, s.threads);
-  const io::Table clinical = io::read_table(o.clinical);
-  rec.info().inputs.push_back({"expression", m.path, m.sha256, m.bytes});
-  rec.input("clinical", o.clinical);
-  CohortOutcome out{survival_screen(o, m, clinical, s.threads, log)};
-  for (auto& t : survival_tables(out.result)) {
-    if (!km.empty() && t.file.rfind("km_", 0) != 0) continue;  // the Cox tables are the cohort stage's
+/// The cohort stage ("cohort"): reads the cohort once and fits every miRNA.
+CohortOutcome cohort_outcome(const StudyConfig& c, const RunSettings& s, RunResult& run, nlohmann::json& stages, core::Logger& log) {
+  StageRecord rec(run, s, "cohort", log);
+  CohortOutcome out;
+  out.options = c.cohort.survival;
+  out.matrix = io::read_matrix(out.options.expression, io::MatrixKind::kExpression, s.threads);
+  const io::Table clinical = io::read_table(out.options.clinical);
+  rec.info().inputs.push_back({"expression", out.matrix.path, out.matrix.sha256, out.matrix.bytes});
+  rec.input("clinical", out.options.clinical);
+  out.cohort = survival_cohort(out.options, out.matrix, clinical, log);
+  out.result = survival_screen(out.options, out.cohort, out.matrix, s.threads, log);
+  put_all(run, rec, survival_tables(out.result));
+  rec.info().parameters = survival_parameters(out.options, s.threads);
+  rec.done(stages);
+  return out;
+}
+
+/// Kaplan-Meier curves of the top candidates' cohort miRNAs ("cohort_km"), on the cohort read once.
+void cohort_km(const CohortOutcome& cohort, const std::vector<std::string>& km, const RunSettings& s, RunResult& run,
+               nlohmann::json& stages, core::Logger& log) {
+  StageRecord rec(run, s, "cohort_km", log);
+  for (const auto& curves : km_curves(cohort.cohort, cohort.matrix, km)) {
+    io::NamedTable t = km_table(curves);
     rec.output(t.file);
     run.put(std::move(t.file), std::move(t.table));
   }
+  SurvivalOptions o = cohort.options;
+  o.km = km;
   rec.info().parameters = survival_parameters(o, s.threads);
   rec.done(stages);
-  return out;
 }
 
 /// `rows` of several candidates' tables in one, with a first column "candidate".
@@ -286,9 +298,6 @@ void simulate_candidates(const StudyConfig& c, const RankResult& ranked, const R
   }
 }
 
-std::vector<targets::GeneSet> load_gene_sets(const std::vector<std::string>& files, core::Logger& log) {
-  return targets::read_gene_sets(files, [&](const std::string& line) { log.warn("enrich", line); });
-}
 
 }  // namespace
 
@@ -298,7 +307,7 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
   const io::SampleSheet sheet = io::read_sample_sheet(c.samples);
 
   // 1. the expression matrix: quantified, from qPCR, or read
-  StudyMatrix input = load_study_matrix(c, sheet, s, run, stages, log);
+  StudyMatrix input = load_study_matrix(c, s, run, stages, log);
 
   // 2. differential expression (QC first, while the matrix is still ours)
   const SampleQc qc = sample_qc(input.matrix, input.counts, sheet, c.de.norm, s.threads);
@@ -320,11 +329,9 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
   if (three) {
     StageRecord rec(run, s, "specificity", log);
     spec = specificity(de_table(de, L.lsc, L.hsc), de_table(de, L.lsc, L.lpc), de_table(de, L.hsc, L.lpc), L, c.specificity);
-    if (spec->missing > 0) log.warn("specificity", fmt::format("{} feature(s) are not in all three DE tables and are left out", spec->missing));
-    log.info("specificity", fmt::format("{} features at FDR < {} and |logFC| > {}: {}", spec->rows.size(), c.specificity.fdr,
-                                        c.specificity.lfc, class_counts_text(*spec)));
+    log_specificity(*spec, log);
     put_all(run, rec, specificity_tables(*spec));
-    rec.info().parameters = {{"lsc", L.lsc}, {"hsc", L.hsc}, {"lpc", L.lpc}, {"fdr", c.specificity.fdr}, {"lfc", c.specificity.lfc}};
+    rec.info().parameters = specificity_parameters(*spec);
     rec.done(stages);
   } else {
     log.warn("run", "specificity and candidates need the contrasts " + L.lsc + "-" + L.hsc + ", " + L.lsc + "-" + L.lpc + " and " + L.hsc +
@@ -333,15 +340,21 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
 
   // 4. the cohort's outcome
   std::optional<CohortOutcome> cohort;
-  if (c.has_cohort) cohort = cohort_outcome(c, {}, s, run, stages, log);
+  if (c.has_cohort) cohort = cohort_outcome(c, s, run, stages, log);
 
-  // 5. targets
-  std::vector<std::pair<std::string, std::string>> pairs;
+  // 5. targets, and the gene sets (read once for the ranking and the enrichment)
+  std::optional<targets::TargetTable> target_table;
   if (!c.target_tables.empty()) {
+    std::vector<std::pair<std::string, std::string>> pairs;
     io::ResultTable merged = merge_targets(c, pairs);
     log.info("run", fmt::format("targets: {} miRNA-gene pairs from {} table(s) -> target_pairs.tsv", merged.rows(), c.target_tables.size()));
     run.put("target_pairs.tsv", std::move(merged));
+    target_table = targets::make_target_table(std::move(pairs));
   }
+  std::vector<targets::GeneSet> gene_sets;
+  if (three)
+    for (const auto& p : c.enrichment.gene_sets)
+      for (auto& g : targets::read_gmt(p)) gene_sets.push_back(std::move(g));
 
   // 6. candidates
   std::optional<RankResult> ranked;
@@ -361,24 +374,13 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
       rec.input("families", c.families);
     }
     TargetInput targets_in;
-    if (!pairs.empty()) {
-      const targets::TargetTable t = targets::make_target_table(pairs);
-      add_targets(t.mirnas, t.genes, t.targets, targets_in);
-    }
+    if (target_table) add_targets(*target_table, targets_in);
     for (const auto& t : c.target_tables) rec.input("targets", t.path);
     finish_targets(targets_in);
-    std::vector<GeneSet> sets;
-    for (const auto& p : c.enrichment.gene_sets) {
-      for (auto& g : targets::read_gmt(p)) {
-        std::sort(g.genes.begin(), g.genes.end());
-        sets.push_back({std::move(g.name), std::move(g.genes)});
-      }
-      rec.input("gene_sets", p);
-    }
+    for (const auto& p : c.enrichment.gene_sets) rec.input("gene_sets", p);
+    const std::vector<GeneSet> sets = rank_gene_sets(gene_sets);
     ranked = rank(specificity_input(*spec), cox_in, names, targets_in, sets, cats, c.weights, c.specificity.fdr, stats::contrast_tag(L.lsc, L.hsc));
-    log.info("rank", fmt::format("{} candidates ({} with a cohort match, {} gene sets)", ranked->candidates.size(), ranked->matched, sets.size()));
-    if (cohort && ranked->matched == 0 && !ranked->candidates.empty())
-      log.warn("rank", "no candidate matched a cohort feature; give --mirbase to map mature names to precursor names");
+    log_rank(*ranked, cohort.has_value(), sets.size(), log);
     run.put("candidates.tsv", candidates_table(*ranked));
     rec.output("candidates.tsv");
     rec.info().parameters = rank_parameters(*ranked, c.weights, c.specificity.fdr);
@@ -389,36 +391,29 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
   if (ranked && cohort) {
     std::vector<std::string> km;
     run.put("forest.tsv", cohort->forest(*ranked, c.cohort.forest_top, c.cohort.km_top, km));
-    if (!km.empty()) cohort_outcome(c, km, s, run, stages, log);
+    if (!km.empty()) cohort_km(*cohort, km, s, run, stages, log);
   }
 
   // 8. enrichment of the top candidates' targets, inhibit and restore separately
-  if (ranked && !c.enrichment.gene_sets.empty() && !pairs.empty()) {
-    const targets::TargetTable table = targets::make_target_table(pairs);
-    const std::set<std::string> known(table.mirnas.begin(), table.mirnas.end());
-    const std::vector<targets::GeneSet> sets = load_gene_sets(c.enrichment.gene_sets, log);
+  if (ranked && !gene_sets.empty() && target_table) {
+    targets::EnrichOptions eo;
+    eo.method = targets::parse_enrich_method(c.enrichment.method);
+    eo.permutations = static_cast<std::size_t>(std::max(c.enrichment.permutations, 1));
+    eo.seed = 1;
+    eo.threads = s.threads;
+    const bool empirical = eo.method == targets::EnrichMethod::kEmpirical;
+    targets::check_gene_sets(gene_sets, [&](const std::string& line) { log.warn("enrich", line); });
+    const std::set<std::string> known(target_table->mirnas.begin(), target_table->mirnas.end());
     for (const std::string which : {"inhibit", "restore"}) {
       const std::vector<std::string> mirnas = top_candidates(*ranked, which, c.enrichment.top, &known);
       if (mirnas.empty()) continue;
       StageRecord rec(run, s, "enrich_" + which, log);
-      targets::EnrichOptions eo;
-      eo.method = c.enrichment.method == "empirical" ? targets::EnrichMethod::kEmpirical : targets::EnrichMethod::kHypergeometric;
-      if (c.enrichment.method != "empirical" && c.enrichment.method != "hypergeometric")
-        throw core::UsageError("[enrichment] method must be hypergeometric or empirical (got \"" + c.enrichment.method + "\")");
-      eo.permutations = static_cast<std::size_t>(std::max(c.enrichment.permutations, 1));
-      eo.seed = 1;
-      eo.threads = s.threads;
-      const targets::EnrichResult r = targets::enrich(table, mirnas, sets, nullptr, eo);
-      const bool empirical = eo.method == targets::EnrichMethod::kEmpirical;
+      const targets::EnrichResult r = targets::enrich(*target_table, mirnas, gene_sets, nullptr, eo);
       run.put("enrichment_" + which + ".tsv", targets::enrichment_table(r, empirical));
       rec.output("enrichment_" + which + ".tsv");
       for (const auto& g : c.enrichment.gene_sets) rec.input("gene_sets", g);
-      rec.info().parameters = {{"method", c.enrichment.method}, {"mirnas", r.mirnas}, {"universe_size", r.universe},
-                               {"selected", r.selected}, {"threads", s.threads}};
-      if (empirical) {
-        rec.info().parameters["permutations"] = eo.permutations;
-        rec.info().seed = eo.seed;
-      }
+      rec.info().parameters = targets::enrich_parameters(eo, r);
+      if (empirical) rec.info().seed = eo.seed;
       rec.done(stages);
       log.info("run", fmt::format("enrichment of the targets of the top {} {} candidates -> enrichment_{}.tsv", mirnas.size(), which, which));
     }

@@ -70,12 +70,22 @@ CoxInput read_cox_input(const std::string& path) {
   return make_cox_input(std::move(feature), std::move(coef), std::move(hr), std::move(p));
 }
 
-void add_targets(const std::vector<std::string>& mirnas, const std::vector<std::string>& genes,
-                 const std::vector<std::vector<std::uint32_t>>& targets, TargetInput& out) {
-  for (std::size_t m = 0; m < mirnas.size(); ++m) {
-    auto& g = out.genes_of[mirna_key(mirnas[m])];
-    for (std::uint32_t k : targets[m]) g.push_back(genes[k]);
+void add_targets(const targets::TargetTable& table, TargetInput& out) {
+  for (std::size_t m = 0; m < table.mirnas.size(); ++m) {
+    auto& g = out.genes_of[mirna_key(table.mirnas[m])];
+    for (std::uint32_t k : table.targets[m]) g.push_back(table.genes[k]);
   }
+}
+
+std::vector<GeneSet> rank_gene_sets(const std::vector<targets::GeneSet>& sets) {
+  std::vector<GeneSet> out;
+  out.reserve(sets.size());
+  for (const auto& s : sets) {
+    GeneSet g{s.name, s.genes};
+    std::sort(g.genes.begin(), g.genes.end());
+    out.push_back(std::move(g));
+  }
+  return out;
 }
 
 void finish_targets(TargetInput& targets) {
@@ -116,6 +126,12 @@ RankResult rank(const SpecificityInput& spec, const CoxInput& cox, const MirnaNa
   }
   for (const auto& c : r.candidates) r.matched += !c.cohort_feature.empty();
   return r;
+}
+
+void log_rank(const RankResult& r, bool with_cohort, std::size_t gene_sets, core::Logger& log) {
+  log.info("rank", fmt::format("{} candidates ({} with a cohort match, {} gene sets)", r.candidates.size(), r.matched, gene_sets));
+  if (with_cohort && r.matched == 0 && !r.candidates.empty())
+    log.warn("rank", "no candidate matched a cohort feature; give --mirbase to map mature names to precursor names");
 }
 
 io::ResultTable candidates_table(const RankResult& r) {

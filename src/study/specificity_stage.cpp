@@ -129,6 +129,17 @@ std::vector<io::NamedTable> specificity_tables(const SpecificityResult& r) {
   return {{"specificity.tsv", std::move(t)}, {"specificity_summary.tsv", std::move(summary)}};
 }
 
+nlohmann::json specificity_parameters(const SpecificityResult& r) {
+  const auto& l = r.labels;
+  return {{"lsc", l.lsc}, {"hsc", l.hsc}, {"lpc", l.lpc}, {"fdr", r.options.fdr}, {"lfc", r.options.lfc}};
+}
+
+void log_specificity(const SpecificityResult& r, core::Logger& log) {
+  if (r.missing > 0) log.warn("specificity", fmt::format("{} feature(s) are not in all three DE tables and are left out", r.missing));
+  log.info("specificity", fmt::format("{} features at FDR < {} and |logFC| > {}: {}", r.rows.size(), r.options.fdr, r.options.lfc,
+                                      class_counts_text(r)));
+}
+
 std::string class_counts_text(const SpecificityResult& r) {
   const auto counts = class_counts(r);
   std::string line;

@@ -35,6 +35,22 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+void check_km_features(const io::LabeledMatrix& m, const std::vector<std::string>& km) {
+  for (const auto& f : km)
+    if (std::find(m.features.begin(), m.features.end(), f) == m.features.end())
+      throw core::UsageError("--km " + f + ": no such feature in " + m.path);
+}
+
+std::vector<KmCurves> km_curves(const stats::SurvivalData& data, const Eigen::MatrixXd& values,
+                                const std::vector<std::string>& features, const std::vector<std::string>& km) {
+  std::vector<KmCurves> out;
+  for (const auto& feature : km) {
+    const auto f = static_cast<Eigen::Index>(std::find(features.begin(), features.end(), feature) - features.begin());
+    out.push_back({feature, stats::km_by_median(data.time, data.event, values, f)});
+  }
+  return out;
+}
+
 }  // namespace
 
 void validate(const SurvivalOptions& o) {
@@ -53,9 +69,7 @@ SurvivalCohort survival_cohort(const SurvivalOptions& o, const io::LabeledMatrix
   SurvivalCohort sc;
   sc.cohort = build_cohort(o.cohort, m, clinical, log);
   sc.base = base_rows(sc.cohort);
-  for (const auto& f : o.km)
-    if (std::find(m.features.begin(), m.features.end(), f) == m.features.end())
-      throw core::UsageError("--km " + f + ": no such feature in " + m.path);
+  check_km_features(m, o.km);
   return sc;
 }
 
@@ -97,10 +111,7 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
 
   res.split = o.split;
   if (!o.split.empty()) res.logrank = stats::logrank_split_screen(data.time, data.event, values, parse_split(o.split), threads);
-  for (const auto& feature : o.km) {
-    const auto f = static_cast<Eigen::Index>(std::find(m.features.begin(), m.features.end(), feature) - m.features.begin());
-    res.km.push_back({feature, stats::km_by_median(data.time, data.event, values, f)});
-  }
+  res.km = km_curves(data, values, m.features, o.km);
   if (!o.cohort.binary.empty()) {
     // Patients with a response and every covariate; each feature then drops its own NAs.
     std::vector<std::size_t> rows;
@@ -115,6 +126,27 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
     res.logistic = stats::logistic_screen(y, survival_data(cohort, rows).covariates, patient_values(m, cohort, rows), threads);
   }
   return res;
+}
+
+std::vector<KmCurves> km_curves(const SurvivalCohort& sc, const io::LabeledMatrix& m, const std::vector<std::string>& km) {
+  check_km_features(m, km);
+  return km_curves(survival_data(sc.cohort, sc.base), patient_values(m, sc.cohort, sc.base), m.features, km);
+}
+
+io::NamedTable km_table(const KmCurves& km) {
+  std::vector<std::string> group;
+  std::vector<double> cols[7];
+  for (const auto* part : {&km.curves.high, &km.curves.low})
+    for (const auto& row : *part) {
+      group.emplace_back(part == &km.curves.high ? "high" : "low");
+      const double v[7] = {row.time, row.n_risk, row.n_event, row.surv, row.std_err, row.lower, row.upper};
+      for (int j = 0; j < 7; ++j) cols[j].push_back(v[j]);
+    }
+  io::ResultTable t;
+  t.add_text("group", std::move(group));
+  const char* names[7] = {"time", "n.risk", "n.event", "surv", "std.err", "lower", "upper"};
+  for (int j = 0; j < 7; ++j) t.add_real(names[j], std::move(cols[j]));
+  return {"km_" + km.feature + ".tsv", std::move(t)};
 }
 
 std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
@@ -166,21 +198,7 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
           .add_real("P.adjusted", per_feature(rows, &Row::p_adjusted));
     out.push_back({"logrank.tsv", std::move(t)});
   }
-  for (const auto& km : r.km) {
-    std::vector<std::string> group;
-    std::vector<double> cols[7];
-    for (const auto* part : {&km.curves.high, &km.curves.low})
-      for (const auto& row : *part) {
-        group.emplace_back(part == &km.curves.high ? "high" : "low");
-        const double v[7] = {row.time, row.n_risk, row.n_event, row.surv, row.std_err, row.lower, row.upper};
-        for (int j = 0; j < 7; ++j) cols[j].push_back(v[j]);
-      }
-    io::ResultTable t;
-    t.add_text("group", std::move(group));
-    const char* names[7] = {"time", "n.risk", "n.event", "surv", "std.err", "lower", "upper"};
-    for (int j = 0; j < 7; ++j) t.add_real(names[j], std::move(cols[j]));
-    out.push_back({"km_" + km.feature + ".tsv", std::move(t)});
-  }
+  for (const auto& km : r.km) out.push_back(km_table(km));
   if (r.has_logistic) {
     using Row = stats::LogisticScreenRow;
     const auto& rows = r.logistic.rows;

@@ -78,20 +78,23 @@ EnrichMethod parse_enrich_method(const std::string& text) {
   throw core::UsageError("--method must be hypergeometric or empirical (got \"" + text + "\")");
 }
 
+void check_gene_sets(const std::vector<GeneSet>& sets, const std::function<void(const std::string&)>& warn) {
+  std::map<std::string, std::pair<std::string, std::size_t>> names;
+  for (const auto& s : sets) {
+    auto [it, fresh] = names.try_emplace(s.name, s.file, s.line);
+    if (!fresh)
+      throw core::InputError(s.file, s.line, "gene set \"" + s.name + "\" was already defined (" + it->second.first + ", line " +
+                                                 std::to_string(it->second.second) + ")");
+    if (s.duplicates > 0) warn(fmt::format("{}: {} repeated gene(s) counted once", s.name, s.duplicates));
+    if (s.genes.empty()) warn(fmt::format("{} ({}, line {}) has no genes", s.name, s.file, s.line));
+  }
+}
+
 std::vector<GeneSet> read_gene_sets(const std::vector<std::string>& files, const std::function<void(const std::string&)>& warn) {
   std::vector<GeneSet> sets;
-  std::map<std::string, std::pair<std::string, std::size_t>> names;
-  for (const auto& f : files) {
-    for (auto& s : read_gmt(f)) {
-      auto [it, fresh] = names.try_emplace(s.name, s.file, s.line);
-      if (!fresh)
-        throw core::InputError(s.file, s.line, "gene set \"" + s.name + "\" was already defined (" + it->second.first + ", line " +
-                                                   std::to_string(it->second.second) + ")");
-      if (s.duplicates > 0) warn(fmt::format("{}: {} repeated gene(s) counted once", s.name, s.duplicates));
-      if (s.genes.empty()) warn(fmt::format("{} ({}, line {}) has no genes", s.name, s.file, s.line));
-      sets.push_back(std::move(s));
-    }
-  }
+  for (const auto& f : files)
+    for (auto& s : read_gmt(f)) sets.push_back(std::move(s));
+  check_gene_sets(sets, warn);
   return sets;
 }
 

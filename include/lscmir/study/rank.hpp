@@ -11,7 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lscmir/core/log.hpp"
 #include "lscmir/io/result_table.hpp"
+#include "lscmir/targets/enrich.hpp"
 
 namespace lscmir::study {
 
@@ -95,9 +97,11 @@ CoxInput read_cox_input(const std::string& path);
 
 /// Adds a target table's miRNA -> genes to `out` (keyed by mirna_key); finish_targets sorts and
 /// removes repeats once every table is in.
-void add_targets(const std::vector<std::string>& mirnas, const std::vector<std::string>& genes,
-                 const std::vector<std::vector<std::uint32_t>>& targets, TargetInput& out);
+void add_targets(const targets::TargetTable& table, TargetInput& out);
 void finish_targets(TargetInput& targets);
+
+/// Gene sets as the ranking uses them (genes sorted), from GMT sets.
+std::vector<GeneSet> rank_gene_sets(const std::vector<targets::GeneSet>& sets);
 
 /// NAME=REGEX category definitions; the default categories when `specs` is empty.
 /// @throws core::UsageError for a definition without a name or a pattern.
@@ -118,6 +122,10 @@ struct RankResult {
 RankResult rank(const SpecificityInput& spec, const CoxInput& cox, const MirnaNames& names, const TargetInput& targets,
                 const std::vector<GeneSet>& sets, const std::vector<Category>& categories, const RankWeights& w, double fdr,
                 const std::string& tag);
+
+/// The stage's log: candidates, cohort matches and gene sets; a warning when a cohort was given and
+/// no candidate matched it.
+void log_rank(const RankResult& result, bool with_cohort, std::size_t gene_sets, core::Logger& log);
 
 /// candidates.tsv (docs/formats.md).
 io::ResultTable candidates_table(const RankResult& result);

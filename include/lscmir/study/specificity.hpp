@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "lscmir/core/log.hpp"
 #include "lscmir/io/result_table.hpp"
 
 namespace lscmir::study {
@@ -88,6 +91,12 @@ SpecificityResult specificity(const DeTable& lsc_hsc, const DeTable& lsc_lpc, co
 
 /// specificity.tsv and specificity_summary.tsv (class, n).
 std::vector<io::NamedTable> specificity_tables(const SpecificityResult& result);
+
+/// run_info parameters of the stage (lsc, hsc, lpc, fdr, lfc).
+nlohmann::json specificity_parameters(const SpecificityResult& result);
+
+/// The stage's log: features missing from a table (a warning) and the class counts.
+void log_specificity(const SpecificityResult& result, core::Logger& log);
 
 /// Number of features per class, in class order, for the log ("LSC-specific 17, ...").
 std::string class_counts_text(const SpecificityResult& result);

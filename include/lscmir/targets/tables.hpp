@@ -42,9 +42,13 @@ std::vector<std::string> site_type_names(const SiteTypeSet& types);
 /// @throws core::UsageError on anything else.
 EnrichMethod parse_enrich_method(const std::string& text);
 
-/// The gene sets of several GMT files, in file order; `warn` is called (as the sets are read) with
-/// one line per set with repeated genes and per empty set.
-/// @throws core::InputError as read_gmt, and naming both places when a set name is defined twice.
+/// The checks of an enrichment's gene sets: `warn` is called with one line per set with repeated
+/// genes and per empty set. @throws core::InputError naming both places when a set name is
+/// defined twice.
+void check_gene_sets(const std::vector<GeneSet>& sets, const std::function<void(const std::string&)>& warn);
+
+/// The gene sets of several GMT files, in file order, checked (check_gene_sets).
+/// @throws core::InputError as read_gmt and check_gene_sets.
 std::vector<GeneSet> read_gene_sets(const std::vector<std::string>& files, const std::function<void(const std::string&)>& warn);
 
 /// The run_info parameters of an enrichment: method, mirnas, universe_size, selected, threads and
