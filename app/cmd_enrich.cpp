@@ -54,7 +54,7 @@ int run_enrich(const EnrichCliOptions& o, const std::vector<std::string>& argv, 
   log.info("enrich", fmt::format("{} miRNAs, universe {} genes, {} selected; {} sets, {} at FDR < 0.05{} ({:.2f} s)", r.mirnas.size(),
                                  r.universe, r.selected, r.rows.size(), sig,
                                  empirical ? fmt::format(" (empirical, {} permutations)", eo.permutations) : "", secs));
-  if (r.universe == 0) log.warn("enrich", "the universe is empty: no gene of the targets table is in any gene set");
+  if (const std::string w = targets::dropped_sets_warning(r); !w.empty()) log.warn("enrich", w);
   io::write_file_atomic((std::filesystem::path(o.common.out) / "enrichment.tsv").string(), targets::format_enrichment(r, empirical));
   info.outputs.push_back("enrichment.tsv");
   info.inputs.push_back(io::checksum_file("targets", o.targets));

@@ -409,6 +409,7 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
       if (mirnas.empty()) continue;
       StageRecord rec(run, s, "enrich_" + which, log);
       const targets::EnrichResult r = targets::enrich(*target_table, mirnas, gene_sets, nullptr, eo);
+      if (const std::string w = targets::dropped_sets_warning(r); !w.empty()) log.warn("enrich", w);
       run.put("enrichment_" + which + ".tsv", targets::enrichment_table(r, empirical));
       rec.output("enrichment_" + which + ".tsv");
       for (const auto& g : c.enrichment.gene_sets) rec.input("gene_sets", g);

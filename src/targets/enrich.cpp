@@ -89,6 +89,31 @@ std::uint64_t stream_start(std::uint64_t seed, std::uint64_t permutation) {
 
 using Bits = std::vector<std::uint64_t>;
 
+/// Why no gene set shares a gene with the targets: an example id of each side and a guess at the id type.
+std::string no_shared_gene_message(const TargetTable& table, const std::vector<GeneSet>& sets, bool user_universe) {
+  std::string example_set;
+  for (const auto& s : sets)
+    if (!s.genes.empty()) {
+      example_set = s.genes.front();
+      break;
+    }
+  const auto numeric = [](const std::string& id) {
+    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  std::string msg = "no gene of these gene sets is in the targets table " + table.path;
+  if (user_universe) msg += " and the universe";
+  msg += " (" + std::to_string(table.genes.size()) + " target genes";
+  if (!table.genes.empty()) msg += ", e.g. \"" + core::cell_for_message(table.genes.front()) + "\"";
+  msg += "; gene set ids";
+  if (!example_set.empty()) msg += " e.g. \"" + core::cell_for_message(example_set) + "\"";
+  msg += ")";
+  if (numeric(example_set) && !table.genes.empty() && !numeric(table.genes.front()))
+    msg += ": the gene sets look like Entrez ids and the targets like symbols; use a GMT of gene symbols";
+  else
+    msg += ": the gene sets and the targets table must use the same gene ids";
+  return msg;
+}
+
 std::size_t and_count(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) {
   std::size_t n = 0;
   for (std::size_t w = 0; w < words; ++w) n += static_cast<std::size_t>(std::popcount(a[w] & b[w]));
@@ -140,6 +165,16 @@ EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mi
     uidx[g] = static_cast<std::int64_t>(U++);
   }
   res.universe = U;
+  if (U == 0) throw core::InputError(sets.front().file, 0, no_shared_gene_message(table, sets, universe != nullptr));
+  // Sets with no gene in the universe cannot be tested: they are reported, never tested, and never enter BH.
+  std::vector<const GeneSet*> tested;
+  for (const auto& s : sets) {
+    const bool any = std::any_of(s.genes.begin(), s.genes.end(), [&](const std::string& g) { return gene_to_u.count(g) > 0; });
+    if (any)
+      tested.push_back(&s);
+    else
+      res.dropped.push_back(s.name);
+  }
   const std::size_t words = (U + 63) / 64;
   auto set_bit = [](std::uint64_t* b, std::size_t i) { b[i / 64] |= std::uint64_t{1} << (i % 64); };
 
@@ -147,9 +182,9 @@ EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mi
   for (std::size_t m = 0; m < table.mirnas.size(); ++m)
     for (std::uint32_t g : table.targets[m])
       if (uidx[g] >= 0) set_bit(&mir_bits[m * words], static_cast<std::size_t>(uidx[g]));
-  Bits set_bits(sets.size() * words, 0);
-  for (std::size_t s = 0; s < sets.size(); ++s)
-    for (const auto& g : sets[s].genes) {
+  Bits set_bits(tested.size() * words, 0);
+  for (std::size_t s = 0; s < tested.size(); ++s)
+    for (const auto& g : tested[s]->genes) {
       const auto it = gene_to_u.find(g);
       if (it != gene_to_u.end()) set_bit(&set_bits[s * words], it->second);
     }
@@ -160,11 +195,11 @@ EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mi
   for (auto w : selected) n_sel += static_cast<std::size_t>(std::popcount(w));
   res.selected = n_sel;
 
-  res.rows.resize(sets.size());
-  std::vector<double> p(sets.size());
-  for (std::size_t s = 0; s < sets.size(); ++s) {
+  res.rows.resize(tested.size());
+  std::vector<double> p(tested.size());
+  for (std::size_t s = 0; s < tested.size(); ++s) {
     EnrichRow& r = res.rows[s];
-    r.gene_set = sets[s].name;
+    r.gene_set = tested[s]->name;
     r.size = and_count(&set_bits[s * words], &set_bits[s * words], words);
     r.overlap = and_count(&set_bits[s * words], selected.data(), words);
     r.expected = U == 0 ? 0.0 : static_cast<double>(r.size) * static_cast<double>(n_sel) / static_cast<double>(U);
@@ -173,11 +208,11 @@ EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mi
     p[s] = r.p;
   }
   const std::vector<double> fdr = stats::p_adjust_bh(p);
-  for (std::size_t s = 0; s < sets.size(); ++s) res.rows[s].fdr = fdr[s];
+  for (std::size_t s = 0; s < tested.size(); ++s) res.rows[s].fdr = fdr[s];
 
   if (options.method == EnrichMethod::kEmpirical) {
     const std::size_t N = options.permutations, M = table.mirnas.size(), k = chosen.size();
-    const std::size_t S = sets.size();
+    const std::size_t S = tested.size();
     const int threads = std::max(1, options.threads);
     const std::size_t chunks = std::min<std::size_t>(N, static_cast<std::size_t>(threads) * 4);
     std::vector<std::vector<std::size_t>> counts(chunks, std::vector<std::size_t>(S, 0));

@@ -98,10 +98,20 @@ std::vector<GeneSet> read_gene_sets(const std::vector<std::string>& files, const
   return sets;
 }
 
+std::string dropped_sets_warning(const EnrichResult& result) {
+  if (result.dropped.empty()) return {};
+  std::string names;
+  for (std::size_t i = 0; i < result.dropped.size() && i < 5; ++i) names += (i ? ", " : "") + core::cell_for_message(result.dropped[i]);
+  if (result.dropped.size() > 5) names += ", ...";
+  return fmt::format("{} gene set(s) share no gene with the universe and are not tested (not in the table, not in the FDR): {}",
+                     result.dropped.size(), names);
+}
+
 nlohmann::json enrich_parameters(const EnrichOptions& options, const EnrichResult& result) {
   const bool empirical = options.method == EnrichMethod::kEmpirical;
   nlohmann::json j = {{"method", empirical ? "empirical" : "hypergeometric"}, {"mirnas", result.mirnas},
-                      {"universe_size", result.universe}, {"selected", result.selected}, {"threads", options.threads}};
+                      {"universe_size", result.universe}, {"selected", result.selected}, {"sets_tested", result.rows.size()},
+                      {"sets_dropped", result.dropped.size()}, {"threads", options.threads}};
   if (empirical) j["permutations"] = options.permutations;
   return j;
 }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace lscmir::core {
 
@@ -48,6 +49,11 @@ class OutputError : public Error {
   std::string file_;
   std::string problem_;
 };
+
+/// A user's cell or name as it may appear in a message: control bytes and bytes >= 0x7f that are not
+/// part of valid UTF-8 written as \xNN, and anything past `max_chars` bytes cut with "..." (so a 5 MB
+/// cell never lands on one line of stderr).
+std::string cell_for_message(std::string_view cell, std::size_t max_chars = 80);
 
 /// Invalid command line or option combination.
 class UsageError : public Error {

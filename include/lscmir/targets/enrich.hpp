@@ -54,13 +54,16 @@ struct EnrichResult {
   std::vector<EnrichRow> rows;  ///< in gene-set input order
   std::size_t universe = 0, selected = 0;
   std::vector<std::string> mirnas;  ///< the chosen miRNAs found in the table
+  std::vector<std::string> dropped; ///< sets with no gene in the universe: not tested, not in BH
 };
 
 /// Universe = table genes in at least one set (intersected with `universe` when non-null);
 /// selected = universe genes targeted by any chosen miRNA. Empirical P draws random sets of
 /// |mirnas| distinct table miRNAs per permutation from a counter-based generator keyed by
 /// (seed, permutation), so the result does not depend on the thread count.
-/// @throws core::UsageError when a chosen miRNA is not in the table, or for no gene sets.
+/// Sets with no gene in the universe are left out of `rows` and listed in `dropped`.
+/// @throws core::UsageError when a chosen miRNA is not in the table, or for no gene sets;
+/// core::InputError (naming the first GMT file) when no set shares a gene with the table.
 EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mirnas, const std::vector<GeneSet>& sets,
                     const std::vector<std::string>* universe, const EnrichOptions& options);
 

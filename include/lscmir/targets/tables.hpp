@@ -51,8 +51,12 @@ void check_gene_sets(const std::vector<GeneSet>& sets, const std::function<void(
 /// @throws core::InputError as read_gmt and check_gene_sets.
 std::vector<GeneSet> read_gene_sets(const std::vector<std::string>& files, const std::function<void(const std::string&)>& warn);
 
-/// The run_info parameters of an enrichment: method, mirnas, universe_size, selected, threads and
-/// (empirical) permutations.
+/// The warning for the sets an enrichment could not test (no gene in the universe), naming up to
+/// five of them; empty when every set was tested.
+std::string dropped_sets_warning(const EnrichResult& result);
+
+/// The run_info parameters of an enrichment: method, mirnas, universe_size, selected, sets_tested,
+/// sets_dropped, threads and (empirical) permutations.
 nlohmann::json enrich_parameters(const EnrichOptions& options, const EnrichResult& result);
 
 }  // namespace lscmir::targets

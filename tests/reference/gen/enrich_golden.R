@@ -5,7 +5,8 @@
 # a user universe when given); selected = universe genes targeted by any chosen miRNA;
 # size = |set in universe|; overlap = |set and selected|; expected = size * |selected| / |universe|;
 # P = phyper(overlap - 1, size, |universe| - size, |selected|, lower.tail = FALSE);
-# FDR = p.adjust(P, "BH") over all sets in file order.
+# FDR = p.adjust(P, "BH") over the tested sets in file order: a set with size 0 (no gene in the
+# universe) cannot be tested and is left out of the table and of BH (issue 16).
 #
 # Run from the repository root:
 #   Rscript tests/reference/gen/enrich_golden.R [TARGETS.tsv(.gz)]
@@ -43,8 +44,9 @@ enrich <- function(mirnas, user = NULL) {
   size <- vapply(sets, function(s) length(intersect(s, universe)), 0L)
   overlap <- vapply(sets, function(s) length(intersect(s, selected)), 0L)
   P <- phyper(overlap - 1, size, U - size, n, lower.tail = FALSE)
-  data.frame(gene_set = set_names, size = size, overlap = overlap, expected = size * n / U, P = P,
-             FDR = p.adjust(P, "BH"), stringsAsFactors = FALSE)
+  keep <- size > 0
+  data.frame(gene_set = set_names[keep], size = size[keep], overlap = overlap[keep], expected = size[keep] * n / U,
+             P = P[keep], FDR = p.adjust(P[keep], "BH"), stringsAsFactors = FALSE)
 }
 
 write_golden <- function(df, name) {

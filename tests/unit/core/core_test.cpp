@@ -43,6 +43,17 @@ TEST(InputError, NamesFileLineAndHint) {
   EXPECT_STREQ(whole.what(), "sheet.tsv: empty file");
 }
 
+TEST(CellForMessage, EscapesControlAndInvalidBytesAndCutsLongCells) {
+  EXPECT_EQ(cell_for_message("hsa-miR-21-5p"), "hsa-miR-21-5p");
+  EXPECT_EQ(cell_for_message(std::string("a\tb\nc\x1b", 6)), "a\\x09b\\x0ac\\x1b");
+  EXPECT_EQ(cell_for_message("\xce\xb1-miR"), "\xce\xb1-miR");       // valid UTF-8 kept
+  EXPECT_EQ(cell_for_message("\xff\xce"), "\\xff\\xce");            // stray and truncated bytes escaped
+  EXPECT_EQ(cell_for_message("\xc0\xaf"), "\\xc0\\xaf");            // overlong encoding escaped
+  const std::string big(5'000'000, 'x');
+  const std::string m = cell_for_message(big, 10);
+  EXPECT_EQ(m, "xxxxxxxxxx... (5000000 bytes)");
+}
+
 TEST(Parallel, EveryIndexOnceForAnyThreadCount) {
   for (int threads : {1, 2, 3, 8}) {
     std::vector<int> hits(1001, 0);

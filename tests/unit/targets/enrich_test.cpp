@@ -83,10 +83,39 @@ TEST(Enrich, DefinitionsOnAToyTable) {
   EXPECT_EQ(r.selected, 10u);
   EXPECT_EQ(r.rows[0].overlap, 10u);
   EXPECT_EQ(r.rows[1].overlap, 0u);
-  EXPECT_EQ(r.rows[2].size, 0u);
-  EXPECT_EQ(r.rows[2].p, 1.0);
+  // S2 has no gene in the universe: not tested, not in BH.
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.dropped, std::vector<std::string>{"S2"});
+  EXPECT_NEAR(r.rows[1].fdr, std::min(1.0, r.rows[1].p * 2.0 / 2.0), 1e-15);
   EXPECT_NEAR(r.rows[0].expected, static_cast<double>(r.rows[0].size) * 10.0 / static_cast<double>(u), 1e-15);
   EXPECT_THROW(enrich(t, {"nope"}, toy_sets(), nullptr, o), core::UsageError);
+}
+
+// Regression (UBSan "reference binding to null pointer"): gene sets that share no gene with the
+// targets table gave an empty universe and indexed an empty bit vector.
+TEST(Enrich, NoSharedGeneIsAnInputErrorNamingTheGmt) {
+  const auto t = toy_table();
+  std::vector<GeneSet> sets(2);
+  sets[0].name = "E0";
+  sets[0].file = "entrez.gmt";
+  sets[0].line = 1;
+  sets[0].genes = {"7157", "672"};
+  sets[1].name = "E1";
+  sets[1].file = "entrez.gmt";
+  sets[1].line = 2;
+  sets[1].genes = {"1956"};
+  for (const auto method : {EnrichMethod::kHypergeometric, EnrichMethod::kEmpirical}) {
+    EnrichOptions o;
+    o.method = method;
+    o.permutations = 10;
+    try {
+      enrich(t, {"m0"}, sets, nullptr, o);
+      FAIL() << "expected core::InputError";
+    } catch (const core::InputError& e) {
+      EXPECT_EQ(e.file(), "entrez.gmt");
+      EXPECT_NE(std::string(e.what()).find("look like Entrez ids"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(Enrich, EmpiricalIsSeededAndThreadIndependent) {
