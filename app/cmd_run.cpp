@@ -3,10 +3,12 @@
 // on the bundled data in data/demo/.
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "common.hpp"
 #include "lscmir/core/error.hpp"
@@ -21,6 +23,35 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// After a failed run: run_info.json with "status": "failed", the stage and the error, so the folder
+/// never looks like a finished run. An earlier complete run in the folder is left untouched and the
+/// marker goes beside it as run_info.failed.json (the next successful run removes it). Best effort:
+/// a folder that cannot be written keeps the original error.
+void write_failure_marker(core::RunInfo info, const std::string& out, const std::string& stage, const std::string& error,
+                          const core::Logger& log) {
+  try {
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec) return;
+    const fs::path previous = fs::path(out) / "run_info.json";
+    bool earlier_run = false;
+    if (fs::exists(previous, ec)) {
+      std::ifstream in(previous);
+      const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+      earlier_run = !(j.is_object() && j.value("status", "") == "failed");
+    }
+    info.end_time = core::utc_now_iso8601();
+    info.warnings = log.warnings();
+    info.outputs.clear();
+    nlohmann::json j = core::to_json(info);
+    j["status"] = "failed";
+    j["stage"] = stage;
+    j["error"] = core::cell_for_message(error, 4000);
+    io::write_file_atomic((fs::path(out) / (earlier_run ? "run_info.failed.json" : "run_info.json")).string(), j.dump(2) + "\n");
+  } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): the run's own error is what the user must see
+  }
+}
+
 int run_pipeline(const study::StudyConfig& c, const CommonOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
   const double t0 = now_seconds();
   core::RunInfo info = begin_run("run", argv, o, log);
@@ -30,13 +61,21 @@ int run_pipeline(const study::StudyConfig& c, const CommonOptions& o, const std:
   if (fs::is_directory(out) && !fs::is_empty(out) && !o.force)
     throw core::UsageError(out + " is not empty; use --force to overwrite the run in it");
   const int threads = core::resolve_threads(o.threads);
-  study::RunResult run = study::run_study(c, {threads, argv}, log);
-  run.folder = out;
-  // Everything is computed: only now is the folder touched (an earlier run is replaced as a whole).
-  info.outputs = study::write_run(run, out);
+  std::string stage = "inputs";
   report::ReportSummary rs;
-  io::write_file_atomic((fs::path(out) / "report.html").string(), report::build_report(run, c.title, &rs));
-  info.outputs.push_back("report.html");
+  study::RunResult run;
+  try {
+    run = study::run_study(c, {threads, argv, &stage}, log);
+    run.folder = out;
+    stage = "report";
+    run.files.emplace_back("report.html", report::build_report(run, c.title, &rs));
+    // Everything is computed: only now is the folder touched (an earlier run is replaced as a whole).
+    stage = "write";
+    info.outputs = study::write_run(run, out);
+  } catch (const std::exception& e) {
+    write_failure_marker(info, out, stage, e.what(), log);
+    throw;
+  }
   log.info("run", fmt::format("report.html: {} charts, {} tables", rs.charts, rs.tables));
   info.inputs.push_back(io::checksum_file("config", c.path));
   std::sort(info.outputs.begin(), info.outputs.end());

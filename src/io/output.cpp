@@ -2,6 +2,7 @@
 #include "lscmir/io/output.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,6 +64,7 @@ void prepare_output_dir(const std::string& dir, const std::vector<std::string>& 
   fs::create_directories(root, ec);
   if (ec) throw core::UsageError("cannot create output folder " + dir + " (--out): " + ec.message());
 
+  remove_stale_temporaries(dir);
   if (force) return;
   std::vector<std::string> existing;
   for (const auto& name : outputs) {
@@ -77,21 +79,36 @@ void prepare_output_dir(const std::string& dir, const std::vector<std::string>& 
                          "; use --force to overwrite, or choose another --out");
 }
 
-void write_file_atomic(const std::string& path, std::string_view content) {
-  const fs::path target(path);
-  const std::string temp = temp_name_for(target);
+namespace {
+
+/// Writes `content` to a fresh temporary beside `path` and fsyncs it; returns the temporary's name.
+/// @throws core::OutputError (naming `path`), with the temporary removed.
+std::string write_temporary(const std::string& path, std::string_view content) {
+  const std::string temp = temp_name_for(fs::path(path));
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) throw core::OutputError(path, "cannot create output file: " + errno_text(errno));
   int err = 0;
   if (!write_all(fd, content)) err = errno;
   if (err == 0 && ::fsync(fd) != 0) err = errno;
   if (::close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
   if (err != 0) {
     ::unlink(temp.c_str());
     throw core::OutputError(path, "cannot write output file: " + errno_text(err));
   }
-  // Make the rename itself durable; a failure here loses nothing already visible, so it is ignored.
+  return temp;
+}
+
+/// Renames a finished temporary over `path`. @throws core::OutputError, with the temporary removed.
+void install_temporary(const std::string& temp, const std::string& path) {
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(temp.c_str());
+    throw core::OutputError(path, "cannot write output file: " + errno_text(err));
+  }
+}
+
+/// Makes the renames in `dir` durable; a failure here loses nothing already visible, so it is ignored.
+void sync_dir(const fs::path& target) {
   const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
@@ -100,16 +117,73 @@ void write_file_atomic(const std::string& path, std::string_view content) {
   }
 }
 
+}  // namespace
+
+void write_file_atomic(const std::string& path, std::string_view content) {
+  install_temporary(write_temporary(path, content), path);
+  sync_dir(fs::path(path));
+}
+
+StagedFiles::StagedFiles(std::string dir) : dir_(std::move(dir)) {}
+
+StagedFiles::~StagedFiles() {
+  for (const auto& f : files_) ::unlink(f.temp.c_str());
+}
+
+void StagedFiles::add(const std::string& name, std::string_view content) {
+  const std::string path = (fs::path(dir_) / name).string();
+  files_.push_back({name, path, write_temporary(path, content)});
+}
+
+std::vector<std::string> StagedFiles::commit() {
+  std::vector<std::string> names;
+  names.reserve(files_.size());
+  std::vector<Staged> left = std::move(files_);
+  files_.clear();
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    try {
+      install_temporary(left[i].temp, left[i].path);
+    } catch (...) {
+      for (std::size_t k = i + 1; k < left.size(); ++k) ::unlink(left[k].temp.c_str());
+      throw;
+    }
+    names.push_back(left[i].name);
+  }
+  for (const auto& f : left) sync_dir(fs::path(f.path));
+  return names;
+}
+
+std::size_t remove_stale_temporaries(const std::string& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    // .NAME.tmp.PID.N, as temp_name_for makes them
+    if (name.size() < 2 || name[0] != '.') continue;
+    const std::size_t dot_n = name.rfind('.');
+    if (dot_n == std::string::npos || dot_n == 0) continue;
+    const std::size_t dot_pid = name.rfind('.', dot_n - 1);
+    if (dot_pid == std::string::npos || dot_pid < 4 || name.compare(dot_pid - 4, 4, ".tmp") != 0) continue;
+    long pid = 0;
+    const char* b = name.data() + dot_pid + 1;
+    const char* e = name.data() + dot_n;
+    const auto [ptr, perr] = std::from_chars(b, e, pid);
+    if (perr != std::errc() || ptr != e || pid <= 0) continue;
+    if (pid == static_cast<long>(::getpid())) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // its writer may still be running
+    std::error_code rec;
+    if (it->is_regular_file(rec) && fs::remove(it->path(), rec)) ++removed;
+  }
+  return removed;
+}
+
 std::vector<std::string> write_tables(const std::string& dir, const std::vector<NamedTable>& tables) {
   std::vector<std::string> texts;
   texts.reserve(tables.size());
   for (const auto& t : tables) texts.push_back(to_tsv(t.table));
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < tables.size(); ++i) {
-    write_file_atomic((fs::path(dir) / tables[i].file).string(), texts[i]);
-    names.push_back(tables[i].file);
-  }
-  return names;
+  StagedFiles staged(dir);
+  for (std::size_t i = 0; i < tables.size(); ++i) staged.add(tables[i].file, texts[i]);
+  return staged.commit();
 }
 
 core::InputRecord checksum_file(const std::string& role, const std::string& path) {

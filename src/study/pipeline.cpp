@@ -42,6 +42,7 @@ class StageRecord {
     info_.command = name_;
     info_.argv = s.argv;
     info_.start_time = core::utc_now_iso8601();
+    if (s.stage) *s.stage = name_;
     log_.info("run", "stage " + name_);
   }
   core::RunInfo& info() { return info_; }

@@ -117,25 +117,31 @@ std::vector<std::string> write_run(const RunResult& run, const std::string& dir)
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw core::OutputError(dir, "cannot create the run folder: " + ec.message());
-  std::vector<std::string> written = io::write_tables(dir, run.tables);
+  // Every file is staged first (the earlier run untouched); only when all are on disk are they renamed in.
+  std::set<fs::path> folders{fs::path(dir)};
   for (const auto& [name, text] : run.files) {
     const fs::path p = fs::path(dir) / name;
     fs::create_directories(p.parent_path(), ec);
     if (ec) throw core::OutputError(p.parent_path().string(), "cannot create folder: " + ec.message());
-    io::write_file_atomic(p.string(), text);
-    written.push_back(name);
+    folders.insert(p.parent_path());
   }
-  for (const auto& [name, text] : run.provenance) {
-    io::write_file_atomic((fs::path(dir) / name).string(), text);
-    written.push_back(name);
-  }
+  for (const auto& f : folders) io::remove_stale_temporaries(f.string());
+  std::vector<std::string> texts;
+  texts.reserve(run.tables.size());
+  for (const auto& t : run.tables) texts.push_back(io::to_tsv(t.table));
+  io::StagedFiles staged(dir);
+  for (std::size_t i = 0; i < run.tables.size(); ++i) staged.add(run.tables[i].file, texts[i]);
+  texts.clear();
+  for (const auto& [name, text] : run.files) staged.add(name, text);
+  for (const auto& [name, text] : run.provenance) staged.add(name, text);
+  std::vector<std::string> written = staged.commit();
   // Only now that the new run is complete: the files of an earlier run that this one did not write.
   const std::set<std::string> keep(written.begin(), written.end());
   std::vector<fs::path> stale;
   for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
     if (!e.is_regular_file()) continue;
     const std::string rel = fs::relative(e.path(), dir).generic_string();
-    if (keep.count(rel)) continue;
+    if (keep.count(rel) || rel == "run_info.json") continue;  // the caller replaces run_info.json last
     if (is_run_info(rel) || (layout_entry(rel) && rel != "report.html")) stale.push_back(e.path());
   }
   for (const auto& p : stale) fs::remove(p, ec);

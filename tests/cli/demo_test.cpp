@@ -2,6 +2,7 @@
 // `lscmir demo`: the planted miRNAs of data/demo/truth.tsv come out in their classes, the top
 // candidates are planted ones, and `lscmir run data/demo/demo.toml` reproduces the tables.
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -146,6 +147,69 @@ TEST(Run, FastqStudyQuantifiesThenTestsTheCounts) {
   EXPECT_EQ(slurp(run / "norm_factors.tsv"), slurp(d / "norm_factors.tsv"));
   fs::remove_all(run);
   fs::remove_all(d);
+}
+
+}  // namespace
+
+namespace {
+
+std::map<std::string, std::string> folder_files(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) files[fs::relative(e.path(), dir).generic_string()] = slurp(e.path());
+  return files;
+}
+
+/// A qPCR study whose cohort stage fails (a time cell that is not a number), after qpcr, de and
+/// specificity have been computed.
+fs::path failing_config(const fs::path& dir) {
+  fs::create_directories(dir);
+  const fs::path root = fs::current_path();
+  std::ofstream(dir / "expression.tsv") << "feature\tP1\tP2\tP3\nhsa-miR-1\t1\t2\t3\n";
+  std::ofstream(dir / "clinical.tsv") << "patient\tOS\tev\nP1\t5\t1\nP2\tabc\t0\nP3\t7\t1\n";
+  const fs::path cfg = dir / "fails.toml";
+  std::ofstream(cfg) << "[study]\nsamples = \"" << (root / "tests/data/qpcr/samples.tsv").string() << "\"\nct = \""
+                     << (root / "tests/data/qpcr/ct_long.tsv").string()
+                     << "\"\ncontrasts = [\"LSC-HSC\", \"LSC-LPC\", \"HSC-LPC\"]\n[qpcr]\nnormalize = \"global-mean\"\nct_max = 35\n"
+                     << "[cohort]\nexpression = \"expression.tsv\"\nclinical = \"clinical.tsv\"\nid = \"patient\"\ntime = \"OS\"\nevent = \"ev\"\n";
+  return cfg;
+}
+
+/// Issue 17: a failed `run --force` keeps the earlier good run byte for byte and says beside it
+/// that a run failed; a failed first run leaves run_info.json with "status": "failed" and no table.
+TEST(Run, FailedRerunKeepsTheEarlierRunAndLeavesAMarker) {
+  const fs::path out = scratch("run_keep"), dir = scratch("run_keep_cfg"), fresh = scratch("run_keep_fresh");
+  ASSERT_EQ(run_cmd("run tests/data/run/qpcr.toml --out " + out.string(), out.string() + ".stderr"), 0) << slurp(out.string() + ".stderr");
+  // A temporary left by a writer that was killed (no such process): the next run must clear it.
+  const std::string stale = ".specificity.tsv.tmp.4194303.0";
+  std::ofstream(out / stale) << "half a table";
+  const auto before = folder_files(out);
+  const fs::path cfg = failing_config(dir);
+  EXPECT_EQ(run_cmd("run " + cfg.string() + " --force --out " + out.string(), dir / "log"), 2 << 8) << slurp(dir / "log");
+  EXPECT_NE(slurp(dir / "log").find("clinical.tsv, line 3"), std::string::npos) << slurp(dir / "log");
+  auto after = folder_files(out);
+  ASSERT_EQ(after.count("run_info.failed.json"), 1u);
+  const std::string marker = after["run_info.failed.json"];
+  after.erase("run_info.failed.json");
+  EXPECT_EQ(after, before);
+  EXPECT_NE(marker.find("\"status\": \"failed\""), std::string::npos) << marker;
+  EXPECT_NE(marker.find("\"stage\": \"cohort\""), std::string::npos) << marker;
+  EXPECT_NE(marker.find("clinical.tsv, line 3"), std::string::npos) << marker;
+
+  // A failed run into an empty folder: only the marker.
+  EXPECT_EQ(run_cmd("run " + cfg.string() + " --out " + fresh.string(), dir / "log2"), 2 << 8) << slurp(dir / "log2");
+  const auto only = folder_files(fresh);
+  ASSERT_EQ(only.size(), 1u);
+  EXPECT_NE(only.begin()->second.find("\"status\": \"failed\""), std::string::npos);
+  EXPECT_EQ(only.begin()->first, "run_info.json");
+
+  // The next good run replaces the run, and removes the marker and the stale temporary.
+  ASSERT_EQ(run_cmd("run tests/data/run/qpcr.toml --force --out " + out.string(), out.string() + ".stderr"), 0)
+      << slurp(out.string() + ".stderr");
+  EXPECT_FALSE(fs::exists(out / "run_info.failed.json"));
+  EXPECT_FALSE(fs::exists(out / stale));
+  EXPECT_EQ(slurp(out / "specificity.tsv"), before.at("specificity.tsv"));
+  for (const fs::path& d : {out, dir, fresh}) fs::remove_all(d);
 }
 
 }  // namespace

@@ -13,7 +13,8 @@
 
 namespace lscmir::io {
 
-/// Creates `dir` (and parents) if needed. When !force and any of `outputs` (file names inside
+/// Creates `dir` (and parents) if needed and removes stale temporaries in it
+/// (remove_stale_temporaries). When !force and any of `outputs` (file names inside
 /// dir) already exists, throws core::UsageError naming it and suggesting --force.
 /// Also throws core::UsageError when `dir` is empty, is an existing file, or cannot be created.
 void prepare_output_dir(const std::string& dir, const std::vector<std::string>& outputs, bool force);
@@ -21,12 +22,41 @@ void prepare_output_dir(const std::string& dir, const std::vector<std::string>& 
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so a crash
 /// never leaves a half-written file: the temporary (".NAME.tmp.PID.N" in the same folder) is
 /// fsync'ed before the rename and removed when anything fails.
-/// @throws core::InputError (naming `path`) when the file cannot be written.
+/// @throws core::OutputError (naming `path`) when the file cannot be written.
 void write_file_atomic(const std::string& path, std::string_view content);
 
-/// Writes every table to DIR/<file> as TSV (to_tsv), each atomically (write_file_atomic); all
-/// texts are made before the first file is written. Returns the file names written, in order.
-/// @throws core::OutputError when a file cannot be written.
+/// A set of files replaced together: add() writes each to its own fsync'ed temporary beside its
+/// target (the targets are untouched), commit() renames them all into place in order. So a full
+/// disk or a failing write leaves every earlier file as it was; a kill -9 leaves each target either
+/// old or new and complete (and at most hidden temporaries, which remove_stale_temporaries clears).
+/// Temporaries not committed are removed by the destructor.
+class StagedFiles {
+ public:
+  explicit StagedFiles(std::string dir);
+  StagedFiles(const StagedFiles&) = delete;
+  StagedFiles& operator=(const StagedFiles&) = delete;
+  ~StagedFiles();
+  /// Stages DIR/name (name may hold existing subfolders). @throws core::OutputError.
+  void add(const std::string& name, std::string_view content);
+  /// Renames every staged file into place, in order; returns their names.
+  /// @throws core::OutputError when a rename fails (the rest stay unwritten).
+  std::vector<std::string> commit();
+
+ private:
+  struct Staged {
+    std::string name, path, temp;
+  };
+  std::string dir_;
+  std::vector<Staged> files_;
+};
+
+/// Removes the temporaries of write_file_atomic / StagedFiles in `dir` (not its subfolders) whose
+/// writing process no longer exists (a kill -9 mid-write). Returns how many were removed.
+std::size_t remove_stale_temporaries(const std::string& dir);
+
+/// Writes every table to DIR/<file> as TSV (to_tsv): all texts are made and staged (StagedFiles)
+/// before the first file is replaced. Returns the file names written, in order.
+/// @throws core::OutputError when a file cannot be written (no file is then replaced).
 std::vector<std::string> write_tables(const std::string& dir, const std::vector<NamedTable>& tables);
 
 /// Checksum record of an input file (reads it in 1 MiB pieces).

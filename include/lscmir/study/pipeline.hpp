@@ -17,6 +17,7 @@ namespace lscmir::study {
 struct RunSettings {
   int threads = 1;                 ///< resolved thread count (>= 1)
   std::vector<std::string> argv;   ///< the command line, for the provenance records
+  std::string* stage = nullptr;    ///< when set: the name of the stage being computed (kept after a throw)
 };
 
 /// Runs every stage the config asks for and returns their tables, other outputs and one

@@ -51,11 +51,12 @@ struct RunResult {
 /// core::InputError for a malformed table.
 RunResult read_run(const std::string& dir);
 
-/// Writes a run into `dir` (created if needed): every table and file atomically, then the
-/// provenance, then removes the files of an earlier run in `dir` that this run did not write
-/// (only names of run_layout() and run_info*.json; anything else in the folder is left alone).
-/// Returns the names written. @throws core::OutputError when a file cannot be written; files of
-/// the earlier run are then left in place.
+/// Writes a run into `dir` (created if needed): every table, file and provenance record is staged
+/// (io::StagedFiles: written and fsync'ed beside its target) before any is renamed into place, then
+/// the files of an earlier run in `dir` that this run did not write are removed (only names of
+/// run_layout() and run_info*.json; anything else in the folder is left alone), as are stale
+/// temporaries of a killed run. Returns the names written. @throws core::OutputError when a file
+/// cannot be written; the earlier run is then left exactly as it was.
 std::vector<std::string> write_run(const RunResult& run, const std::string& dir);
 
 }  // namespace lscmir::study

@@ -2,6 +2,7 @@
 #include "lscmir/io/output.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -151,6 +152,37 @@ TEST(WriteFileAtomic, FailedRenameRemovesTheTemporary) {
   EXPECT_EQ(e.file(), path);
   EXPECT_EQ(e.problem().rfind("cannot write output file: ", 0), 0u) << e.problem();
   EXPECT_EQ(entries(tmp.path()), (std::vector<std::string>{"taken"}));
+}
+
+TEST(StagedFiles, AFailedAddReplacesNothingAndLeavesNoTemporary) {
+  const TempDir tmp;
+  lscmir::io::write_file_atomic((tmp.path() / "a.tsv").string(), "old a\n");
+  {
+    lscmir::io::StagedFiles staged(tmp.path().string());
+    staged.add("a.tsv", "new a\n");
+    EXPECT_EQ(slurp(tmp.path() / "a.tsv"), "old a\n");  // staged, not yet in place
+    const auto e = capture_output_error([&] { staged.add("missing/b.tsv", "b"); });
+    EXPECT_EQ(e.file(), (tmp.path() / "missing" / "b.tsv").string());
+  }  // never committed
+  EXPECT_EQ(slurp(tmp.path() / "a.tsv"), "old a\n");
+  EXPECT_EQ(entries(tmp.path()), (std::vector<std::string>{"a.tsv"}));
+  lscmir::io::StagedFiles staged(tmp.path().string());
+  staged.add("a.tsv", "new a\n");
+  staged.add("b.tsv", "b\n");
+  EXPECT_EQ(staged.commit(), (std::vector<std::string>{"a.tsv", "b.tsv"}));
+  EXPECT_EQ(slurp(tmp.path() / "a.tsv"), "new a\n");
+  EXPECT_EQ(entries(tmp.path()), (std::vector<std::string>{"a.tsv", "b.tsv"}));
+}
+
+TEST(RemoveStaleTemporaries, OnlyThoseOfDeadWriters) {
+  const TempDir tmp;
+  const std::string dead = ".de.tsv.tmp.4194303.7", alive = ".de.tsv.tmp." + std::to_string(::getppid()) + ".0";
+  for (const std::string& n : {dead, alive, std::string(".de.tsv.tmp.x.1"), std::string("de.tsv")})
+    lscmir::io::write_file_atomic((tmp.path() / n).string(), "x");
+  EXPECT_EQ(lscmir::io::remove_stale_temporaries(tmp.path().string()), 1u);
+  std::vector<std::string> want{".de.tsv.tmp.x.1", alive, "de.tsv"};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(entries(tmp.path()), want);
 }
 
 TEST(ChecksumFile, KnownDigest) {
