@@ -94,11 +94,28 @@ double ResultTable::cell_number(std::size_t row, std::size_t column) const {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+namespace {
+/// A text cell as the readers (io::read_table, io::read_matrix: RFC 4180 quoting) read it back:
+/// verbatim, unless it starts with '"' or holds a TAB or a line break; then quoted, '"' doubled.
+void append_text_cell(std::string& s, const std::string& cell) {
+  if (cell.empty() || (cell.front() != '"' && cell.find_first_of("\t\n\r") == std::string::npos)) {
+    s += cell;
+    return;
+  }
+  s.push_back('"');
+  for (const char ch : cell) {
+    if (ch == '"') s.push_back('"');
+    s.push_back(ch);
+  }
+  s.push_back('"');
+}
+}  // namespace
+
 std::string to_tsv(const ResultTable& t) {
   std::string s;
   for (std::size_t j = 0; j < t.columns.size(); ++j) {
     if (j) s.push_back('\t');
-    s += t.columns[j].name;
+    append_text_cell(s, t.columns[j].name);
   }
   s.push_back('\n');
   const std::size_t n = t.rows();
@@ -109,7 +126,7 @@ std::string to_tsv(const ResultTable& t) {
       if (j) s.push_back('\t');
       const auto& c = t.columns[j];
       switch (c.kind) {
-        case ResultTable::Kind::kText: s += c.text[i]; break;
+        case ResultTable::Kind::kText: append_text_cell(s, c.text[i]); break;
         case ResultTable::Kind::kReal: append_double(s, c.real[i]); break;
         case ResultTable::Kind::kInteger: {
           const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, c.integer[i]);

@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -81,6 +83,24 @@ TEST(ResultTable, FromTableInfersRealAndTextColumns) {
   EXPECT_EQ(t.columns[3].text[0], "1");
   // Written back: the same bytes as read (numbers in their shortest form already).
   EXPECT_EQ(to_tsv(t), "feature\tlogFC\tP\tlabel\tempty\nmiR-1\t1.5\tNA\t1\tNA\nmiR-2\t-Inf\t1e-300\tx\tNA\n");
+}
+
+// Issue 17: names are data. An id starting with '"' or holding a TAB or a line break is quoted on
+// output, so lscmir reads its own tables back to the same bytes.
+TEST(ResultTable, AwkwardIdsRoundTripThroughTheReader) {
+  const std::vector<std::string> ids = {"\"quoted", "a\tb", "two\nlines", "cr\r", "in\"side", "plain", "", "\xce\xb1\xff"};
+  ResultTable t;
+  t.add_text("feature", ids).add_real("x", std::vector<double>(ids.size(), 1.0));
+  t.add_real("tab\tname", std::vector<double>(ids.size(), 2.0));
+  const std::string text = to_tsv(t);
+  const Table back = parse_table(text, "back.tsv", '\t');
+  ASSERT_EQ(back.header.size(), 3u);
+  EXPECT_EQ(back.header[2], "tab\tname");
+  ASSERT_EQ(back.rows.size(), ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(back.rows[i][0], ids[i]) << i;
+  EXPECT_EQ(to_tsv(from_table(back)), text);
+  // Ordinary ids are written verbatim.
+  EXPECT_NE(text.find("\nplain\t1\t2\n"), std::string::npos);
 }
 
 }  // namespace
