@@ -47,7 +47,7 @@ void write_failure_marker(core::RunInfo info, const std::string& out, const std:
     j["status"] = "failed";
     j["stage"] = stage;
     j["error"] = core::cell_for_message(error, 4000);
-    io::write_file_atomic((fs::path(out) / (earlier_run ? "run_info.failed.json" : "run_info.json")).string(), j.dump(2) + "\n");
+    io::write_file_atomic((fs::path(out) / (earlier_run ? "run_info.failed.json" : "run_info.json")).string(), core::json_text(j));
   } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): the run's own error is what the user must see
   }
 }

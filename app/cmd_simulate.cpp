@@ -70,7 +70,7 @@ int run_simulate(const SimulateCliOptions& o, const std::vector<std::string>& ar
     io::prepare_output_dir(o.common.out, info.outputs, o.common.force);
     const sim::CalibrationResult result = sim::run_calibration(o.sim, params, threads, log);
     const std::vector<io::NamedTable> tables = sim::calibration_tables(result);
-    io::write_file_atomic((std::filesystem::path(o.common.out) / "params_calibrated.json").string(), sim::to_json(result.params).dump(2) + "\n");
+    io::write_file_atomic((std::filesystem::path(o.common.out) / "params_calibrated.json").string(), core::json_text(sim::to_json(result.params)));
     io::write_tables(o.common.out, tables);
     finish_run_info(info, o.common.out, log, t0);
     return kExitOk;

@@ -86,7 +86,7 @@ void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Lo
   info.cpu_seconds = core::process_cpu_seconds();
   info.peak_rss_kib = core::process_peak_rss_kib();
   info.warnings = log.warnings();
-  io::write_file_atomic((std::filesystem::path(dir) / "run_info.json").string(), core::to_json(info).dump(2) + "\n");
+  io::write_file_atomic((std::filesystem::path(dir) / "run_info.json").string(), core::json_text(core::to_json(info)));
 }
 
 }  // namespace lscmir::app

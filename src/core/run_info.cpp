@@ -10,6 +10,12 @@ namespace lscmir::core {
 
 const char* version() { return LSCMIR_VERSION_STRING; }
 
+std::string json_text(const nlohmann::json& j) {
+  std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  text += '\n';
+  return text;
+}
+
 nlohmann::json to_json(const RunInfo& info) {
   nlohmann::json j;
   j["program"] = "lscmir";

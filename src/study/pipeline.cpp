@@ -55,7 +55,7 @@ class StageRecord {
     info_.cpu_seconds = core::process_cpu_seconds();
     info_.peak_rss_kib = core::process_peak_rss_kib();
     stages.push_back({{"stage", name_}, {"seconds", info_.wall_seconds}, {"outputs", info_.outputs}});
-    run_.provenance.emplace_back("run_info." + name_ + ".json", core::to_json(info_).dump(2) + "\n");
+    run_.provenance.emplace_back("run_info." + name_ + ".json", core::json_text(core::to_json(info_)));
   }
 
  private:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `lscmir demo`: the planted miRNAs of data/demo/truth.tsv come out in their classes, the top
 // candidates are planted ones, and `lscmir run data/demo/demo.toml` reproduces the tables.
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -210,6 +211,34 @@ TEST(Run, FailedRerunKeepsTheEarlierRunAndLeavesAMarker) {
   EXPECT_FALSE(fs::exists(out / stale));
   EXPECT_EQ(slurp(out / "specificity.tsv"), before.at("specificity.tsv"));
   for (const fs::path& d : {out, dir, fresh}) fs::remove_all(d);
+}
+
+}  // namespace
+
+namespace {
+
+/// Issue 17: a feature or sample name that is not UTF-8 (or holds a TAB, quoted) is data: `de`
+/// succeeds, writes run_info.json (the bytes there as U+FFFD), and its tables hold the exact bytes.
+TEST(Names, NonUtf8AndQuotedIdsRoundTripThroughDe) {
+  const fs::path dir = scratch("names"), out = dir / "out";
+  fs::create_directories(dir);
+  std::string counts = slurp("tests/cli/data/counts.tsv");
+  const std::string odd = "hsa-miR-\xff\xfe-5p", tabbed = "hsa-miR-a\tb";
+  counts.replace(counts.find("hsa-miR-21-5p"), std::strlen("hsa-miR-21-5p"), odd);
+  counts.replace(counts.find("hsa-miR-126-3p"), std::strlen("hsa-miR-126-3p"), "\"hsa-miR-a\tb\"");
+  counts.replace(counts.find("S1"), 2, "S\xc3\x28");
+  std::ofstream(dir / "counts.tsv", std::ios::binary) << counts;
+  std::string samples = slurp("tests/cli/data/samples.tsv");
+  samples.replace(samples.find("S1"), 2, "S\xc3\x28");
+  std::ofstream(dir / "samples.tsv", std::ios::binary) << samples;
+  ASSERT_EQ(run_cmd("de --counts " + (dir / "counts.tsv").string() + " --samples " + (dir / "samples.tsv").string() +
+                        " --contrast B-A --out " + out.string(), dir / "log"), 0) << slurp(dir / "log");
+  ASSERT_TRUE(fs::exists(out / "run_info.json"));
+  const std::string de = slurp(out / "de_B_vs_A.tsv");
+  EXPECT_NE(de.find("\n" + odd + "\t"), std::string::npos);
+  EXPECT_NE(de.find("\n\"hsa-miR-a\tb\"\t"), std::string::npos);
+  EXPECT_NE(slurp(out / "run_info.json").find("\"status\"") , 0u);  // readable JSON text was written
+  fs::remove_all(dir);
 }
 
 }  // namespace

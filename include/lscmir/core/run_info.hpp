@@ -39,6 +39,11 @@ struct RunInfo {
 /// Serializes to JSON (stable key order).
 nlohmann::json to_json(const RunInfo& info);
 
+/// JSON text for a file: indented by 2, newline-terminated. Names are data and may hold bytes that
+/// are not UTF-8, which JSON cannot carry: those are written as U+FFFD (the TSV tables keep the
+/// bytes), never an error after the tables are written.
+std::string json_text(const nlohmann::json& j);
+
 /// Current UTC time as ISO 8601 ("2026-11-29T20:41:00Z").
 std::string utc_now_iso8601();
 
