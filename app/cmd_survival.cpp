@@ -59,7 +59,7 @@ int cmd_survival(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--strata", o.cohort.strata, "Stratify the Cox models by this clinical column");
   app.add_option("--ties", o.ties, "efron or breslow")->capture_default_str();
   app.add_option("--split", o.split, "Log-rank test of a split: median, tertile, quartile or maxstat");
-  app.add_option("--km", o.km, "Kaplan-Meier curves (high vs low by median) for these features");
+  app.add_option("--km", o.km, "Kaplan-Meier curves (high vs low, split as --split; by the median without it) for these features");
   app.add_option("--binary", o.cohort.binary, "Clinical 0/1 column for per-feature logistic regression");
   app.add_option("--permutations", o.permutations, "Permutation FDR of the Cox score tests (adds FDR.perm)")->check(CLI::NonNegativeNumber);
   app.add_option("--seed", o.seed, "Seed for --permutations")->capture_default_str();

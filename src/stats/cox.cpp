@@ -27,6 +27,7 @@ const char* to_string(FitStatus s) {
     case FitStatus::kConstant: return "constant";
     case FitStatus::kNotConverged: return "not_converged";
     case FitStatus::kTooFewEvents: return "too_few_events";
+    case FitStatus::kAliased: return "aliased";
   }
   return "?";
 }
@@ -204,8 +205,19 @@ CoxFit cox_fit(const RiskSets& rs, const Eigen::MatrixXd& x_in, const Eigen::Vec
   const Eigen::Index p = x_in.cols();
   CoxFit fit;
   // Centering changes neither the likelihood nor the Newton path, and keeps exp() in range.
-  const Eigen::MatrixXd x = center_covariates(x_in);
-  Eigen::VectorXd beta = init;
+  // Scaling (coxph's: 1 / mean |x - mean| for every column but 0/1 indicators) does not change
+  // the Newton path either (it is affine invariant) but makes the singularity check below
+  // independent of the columns' units. The iterations run on the scaled parameters b / scale.
+  Eigen::MatrixXd x = center_covariates(x_in);
+  Eigen::VectorXd scale = Eigen::VectorXd::Ones(p);
+  for (Eigen::Index j = 0; j < p; ++j) {
+    const bool indicator = (x_in.col(j).array() == 0.0 || x_in.col(j).array() == 1.0).all();
+    if (indicator) continue;
+    const double mad = x.col(j).cwiseAbs().mean();
+    if (mad > 0 && std::isfinite(mad)) scale[j] = 1.0 / mad;
+    x.col(j) *= scale[j];
+  }
+  Eigen::VectorXd beta = init.cwiseQuotient(scale);
   CoxDerivatives cur = cox_derivatives(rs, x, beta, o.ties);
   fit.loglik_init = cur.loglik;
   Eigen::LDLT<Eigen::MatrixXd> chol(cur.imat);
@@ -247,18 +259,22 @@ CoxFit cox_fit(const RiskSets& rs, const Eigen::MatrixXd& x_in, const Eigen::Vec
       newbeta = beta + chol.solve(nd.u);
     }
   }
+  Eigen::VectorXd coef_scaled;
   if (converged) {
     fit.iter = iter;
-    fit.coef = newbeta;
+    coef_scaled = newbeta;
   } else {
     // Out of iterations: the last good point, with its likelihood and information.
     fit.iter = o.max_iter;
-    fit.coef = beta;
+    coef_scaled = beta;
     nd = cox_derivatives(rs, x, beta, o.ties);
   }
   fit.loglik = nd.loglik;
   chol.compute(nd.imat);
-  fit.var = chol.solve(Eigen::MatrixXd::Identity(p, p));
+  // Back to the caller's units: coef = scale * b, var = S V S, score u = u_scaled / scale.
+  fit.coef = coef_scaled.cwiseProduct(scale);
+  fit.var = scale.asDiagonal() * chol.solve(Eigen::MatrixXd::Identity(p, p)) * scale.asDiagonal();
+  nd.u = nd.u.cwiseQuotient(scale);
   if (!converged) {
     fit.status = FitStatus::kNotConverged;
   } else {
@@ -335,7 +351,8 @@ double concordance(const std::vector<double>& time, const std::vector<int>& even
   return total > 0 ? (conc + tied / 2) / total : kNaN;
 }
 
-LogRank logrank_test(const std::vector<double>& time, const std::vector<int>& event, const std::vector<int>& group1) {
+namespace {
+LogRank logrank_stratum(const std::vector<double>& time, const std::vector<int>& event, const std::vector<int>& group1) {
   const std::size_t n = time.size();
   std::vector<std::size_t> o(n);
   std::iota(o.begin(), o.end(), 0);
@@ -362,11 +379,42 @@ LogRank logrank_test(const std::vector<double>& time, const std::vector<int>& ev
     at_risk1 -= leaving1;
     k = m;
   }
+  return lr;
+}
+}  // namespace
+
+LogRank logrank_test(const std::vector<double>& time, const std::vector<int>& event, const std::vector<int>& group1) {
+  return logrank_test(time, event, group1, std::vector<int>(time.size(), 0));
+}
+
+LogRank logrank_test(const std::vector<double>& time, const std::vector<int>& event, const std::vector<int>& group1,
+                     const std::vector<int>& strata) {
+  core::ensure(event.size() == time.size() && group1.size() == time.size() && strata.size() == time.size(),
+               "logrank_test: lengths differ");
+  std::vector<int> codes(strata);
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  LogRank lr;
+  for (int code : codes) {
+    std::vector<double> t;
+    std::vector<int> e, g;
+    for (std::size_t i = 0; i < time.size(); ++i)
+      if (strata[i] == code) {
+        t.push_back(time[i]);
+        e.push_back(event[i]);
+        g.push_back(group1[i]);
+      }
+    const LogRank part = logrank_stratum(t, e, g);
+    lr.observed1 += part.observed1;
+    lr.expected1 += part.expected1;
+    lr.variance += part.variance;
+  }
   const double diff = lr.observed1 - lr.expected1;
   lr.chisq = lr.variance > 0 ? diff * diff / lr.variance : kNaN;
   lr.p_value = std::isnan(lr.chisq) ? kNaN : std::erfc(std::sqrt(lr.chisq / 2));  // chi-square(1) upper tail
   return lr;
 }
+
 
 MaxStat maxstat_logrank(const std::vector<double>& time, const std::vector<int>& event, const std::vector<double>& x,
                         double minprop, double maxprop) {
@@ -460,7 +508,7 @@ std::vector<KmRow> kaplan_meier(const std::vector<double>& time, const std::vect
       surv *= 1 - d / at_risk;
       greenwood += at_risk > d ? d / (at_risk * (at_risk - d)) : std::numeric_limits<double>::infinity();
     }
-    KmRow r{time[o[k]], at_risk, d, surv, surv * std::sqrt(greenwood), kNaN, kNaN};
+    KmRow r{time[o[k]], at_risk, d, surv, surv * std::sqrt(greenwood), kNaN, kNaN, leaving - d};
     if (surv > 0 && std::isfinite(greenwood)) {
       const double se_log = std::sqrt(greenwood);
       r.lower = std::exp(std::log(surv) - z * se_log);

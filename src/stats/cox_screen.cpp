@@ -69,8 +69,11 @@ CoxScreenRow cox_row(const SurvivalData& d, const Eigen::MatrixXd& values, Eigen
     return row;
   }
   const CoxFit fit = cox_fit(rs, x, Eigen::VectorXd::Zero(q + 1), copt);
-  row.status = too_few ? FitStatus::kTooFewEvents : fit.status;
-  if (fit.status == FitStatus::kConstant) return row;
+  // The feature varies (checked above), so a singular information matrix means aliasing with
+  // the covariates: no estimate is reported.
+  const FitStatus fit_status = fit.status == FitStatus::kConstant ? FitStatus::kAliased : fit.status;
+  row.status = too_few ? FitStatus::kTooFewEvents : fit_status;
+  if (fit_status == FitStatus::kAliased) return row;
   row.coef = fit.coef[0];
   row.se = std::sqrt(fit.var(0, 0));
   row.hr = std::exp(row.coef);
@@ -102,16 +105,53 @@ CoxScreenRow cox_row(const SurvivalData& d, const Eigen::MatrixXd& values, Eigen
   return row;
 }
 
-/// A feature's finite values with the time and event of their subjects.
-void finite_outcome(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
-                    Eigen::Index f, std::vector<double>& t, std::vector<int>& e, std::vector<double>& x) {
+/// A feature's finite values with the time, event and stratum of their subjects.
+struct FiniteOutcome {
+  std::vector<double> t, x;
+  std::vector<int> e, s;
+};
+FiniteOutcome finite_outcome(const std::vector<double>& time, const std::vector<int>& event, const std::vector<int>& strata,
+                             const Eigen::MatrixXd& values, Eigen::Index f) {
+  FiniteOutcome o;
   for (std::size_t k = 0; k < time.size(); ++k) {
     const double v = values(f, static_cast<Eigen::Index>(k));
     if (!std::isfinite(v)) continue;
-    t.push_back(time[k]);
-    e.push_back(event[k]);
-    x.push_back(v);
+    o.t.push_back(time[k]);
+    o.e.push_back(event[k]);
+    o.s.push_back(strata.empty() ? 0 : strata[k]);
+    o.x.push_back(v);
   }
+  return o;
+}
+
+/// The groups of `split` (1 = high, 0 = low, -1 = left out: the middle of a tertile / quartile
+/// split); for kMaxstat the cut point search in `ms` (all -1 when it finds none).
+std::vector<int> split_groups(const FiniteOutcome& d, LogrankSplit split, MaxStat& ms) {
+  const std::size_t n = d.x.size();
+  std::vector<int> g(n, -1);
+  if (split == LogrankSplit::kMaxstat) {
+    ms = maxstat_logrank(d.t, d.e, d.x);
+    if (ms.ok)
+      for (std::size_t i = 0; i < n; ++i) g[i] = d.x[i] > ms.cutpoint;
+    return g;
+  }
+  // median: above vs at-or-below the median; tertile / quartile: top vs bottom group.
+  double lo_q = 0.5, hi_q = 0.5;
+  if (split == LogrankSplit::kTertile) {
+    lo_q = 1.0 / 3;
+    hi_q = 2.0 / 3;
+  }
+  if (split == LogrankSplit::kQuartile) {
+    lo_q = 0.25;
+    hi_q = 0.75;
+  }
+  if (n == 0) return g;
+  const double lo_cut = quantile7(d.x, lo_q), hi_cut = quantile7(d.x, hi_q);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (d.x[i] > hi_cut) g[i] = 1;
+    else if (d.x[i] <= lo_cut) g[i] = 0;
+  }
+  return g;
 }
 
 }  // namespace
@@ -216,69 +256,66 @@ std::vector<double> permutation_fdr(const SurvivalData& data, const Eigen::Matri
 }
 
 std::vector<LogrankSplitRow> logrank_split_screen(const std::vector<double>& time, const std::vector<int>& event,
-                                                  const Eigen::MatrixXd& values, LogrankSplit split, int threads) {
-  core::ensure(event.size() == time.size() && static_cast<std::size_t>(values.cols()) == time.size(),
+                                                  const std::vector<int>& strata, const Eigen::MatrixXd& values,
+                                                  LogrankSplit split, int threads) {
+  core::ensure(event.size() == time.size() && static_cast<std::size_t>(values.cols()) == time.size() &&
+                   (strata.empty() || strata.size() == time.size()),
                "logrank_split_screen: lengths differ");
   const auto nf = static_cast<std::size_t>(values.rows());
   std::vector<LogrankSplitRow> rows(nf);
   core::parallel_for(nf, threads, [&](std::size_t f) {
-    std::vector<double> t, x;
-    std::vector<int> e;
-    finite_outcome(time, event, values, static_cast<Eigen::Index>(f), t, e, x);
+    const FiniteOutcome d = finite_outcome(time, event, strata, values, static_cast<Eigen::Index>(f));
     LogrankSplitRow& row = rows[f];
-    if (split == LogrankSplit::kMaxstat) {
-      const MaxStat ms = maxstat_logrank(t, e, x);
-      if (!ms.ok) return;
-      std::vector<int> g(x.size());
-      for (std::size_t i = 0; i < x.size(); ++i) g[i] = x[i] > ms.cutpoint;
-      const LogRank lr = logrank_test(t, e, g);
-      row = {static_cast<double>(ms.n_high), lr.chisq, lr.p_value, ms.cutpoint, ms.statistic, ms.p_value};
-      return;
-    }
-    // median: above vs at-or-below the median; tertile / quartile: top vs bottom group.
-    double lo_q = 0.5, hi_q = 0.5;
-    if (split == LogrankSplit::kTertile) {
-      lo_q = 1.0 / 3;
-      hi_q = 2.0 / 3;
-    }
-    if (split == LogrankSplit::kQuartile) {
-      lo_q = 0.25;
-      hi_q = 0.75;
-    }
-    const double lo_cut = quantile7(x, lo_q), hi_cut = quantile7(x, hi_q);
+    MaxStat ms;
+    const std::vector<int> g = split_groups(d, split, ms);
+    if (split == LogrankSplit::kMaxstat && !ms.ok) return;
     std::vector<double> tt;
-    std::vector<int> ee, g;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      if (x[i] > hi_cut) g.push_back(1);
-      else if (x[i] <= lo_cut) g.push_back(0);
-      else continue;
-      tt.push_back(t[i]);
-      ee.push_back(e[i]);
+    std::vector<int> ee, gg, ss;
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      if (g[i] < 0) continue;
+      tt.push_back(d.t[i]);
+      ee.push_back(d.e[i]);
+      gg.push_back(g[i]);
+      ss.push_back(d.s[i]);
     }
-    const LogRank lr = logrank_test(tt, ee, g);
-    row.n_high = static_cast<double>(std::count(g.begin(), g.end(), 1));
+    const LogRank lr = logrank_test(tt, ee, gg, ss);
+    row.n_high = static_cast<double>(std::count(gg.begin(), gg.end(), 1));
     row.chisq = lr.chisq;
     row.p_value = lr.p_value;
+    if (split == LogrankSplit::kMaxstat) {
+      row.cutpoint = ms.cutpoint;
+      row.statistic = ms.statistic;
+      row.p_adjusted = ms.p_value;
+    }
   });
   return rows;
 }
 
-KmByMedian km_by_median(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
-                        Eigen::Index feature) {
+std::vector<LogrankSplitRow> logrank_split_screen(const std::vector<double>& time, const std::vector<int>& event,
+                                                  const Eigen::MatrixXd& values, LogrankSplit split, int threads) {
+  return logrank_split_screen(time, event, {}, values, split, threads);
+}
+
+KmByMedian km_by_split(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
+                       Eigen::Index feature, LogrankSplit split) {
   core::ensure(event.size() == time.size() && static_cast<std::size_t>(values.cols()) == time.size(),
-               "km_by_median: lengths differ");
-  std::vector<double> t, x;
-  std::vector<int> e;
-  finite_outcome(time, event, values, feature, t, e, x);
-  const double med = median(x);
+               "km_by_split: lengths differ");
+  const FiniteOutcome d = finite_outcome(time, event, {}, values, feature);
+  MaxStat ms;
+  const std::vector<int> g = split_groups(d, split, ms);
   std::vector<double> th, tl;
   std::vector<int> eh, el;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const bool high = x[i] > med;
-    (high ? th : tl).push_back(t[i]);
-    (high ? eh : el).push_back(e[i]);
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    if (g[i] < 0) continue;
+    (g[i] == 1 ? th : tl).push_back(d.t[i]);
+    (g[i] == 1 ? eh : el).push_back(d.e[i]);
   }
   return {kaplan_meier(th, eh), kaplan_meier(tl, el)};
+}
+
+KmByMedian km_by_median(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
+                        Eigen::Index feature) {
+  return km_by_split(time, event, values, feature, LogrankSplit::kMedian);
 }
 
 LogisticScreen logistic_screen(const Eigen::VectorXd& y, const Eigen::MatrixXd& covariates, const Eigen::MatrixXd& values,

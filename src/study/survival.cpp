@@ -42,11 +42,13 @@ void check_km_features(const io::LabeledMatrix& m, const std::vector<std::string
 }
 
 std::vector<KmCurves> km_curves(const stats::SurvivalData& data, const Eigen::MatrixXd& values,
-                                const std::vector<std::string>& features, const std::vector<std::string>& km) {
+                                const std::vector<std::string>& features, const std::vector<std::string>& km,
+                                const std::string& split) {
+  const stats::LogrankSplit how = split.empty() ? stats::LogrankSplit::kMedian : parse_split(split);
   std::vector<KmCurves> out;
   for (const auto& feature : km) {
     const auto f = static_cast<Eigen::Index>(std::find(features.begin(), features.end(), feature) - features.begin());
-    out.push_back({feature, stats::km_by_median(data.time, data.event, values, f)});
+    out.push_back({feature, stats::km_by_split(data.time, data.event, values, f, how)});
   }
   return out;
 }
@@ -110,8 +112,10 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
   log.info("survival", "cox: " + summary);
 
   res.split = o.split;
-  if (!o.split.empty()) res.logrank = stats::logrank_split_screen(data.time, data.event, values, parse_split(o.split), threads);
-  res.km = km_curves(data, values, m.features, o.km);
+  // The rows of the Cox models; stratified by --strata (the KM curves are not).
+  if (!o.split.empty())
+    res.logrank = stats::logrank_split_screen(data.time, data.event, data.strata, values, parse_split(o.split), threads);
+  res.km = km_curves(data, values, m.features, o.km, o.split);
   if (!o.cohort.binary.empty()) {
     // Patients with a response and every covariate; each feature then drops its own NAs.
     std::vector<std::size_t> rows;
@@ -128,24 +132,27 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
   return res;
 }
 
-std::vector<KmCurves> km_curves(const SurvivalCohort& sc, const io::LabeledMatrix& m, const std::vector<std::string>& km) {
+std::vector<KmCurves> km_curves(const SurvivalCohort& sc, const io::LabeledMatrix& m, const std::vector<std::string>& km,
+                                const std::string& split) {
   check_km_features(m, km);
-  return km_curves(survival_data(sc.cohort, sc.base), patient_values(m, sc.cohort, sc.base), m.features, km);
+  if (!split.empty()) parse_split(split);
+  return km_curves(survival_data(sc.cohort, sc.base), patient_values(m, sc.cohort, sc.base), m.features, km, split);
 }
 
 io::NamedTable km_table(const KmCurves& km) {
   std::vector<std::string> group;
-  std::vector<double> cols[7];
+  constexpr int kCols = 8;
+  std::vector<double> cols[kCols];
   for (const auto* part : {&km.curves.high, &km.curves.low})
     for (const auto& row : *part) {
       group.emplace_back(part == &km.curves.high ? "high" : "low");
-      const double v[7] = {row.time, row.n_risk, row.n_event, row.surv, row.std_err, row.lower, row.upper};
-      for (int j = 0; j < 7; ++j) cols[j].push_back(v[j]);
+      const double v[kCols] = {row.time, row.n_risk, row.n_event, row.n_censor, row.surv, row.std_err, row.lower, row.upper};
+      for (int j = 0; j < kCols; ++j) cols[j].push_back(v[j]);
     }
   io::ResultTable t;
   t.add_text("group", std::move(group));
-  const char* names[7] = {"time", "n.risk", "n.event", "surv", "std.err", "lower", "upper"};
-  for (int j = 0; j < 7; ++j) t.add_real(names[j], std::move(cols[j]));
+  const char* names[kCols] = {"time", "n.risk", "n.event", "n.censor", "surv", "std.err", "lower", "upper"};
+  for (int j = 0; j < kCols; ++j) t.add_real(names[j], std::move(cols[j]));
   return {"km_" + km.feature + ".tsv", std::move(t)};
 }
 

@@ -13,7 +13,9 @@ namespace lscmir::stats {
 enum class Ties { kEfron, kBreslow };
 
 /// Per-fit outcome, carried into output tables (like R's warnings) instead of an exception.
-enum class FitStatus { kOk, kSeparation, kConstant, kNotConverged, kTooFewEvents };
+/// kAliased: the feature varies but the information matrix is singular (a covariate is a linear
+/// function of the feature and the other terms; R gives that covariate NA).
+enum class FitStatus { kOk, kSeparation, kConstant, kNotConverged, kTooFewEvents, kAliased };
 const char* to_string(FitStatus s);
 
 /// Subjects sorted once by stratum and decreasing time, with the blocks of tied times; every
@@ -62,8 +64,10 @@ struct CoxFit {
 };
 
 /// Fits the Cox model with covariates x (subjects x p, in the RiskSets' subject order) from
-/// `init`. Never throws for data problems: a singular information matrix or non-convergence is
-/// reported in `status`.
+/// `init`. Never throws for data problems: a singular information matrix (status kConstant) or
+/// non-convergence is reported in `status`. As coxph, the columns that are not 0/1 indicators
+/// are centered and scaled by 1 / mean |x - mean| before the Newton iterations (undone in coef
+/// and var), so singularity is judged scale-free: a column 1e7 times another's fits alike.
 CoxFit cox_fit(const RiskSets& rs, const Eigen::MatrixXd& x, const Eigen::VectorXd& init, const CoxOptions& options);
 
 /// Centers the columns of x that are not 0/1 indicators, as coxph does before fitting (the fit is
@@ -98,6 +102,10 @@ struct LogRank {
   double observed1 = 0, expected1 = 0, variance = 0, chisq = 0, p_value = 1;
 };
 LogRank logrank_test(const std::vector<double>& time, const std::vector<int>& event, const std::vector<int>& group1);
+/// Stratified two-group log-rank test (survdiff(... ~ group + strata(s))): observed, expected
+/// and variance summed over the strata (each with its own risk sets).
+LogRank logrank_test(const std::vector<double>& time, const std::vector<int>& event, const std::vector<int>& group1,
+                     const std::vector<int>& strata);
 
 /// Maximally selected log-rank statistic (Lausen & Schumacher 1992, as maxstat::maxstat.test with
 /// smethod = "LogRank"): log-rank scores, cut points between the minprop and maxprop quantiles,
@@ -115,6 +123,7 @@ MaxStat maxstat_logrank(const std::vector<double>& time, const std::vector<int>&
 /// summary(survfit, censored = TRUE)), Greenwood standard error and log-transformed 95% CI.
 struct KmRow {
   double time, n_risk, n_event, surv, std_err, lower, upper;
+  double n_censor = 0;  ///< censorings at this time (summary.survfit's n.censor)
 };
 std::vector<KmRow> kaplan_meier(const std::vector<double>& time, const std::vector<int>& event, double conf = 0.95);
 

@@ -36,7 +36,7 @@ struct CoxScreenRow {
   double n = 0, events = 0;  ///< subjects with a finite value, and their events
   double coef = kNaN, hr = kNaN, hr_lower95 = kNaN, hr_upper95 = kNaN, se = kNaN, z = kNaN;
   double p_wald = kNaN, p_lrt = kNaN, p_score = kNaN, c = kNaN;
-  /// Precedence: too_few_events > constant > separation > not_converged > ok.
+  /// Precedence: too_few_events > constant > aliased > separation > not_converged > ok.
   FitStatus status = FitStatus::kOk;
 };
 
@@ -76,15 +76,26 @@ struct LogrankSplitRow {
 };
 
 /// The log-rank test of `split` for every row of `values` (features x subjects; subjects with a
-/// NaN value are left out of that feature). Threads: a parallel-for over features.
+/// NaN value are left out of that feature), stratified by `strata` (one code per subject; empty =
+/// none) as survdiff(... ~ group + strata(s)). The maxstat cut point itself is searched without
+/// strata (maxstat.test has none). Threads: a parallel-for over features.
+std::vector<LogrankSplitRow> logrank_split_screen(const std::vector<double>& time, const std::vector<int>& event,
+                                                  const std::vector<int>& strata, const Eigen::MatrixXd& values,
+                                                  LogrankSplit split, int threads);
+/// Unstratified.
 std::vector<LogrankSplitRow> logrank_split_screen(const std::vector<double>& time, const std::vector<int>& event,
                                                   const Eigen::MatrixXd& values, LogrankSplit split, int threads);
 
-/// Kaplan-Meier curves of the subjects above (high) and at-or-below (low) the median of row
-/// `feature` of `values` (NaN values left out).
+/// Kaplan-Meier curves (not stratified) of the high and low groups of row `feature` of `values`
+/// (NaN values left out) split as logrank_split_screen splits: above vs at-or-below the median,
+/// the top vs the bottom tertile / quartile, or above vs at-or-below the maxstat cut point (both
+/// curves empty when maxstat finds no cut point).
 struct KmByMedian {
   std::vector<KmRow> high, low;
 };
+KmByMedian km_by_split(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
+                       Eigen::Index feature, LogrankSplit split);
+/// km_by_split with the median split.
 KmByMedian km_by_median(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
                         Eigen::Index feature);
 

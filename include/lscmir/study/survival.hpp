@@ -80,12 +80,14 @@ SurvivalResult survival_screen(const SurvivalOptions& options, const SurvivalCoh
 SurvivalResult survival_screen(const SurvivalOptions& options, const io::LabeledMatrix& m, const io::Table& clinical,
                                int threads, core::Logger& log);
 
-/// Kaplan-Meier curves (high vs low by median) of `km` features on a cohort already built, without
-/// fitting any model (`lscmir run` draws them for the top candidates after the Cox screen).
-/// @throws core::UsageError for a feature not in the matrix.
-std::vector<KmCurves> km_curves(const SurvivalCohort& cohort, const io::LabeledMatrix& m, const std::vector<std::string>& km);
+/// Kaplan-Meier curves (high vs low, split as --split splits; "" = by the median) of `km`
+/// features on a cohort already built, without fitting any model (`lscmir run` draws them for
+/// the top candidates after the Cox screen).
+/// @throws core::UsageError for a feature not in the matrix or a bad split.
+std::vector<KmCurves> km_curves(const SurvivalCohort& cohort, const io::LabeledMatrix& m, const std::vector<std::string>& km,
+                                const std::string& split = "");
 
-/// km_<feature>.tsv: group time n.risk n.event surv std.err lower upper.
+/// km_<feature>.tsv: group time n.risk n.event n.censor surv std.err lower upper.
 io::NamedTable km_table(const KmCurves& curves);
 
 /// cox.tsv, then logrank.tsv (with a split), km_<feature>.tsv (per --km feature), logistic.tsv

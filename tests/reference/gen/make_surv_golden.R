@@ -29,6 +29,10 @@ edge <- list(expr = "tests/data/surv_edge/expression.tsv",
              id = "patient", time = "time", event = "event")
 edge_few <- modifyList(edge, list(clin = "tests/data/surv_edge/clinical_few.tsv"))
 
+rsurv <- function(set) list(expr = sprintf("tests/data/rsurv/%s/expression.tsv", set),
+                            clin = sprintf("tests/data/rsurv/%s/clinical.tsv", set),
+                            id = "patient", time = "time", event = "event")
+
 mk <- function(base, ...) {
   o <- modifyList(list(ties = NULL, covariates = character(0), strata = NULL,
                        split = NULL, km = character(0), binary = NULL, edge = FALSE),
@@ -52,7 +56,13 @@ cases <- list(
   surv_edge_split_median  = mk(edge, split = "median", edge = TRUE),
   surv_edge_split_maxstat = mk(edge, split = "maxstat", edge = TRUE),
   surv_edge_km            = mk(edge, km = c("f_sepslow", "f_na"), edge = TRUE),
-  surv_edge_logistic      = mk(edge, binary = "resp", covariates = "grp", edge = TRUE)
+  surv_edge_logistic      = mk(edge, binary = "resp", covariates = "grp", edge = TRUE),
+  # R survival's own datasets (make_surv_rdata.R), one case per defect of issue 14
+  rsurv_lung_scale        = mk(rsurv("lung"), covariates = "age"),
+  rsurv_veteran_strata    = mk(rsurv("veteran"), strata = "celltype", split = "median", km = "karno"),
+  rsurv_colon_maxstat     = mk(rsurv("colon"), split = "maxstat", km = "nodes"),
+  rsurv_pbc_tertile       = mk(rsurv("pbc"), strata = "sex", split = "tertile", km = "bili"),
+  rsurv_ovarian_quartile  = mk(rsurv("ovarian"), covariates = "resid.ds", split = "quartile", km = "age")
 )
 
 args_line <- function(cs) {
@@ -174,10 +184,17 @@ cox_one <- function(cs, clin, feature, xrow) {
                                  control = coxph.control(eps = 1e-14, iter.max = 200)))
     tight <- abs(unname(coef(ft)["x"]) - b) / max(abs(b), 1e-300)
   }
-  # status (precedence: too_few_events > constant > separation > not_converged > ok)
+  # status (precedence: too_few_events > constant > aliased > separation > not_converged > ok)
   nx <- length(unique(d$x))
+  aliased <- !is.na(b) && anyNA(coef(fit))   # a covariate collinear with x (and earlier terms): R gives it NA
+  if (aliased) {                             # lscmir reports no estimate for an aliased model
+    for (k in c("coef", "HR", "HR.lower95", "HR.upper95", "se", "z", "P.Wald", "P.LRT", "P.score", "C"))
+      row[[k]] <- NA
+    tight <- NA
+  }
   status <- if (events < MIN_EVENTS) "too_few_events"
   else if (is.na(b)) "constant"
+  else if (aliased) "aliased"
   else if (any(grepl("Loglik converged before variable", warn))) "separation"
   else if (any(grepl("Ran out of iterations", warn))) "not_converged"
   else "ok"
@@ -188,13 +205,28 @@ cox_one <- function(cs, clin, feature, xrow) {
 # ---------------------------------------------------------------------------------
 # log-rank per feature (median or maxstat split)
 
+# The rows of the Cox models (time, event, every covariate and the stratum present; the
+# feature's own NAs dropped); with --strata the test is the stratified survdiff.
+split_groups <- function(cs, d) {
+  if (is.null(cs$split) || cs$split == "median") return(ifelse(d$x > median(d$x), "high", "low"))
+  if (cs$split %in% c("tertile", "quartile")) {
+    pr <- if (cs$split == "tertile") c(1/3, 2/3) else c(0.25, 0.75)
+    q <- quantile(d$x, pr, type = 7, names = FALSE)
+    return(ifelse(d$x > q[2], "high", ifelse(d$x <= q[1], "low", NA)))
+  }
+  mt <- maxstat.test(Surv(time, event) ~ x, data = d, smethod = "LogRank", pmethod = "Lau92",
+                     minprop = 0.1, maxprop = 0.9)
+  ifelse(d$x > unname(mt$estimate), "high", "low")
+}
+
 logrank_one <- function(cs, clin, feature, xrow) {
-  d <- fit_data(modifyList(cs, list(covariates = character(0), strata = NULL)),
-                clin, xrow, "surv")
+  d <- fit_data(cs, clin, xrow, "surv")
   warn <- character(0)
   row <- list(feature = feature, n.high = NA, chisq = NA, P.logrank = NA)
-  if (cs$split == "median") {
-    cut <- median(d$x)
+  if (cs$split %in% c("median", "tertile", "quartile")) {
+    d$group <- split_groups(cs, d)
+    d <- d[!is.na(d$group), , drop = FALSE]
+    cut <- -Inf
   } else {
     r <- catch(maxstat.test(Surv(time, event) ~ x, data = d, smethod = "LogRank",
                             pmethod = "Lau92", minprop = 0.1, maxprop = 0.9))
@@ -210,11 +242,13 @@ logrank_one <- function(cs, clin, feature, xrow) {
     }
   }
   if (!is.na(cut)) {
-    high <- d$x > cut
+    high <- if (is.null(d$group)) d$x > cut else d$group == "high"
     row$n.high <- sum(high)
     if (row$n.high > 0 && row$n.high < nrow(d)) {
       d$group <- ifelse(high, "high", "low")
-      r <- catch(survdiff(Surv(time, event) ~ group, data = d))
+      f_lr <- if (is.null(cs$strata)) Surv(time, event) ~ group
+              else Surv(time, event) ~ group + strata(.strata)
+      r <- catch(survdiff(f_lr, data = d))
       warn <- c(warn, r$warnings)
       if (is_err(r$value)) warn <- c(warn, paste("survdiff error:", r$value))
       else {
@@ -230,18 +264,20 @@ logrank_one <- function(cs, clin, feature, xrow) {
 }
 
 # ---------------------------------------------------------------------------------
-# Kaplan-Meier by median split
+# Kaplan-Meier curves
 
+# Kaplan-Meier by the --split groups (median without --split), on the rows of the Cox
+# models, not stratified.
 km_table <- function(cs, clin, xrow) {
-  d <- fit_data(modifyList(cs, list(covariates = character(0), strata = NULL)),
-                clin, xrow, "surv")
-  d$group <- ifelse(d$x > median(d$x), "high", "low")
+  d <- fit_data(cs, clin, xrow, "surv")
+  d$group <- split_groups(cs, d)
+  d <- d[!is.na(d$group), , drop = FALSE]
   sf <- survfit(Surv(time, event) ~ group, data = d)   # conf.type "log", conf.int 0.95
   s <- summary(sf, censored = TRUE)
   grp <- if (is.null(s$strata)) rep(unique(d$group), length(s$time))
          else sub("^group=", "", as.character(s$strata))
   data.frame(group = grp, time = s$time, n.risk = s$n.risk, n.event = s$n.event,
-             surv = s$surv, std.err = s$std.err, lower = s$lower, upper = s$upper,
+             n.censor = s$n.censor, surv = s$surv, std.err = s$std.err, lower = s$lower, upper = s$upper,
              stringsAsFactors = FALSE)
 }
 

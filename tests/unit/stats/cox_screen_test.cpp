@@ -71,6 +71,15 @@ TEST(CoxScreen, RowEqualsADirectFit) {
   EXPECT_EQ(screen.rows[3].status, FitStatus::kConstant);
   EXPECT_TRUE(std::isnan(screen.rows[3].coef));
   EXPECT_TRUE(std::isnan(screen.fdr[3]));
+  // A feature identical to a covariate (at another scale) is aliased, not constant.
+  {
+    SurvivalData d = s.data;
+    d.covariates = s.values.row(0).transpose() * 1e-6;
+    const CoxScreen al = cox_screen(d, s.values.topRows(1), o, 1);
+    EXPECT_EQ(al.rows[0].status, FitStatus::kAliased);
+    EXPECT_TRUE(std::isnan(al.rows[0].coef));
+    EXPECT_STREQ(to_string(FitStatus::kAliased), "aliased");
+  }
   // Too few events: the fit is reported, the status says so.
   o.min_events = 1000;
   const CoxScreen few = cox_screen(s.data, s.values, o, 1);
@@ -149,6 +158,13 @@ TEST(CoxScreen, SplitsKmAndLogistic) {
   ASSERT_FALSE(km.high.empty());
   ASSERT_FALSE(km.low.empty());
   EXPECT_EQ(km.high.front().n_risk + km.low.front().n_risk, 100);
+  // --km follows --split: quartile curves hold the top and bottom quarters only; maxstat splits
+  // at the logrank screen's cut point.
+  const KmByMedian kq = km_by_split(s.data.time, s.data.event, s.values, 0, LogrankSplit::kQuartile);
+  EXPECT_EQ(kq.high.front().n_risk, q[0].n_high);
+  EXPECT_EQ(kq.high.front().n_risk + kq.low.front().n_risk, 50);
+  const KmByMedian km_ms = km_by_split(s.data.time, s.data.event, s.values, 0, LogrankSplit::kMaxstat);
+  EXPECT_EQ(km_ms.high.front().n_risk, ms[0].n_high);
 
   Eigen::VectorXd y(100);
   for (int i = 0; i < 100; ++i) y[i] = s.values(0, i) + 0.5 * s.values(4, i) > 0 ? 1 : 0;

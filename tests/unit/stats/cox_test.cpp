@@ -74,6 +74,48 @@ TEST(Cox, ScoreTestOfAGroupIsTheLogRankTest) {
   EXPECT_NEAR(fit.score_test, logrank_test(s.time, s.event, g).chisq, 1e-10);
 }
 
+TEST(Cox, FitIsScaleFree) {
+  // Multiplying a column by 1e7 (or 1e-7) divides its coefficient and se by the factor; the
+  // singularity check must not mistake the small-scale column for a constant (issue 14).
+  const Sim s = simulate(200, true, 3);
+  const RiskSets rs(s.time, s.event, s.strata);
+  const CoxFit ref = cox_fit(rs, s.x, Eigen::VectorXd::Zero(2), CoxOptions{});
+  ASSERT_EQ(ref.status, FitStatus::kOk);
+  Eigen::MatrixXd x2(s.x.rows(), 2);
+  x2.col(1) = (s.x.col(0).array() * 10.0 + 30.0).matrix();  // an age-like covariate
+  for (double f : {1e7, 1e-7}) {
+    x2.col(0) = s.x.col(0) * f;
+    const CoxFit fit = cox_fit(rs, x2, Eigen::VectorXd::Zero(2), CoxOptions{});
+    // x2 col 1 is collinear with col 0: singular at any scale
+    EXPECT_EQ(fit.status, FitStatus::kConstant) << f;
+    Eigen::MatrixXd x3 = s.x;
+    x3.col(0) *= f;
+    const CoxFit g = cox_fit(rs, x3, Eigen::VectorXd::Zero(2), CoxOptions{});
+    ASSERT_EQ(g.status, FitStatus::kOk) << f;
+    EXPECT_NEAR(g.coef[0] * f / ref.coef[0], 1.0, 1e-9) << f;
+    EXPECT_NEAR(std::sqrt(g.var(0, 0)) * f / std::sqrt(ref.var(0, 0)), 1.0, 1e-9) << f;
+    EXPECT_NEAR(g.loglik, ref.loglik, 1e-9 * std::fabs(ref.loglik));
+  }
+}
+
+TEST(Cox, StratifiedLogRankSumsTheStrata) {
+  const Sim a = simulate(80, true, 21), b = simulate(60, true, 22);
+  std::vector<double> t = a.time;
+  std::vector<int> e = a.event, g, st(a.time.size(), 0);
+  t.insert(t.end(), b.time.begin(), b.time.end());
+  e.insert(e.end(), b.event.begin(), b.event.end());
+  st.resize(t.size(), 5);
+  for (Eigen::Index i = 0; i < a.x.rows(); ++i) g.push_back(a.x(i, 1) > 0);
+  for (Eigen::Index i = 0; i < b.x.rows(); ++i) g.push_back(b.x(i, 1) > 0);
+  const std::vector<int> ga(g.begin(), g.begin() + 80), gb(g.begin() + 80, g.end());
+  const LogRank la = logrank_test(a.time, a.event, ga), lb = logrank_test(b.time, b.event, gb);
+  const LogRank ls = logrank_test(t, e, g, st);
+  EXPECT_NEAR(ls.observed1 - ls.expected1, la.observed1 - la.expected1 + lb.observed1 - lb.expected1, 1e-10);
+  EXPECT_NEAR(ls.variance, la.variance + lb.variance, 1e-10);
+  EXPECT_NE(ls.chisq, logrank_test(t, e, g).chisq);  // pooled risk sets differ
+  EXPECT_DOUBLE_EQ(logrank_test(a.time, a.event, ga, std::vector<int>(80, 3)).chisq, la.chisq);
+}
+
 TEST(Cox, SeparationAndConstantAreStatuses) {
   // Every death among the x = 1 group happens while an x = 1 subject is at risk before any x = 0
   // death: R warns "Loglik converged before variable 1; coefficient may be infinite" (coef 22.39
@@ -133,6 +175,9 @@ TEST(KaplanMeier, ProductLimitAndGreenwood) {
   EXPECT_DOUBLE_EQ(rows[1].n_risk, 4);
   EXPECT_DOUBLE_EQ(rows[2].surv, 0.8 * 0.75 * 0.5);
   EXPECT_DOUBLE_EQ(rows[3].n_event, 0);
+  EXPECT_DOUBLE_EQ(rows[0].n_censor, 0);
+  EXPECT_DOUBLE_EQ(rows[1].n_censor, 1);  // time 2: one death, one censoring
+  EXPECT_DOUBLE_EQ(rows[3].n_censor, 1);
   const double gw = 1.0 / (5 * 4) + 1.0 / (4 * 3);
   EXPECT_NEAR(rows[1].std_err, rows[1].surv * std::sqrt(gw), 1e-15);
 }
