@@ -16,11 +16,11 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct AssayModel {
   std::vector<std::size_t> samples;  ///< samples with a detected or Undetermined cell
   Eigen::MatrixXd x;                 ///< their design rows, independent columns only
-  Eigen::HouseholderQR<Eigen::MatrixXd> qr;
+  Eigen::MatrixXd pen;               ///< rows of the prior on the centred population effects (same columns)
   int rank = 0;
 };
 
-AssayModel assay_model(const CtMatrix& m, std::size_t a, const Eigen::MatrixXd& design) {
+AssayModel assay_model(const CtMatrix& m, std::size_t a, const Eigen::MatrixXd& design, const Eigen::MatrixXd& pen_full) {
   AssayModel am;
   for (std::size_t s = 0; s < m.n_samples(); ++s) {
     const CallState st = m.state[m.at(a, s)];
@@ -35,8 +35,9 @@ AssayModel assay_model(const CtMatrix& m, std::size_t a, const Eigen::MatrixXd& 
     if (std::find(dep.begin(), dep.end(), static_cast<int>(c)) == dep.end()) keep.push_back(c);
   am.x.resize(n, static_cast<Eigen::Index>(keep.size()));
   for (std::size_t k = 0; k < keep.size(); ++k) am.x.col(static_cast<Eigen::Index>(k)) = full.col(keep[k]);
+  am.pen.resize(pen_full.rows(), static_cast<Eigen::Index>(keep.size()));
+  for (std::size_t k = 0; k < keep.size(); ++k) am.pen.col(static_cast<Eigen::Index>(k)) = pen_full.col(keep[k]);
   am.rank = static_cast<int>(keep.size());
-  if (n > 0 && am.rank > 0) am.qr.compute(am.x);
   return am;
 }
 
@@ -44,8 +45,8 @@ double p_undetermined(double intercept, double slope, double ct) { return 1.0 / 
 
 }  // namespace
 
-NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, const std::vector<double>& offset,
-                            double ct_start, const NondetectOptions& o) {
+NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, const std::vector<Eigen::Index>& population_columns,
+                            const std::vector<double>& offset, double ct_start, const NondetectOptions& o) {
   const std::size_t na = m.n_assays();
   NondetectFit fit;
   fit.imputed.assign(m.state.size(), kNaN);
@@ -55,9 +56,22 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
     if (m.state[i] == CallState::kDetected) ct[i] = m.ct[i];
     else if (m.state[i] == CallState::kUndetected) ct[i] = ct_start;
   }
+  if (std::none_of(m.state.begin(), m.state.end(), [](CallState st) { return st == CallState::kUndetected; })) {
+    fit.intercept = fit.slope = kNaN;  // no non-detect: no curve to fit, nothing to impute
+    fit.converged = true;
+    return fit;
+  }
   std::vector<AssayModel> models;
   models.reserve(na);
-  for (std::size_t a = 0; a < na; ++a) models.push_back(assay_model(m, a, design));
+  // Prior rows: C = (I - 11'/k) L, L mapping the k - 1 treatment-coded effects to the k levels.
+  const auto k_levels = static_cast<Eigen::Index>(population_columns.size()) + 1;
+  Eigen::MatrixXd pen_full = Eigen::MatrixXd::Zero(population_columns.empty() ? 0 : k_levels, design.cols());
+  if (!population_columns.empty())
+    for (Eigen::Index r = 0; r < k_levels; ++r)
+      for (std::size_t c = 0; c < population_columns.size(); ++c)
+        pen_full(r, population_columns[c]) = (r == static_cast<Eigen::Index>(c) + 1 ? 1.0 : 0.0) - 1.0 / static_cast<double>(k_levels);
+  for (std::size_t a = 0; a < na; ++a) models.push_back(assay_model(m, a, design, pen_full));
+  double lambda = 0.0;  // sigma^2 / prior_sd^2 from the previous iteration (0 in the first)
   // Simpson weights on t in [-10, 10].
   const int k = o.grid_intervals;
   std::vector<double> t(static_cast<std::size_t>(k) + 1), w(t.size()), phi(t.size());
@@ -110,7 +124,16 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
         const std::size_t s = am.samples[static_cast<std::size_t>(i)];
         y[i] = ct[m.at(a, s)] - offset[s];
       }
-      Eigen::VectorXd fitted = am.rank > 0 ? Eigen::VectorXd(am.x * am.qr.solve(y)) : Eigen::VectorXd::Zero(n);
+      Eigen::VectorXd fitted = Eigen::VectorXd::Zero(n);
+      if (am.rank > 0) {
+        const Eigen::Index q = lambda > 0 ? am.pen.rows() : 0;
+        Eigen::MatrixXd xa(n + q, am.x.cols());
+        Eigen::VectorXd ya = Eigen::VectorXd::Zero(n + q);
+        xa.topRows(n) = am.x;
+        ya.head(n) = y;
+        if (q > 0) xa.bottomRows(q) = std::sqrt(lambda) * am.pen;
+        fitted = am.x * Eigen::HouseholderQR<Eigen::MatrixXd>(xa).solve(ya);
+      }
       double ss = 0.0;
       for (Eigen::Index i = 0; i < n; ++i) {
         const std::size_t c = m.at(a, am.samples[static_cast<std::size_t>(i)]);
@@ -122,6 +145,7 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
     }
     const double pooled = std::sqrt(ss_all / std::max(1.0, df_all));
     std::fill(fit.sigma.begin(), fit.sigma.end(), pooled);
+    lambda = o.effect_prior_sd > 0 ? pooled * pooled / (o.effect_prior_sd * o.effect_prior_sd) : 0.0;
     gz.clear();
     gw.clear();
     gy.clear();

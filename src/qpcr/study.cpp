@@ -149,7 +149,10 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
   r.norm = normalize(m, spec, d.controls, o.impute == "ct-max", o.ct_max);
   if (o.impute == "em") {
     const stats::Design design = em_design(d.sheet, r.em_formula);
-    r.nondetect = fit_nondetects(m, design.x, r.norm.normalizer, o.ct_max);
+    std::vector<Eigen::Index> pop_cols;
+    for (std::size_t c = 0; c < design.columns.size(); ++c)
+      if (design.term_of_column[c] == 0) pop_cols.push_back(static_cast<Eigen::Index>(c));
+    r.nondetect = fit_nondetects(m, design.x, pop_cols, r.norm.normalizer, o.ct_max);
     const NondetectFit& f = *r.nondetect;
     std::size_t n = 0;
     for (std::size_t i = 0; i < m.state.size(); ++i)
@@ -160,9 +163,7 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
     log.info("qpcr", fmt::format("EM ({}): {} non-detects imputed; logit P(Undetermined) = {:.4g} + {:.4g} Ct; {} iterations{}",
                                  r.em_formula, n, f.intercept, f.slope, f.iterations,
                                  f.converged ? std::string()
-                                             : fmt::format(" (stopped at the limit, last change {:.3g}: an assay never detected "
-                                                           "in a population has no finite estimate there and drifts slowly upwards)",
-                                                           f.last_change)));
+                                             : fmt::format(" (stopped at the iteration limit; last change {:.3g})", f.last_change)));
   }
   if (spec.kind == NormKind::kGlobalMean)
     log.info("qpcr", fmt::format("global mean over {} non-control assays detected in every sample", r.norm.used.size()));
@@ -291,7 +292,7 @@ nlohmann::json qpcr_parameters(const QpcrResult& r, const QpcrOptions& o, const 
   if (r.nondetect)
     j["detection_curve"] = {{"model", "logit P(Undetermined) = intercept + slope * Ct"},
                             {"intercept", r.nondetect->intercept}, {"slope", r.nondetect->slope},
-                            {"ct_design", r.em_formula}, {"iterations", r.nondetect->iterations},
+                            {"ct_design", r.em_formula}, {"population_prior_sd", NondetectOptions{}.effect_prior_sd}, {"iterations", r.nondetect->iterations},
                             {"converged", r.nondetect->converged},
                             {"last_change", r.nondetect->last_change}};
   return j;

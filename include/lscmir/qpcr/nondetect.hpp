@@ -16,11 +16,14 @@ namespace lscmir::qpcr {
 struct NondetectOptions {
   int max_iter = 200;        ///< EM iterations at most
   double tol = 1e-6;         ///< stop when no imputed Ct moves by more
-  int grid_intervals = 800;  ///< Simpson intervals over mu +/- 10 sigma for the E-step integrals
+  int grid_intervals = 800;
+  /// SD of the normal prior on the population effects around their mean (log2 units); 0 = none.
+  /// Without it an assay never detected in a population has no finite estimate there.
+  double effect_prior_sd = 2.0;  ///< Simpson intervals over mu +/- 10 sigma for the E-step integrals
 };
 
 struct NondetectFit {
-  double intercept = 0.0;      ///< logit P(Undetermined | Ct) = intercept + slope * Ct
+  double intercept = 0.0;      ///< logit P(Undetermined | Ct) = intercept + slope * Ct (NaN: no non-detect)
   double slope = 0.0;
   int iterations = 0;
   bool converged = false;
@@ -38,7 +41,8 @@ struct NondetectFit {
 /// + sum of conditional variances) / (n - rank), and the logistic regression (glm, binomial) of
 /// the Undetermined indicator on the completed Ct over every cell.
 /// Threads: runs on the calling thread (deterministic).
-NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, const std::vector<double>& offset,
+NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design,
+                            const std::vector<Eigen::Index>& population_columns, const std::vector<double>& offset,
                             double ct_start, const NondetectOptions& options = {});
 
 }  // namespace lscmir::qpcr

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Independent reference for `lscmir qpcr --impute em` (McCall et al., Bioinformatics 2014 model,
 # written from the paper, not from the nondetects package): per assay Ct ~ N(offset + X beta, sigma^2)
-# (lm.fit, pooled sigma), P(Undetermined | Ct) logistic (glm, binomial, weighted over the E-step's
+# (least squares with a normal prior, SD 2, on the population effects around their mean, as an
+# augmented lm.fit; pooled sigma), P(Undetermined | Ct) logistic (glm, binomial, weighted over the E-step's
 # posterior grid), EM with the E-step integrals by Simpson's rule over mu +/- 10 sigma.
 # Usage (from the repository root): Rscript tests/reference/qpcr_em/make_qpcr_em.R
 ct_file <- "tests/data/qpcr_nd/ct_nd.tsv"; sheet_file <- "tests/data/qpcr_nd/samples.tsv"
 out <- "tests/reference/qpcr_em/nd_em"; ct_max <- 40
-max_iter <- 200; tol <- 1e-6; K <- 800
+max_iter <- 200; tol <- 1e-6; K <- 800; prior_sd <- 2
 d <- read.delim(ct_file, colClasses = "character")
 sheet <- read.delim(sheet_file, colClasses = "character")
 assays <- sort(unique(d$target)); samples <- sheet$sample
@@ -24,6 +25,9 @@ offset <- colMeans(ct[everywhere, , drop = FALSE])
 pop <- factor(sheet$population, levels = sort(unique(sheet$population)))
 pat <- factor(sheet$patient, levels = sort(unique(sheet$patient)))
 X <- model.matrix(~ pop + pat)
+popcols <- which(attr(X, "assign") == 1); k <- length(popcols) + 1
+Pen <- matrix(0, k, ncol(X)); for (c in seq_along(popcols)) Pen[, popcols[c]] <- (seq_len(k) == c + 1) - 1 / k
+lam <- 0
 und <- state == "undetected"; det <- state == "detected"
 cur <- ifelse(det, ct, ifelse(und, ct_max, NA))
 cond_var <- matrix(0, na, ns); mu <- matrix(NA_real_, na, ns)
@@ -37,11 +41,15 @@ for (iter in seq_len(max_iter)) {
   for (a in seq_len(na)) {
     use <- which(det[a, ] | und[a, ]); if (length(use) == 0) next
     y <- cur[a, use] - offset[use]
-    f <- lm.fit(X[use, , drop = FALSE], y)
-    mu[a, use] <- f$fitted.values + offset[use]
-    ss <- ss + sum((y - f$fitted.values)^2) + sum(cond_var[a, use]); df <- df + length(use) - f$rank
+    Xa <- X[use, , drop = FALSE]
+    q <- qr(Xa); keep <- sort(q$pivot[seq_len(q$rank)])
+    if (lam > 0) f <- lm.fit(rbind(Xa[, keep, drop = FALSE], sqrt(lam) * Pen[, keep, drop = FALSE]), c(y, rep(0, k)))
+    else f <- lm.fit(Xa[, keep, drop = FALSE], y)
+    fitted <- drop(Xa[, keep, drop = FALSE] %*% f$coefficients)
+    mu[a, use] <- fitted + offset[use]
+    ss <- ss + sum((y - fitted)^2) + sum(cond_var[a, use]); df <- df + length(use) - q$rank
   }
-  sigma <- sqrt(ss / max(1, df))
+  sigma <- sqrt(ss / max(1, df)); lam <- sigma^2 / prior_sd^2
   gz <- ct[det]; gw <- rep(1, length(gz)); gy <- rep(0, length(gz))
   change <- 0
   for (i in which(und)) {
