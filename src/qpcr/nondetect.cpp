@@ -85,10 +85,18 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   // M-step of the curve: weighted logistic regression (Newton) over the detected cells (weight 1,
   // y = 0) and, per Undetermined cell, the grid nodes with their posterior weights (y = 1).
   std::vector<double> gz, gw, gy;
+  auto deviance = [&](double b0, double b1) {
+    double dev = 0;
+    for (std::size_t r = 0; r < gz.size(); ++r) {
+      const double p = p_undetermined(b0, b1, gz[r]);
+      dev -= 2 * gw[r] * (gy[r] > 0 ? std::log(p) : std::log1p(-p));
+    }
+    return dev;
+  };
   auto fit_curve = [&](double b0, double b1) {
-    double dev_old = std::numeric_limits<double>::infinity();
+    double dev = deviance(b0, b1);
     for (int it = 0; it < 100; ++it) {
-      double g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0, dev = 0;
+      double g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
       for (std::size_t r = 0; r < gz.size(); ++r) {
         const double p = p_undetermined(b0, b1, gz[r]);
         const double e = gy[r] - p, v = p * (1 - p) * gw[r];
@@ -97,13 +105,22 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
         h00 += v;
         h01 += v * gz[r];
         h11 += v * gz[r] * gz[r];
-        dev -= 2 * gw[r] * (gy[r] > 0 ? std::log(p) : std::log1p(-p));
       }
-      if (std::fabs(dev - dev_old) / (std::fabs(dev) + 0.1) < 1e-14) break;
-      dev_old = dev;
       const double det = h00 * h11 - h01 * h01;
-      b0 += (h11 * g0 - h01 * g1) / det;
-      b1 += (h00 * g1 - h01 * g0) / det;
+      if (!(det > 0)) break;  // (near) separation: keep the last finite curve
+      double s0 = (h11 * g0 - h01 * g1) / det, s1 = (h00 * g1 - h01 * g0) / det;
+      double dev_new = deviance(b0 + s0, b1 + s1);
+      for (int half = 0; half < 30 && !(dev_new <= dev); ++half) {  // step halving
+        s0 /= 2;
+        s1 /= 2;
+        dev_new = deviance(b0 + s0, b1 + s1);
+      }
+      if (!(dev_new <= dev)) break;
+      b0 += s0;
+      b1 += s1;
+      const bool done = std::fabs(dev_new - dev) / (std::fabs(dev_new) + 0.1) < 1e-14;
+      dev = dev_new;
+      if (done) break;
     }
     return std::pair<double, double>(b0, b1);
   };

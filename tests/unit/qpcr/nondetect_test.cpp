@@ -42,7 +42,9 @@ Eigen::MatrixXd design() {
 TEST(Nondetect, ImputesEveryNonDetectAboveTheDetectedCtOfItsGroup) {
   const CtMatrix m = make_matrix(34.0);
   const std::vector<double> offset(12, 0.0);
-  const NondetectFit f = fit_nondetects(m, design(), {1}, offset, 40.0);
+  NondetectOptions o;
+  o.max_iter = 25;
+  const NondetectFit f = fit_nondetects(m, design(), {1}, offset, 40.0, o);
   EXPECT_GT(f.slope, 0.0);
   int imputed = 0;
   for (std::size_t a = 0; a < 6; ++a)
@@ -59,8 +61,9 @@ TEST(Nondetect, ImputesEveryNonDetectAboveTheDetectedCtOfItsGroup) {
     }
   EXPECT_GT(imputed, 5);
   // deterministic
-  const NondetectFit g = fit_nondetects(m, design(), {1}, offset, 40.0);
-  EXPECT_EQ(f.imputed, g.imputed);
+  const NondetectFit g = fit_nondetects(m, design(), {1}, offset, 40.0, o);
+  for (std::size_t i = 0; i < f.imputed.size(); ++i)
+    if (!std::isnan(f.imputed[i])) EXPECT_EQ(f.imputed[i], g.imputed[i]);
   EXPECT_EQ(f.slope, g.slope);
 }
 
