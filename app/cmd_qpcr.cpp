@@ -56,7 +56,7 @@ int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--normalize", q.normalize, "global-mean, reference:A,B,... or none")->capture_default_str();
   auto* ctl = app.add_option("--controls", q.controls,
                              "Control assay name prefixes, comma-separated (default RNU,SNORD,U6,RNU6B,MammU6)");
-  app.add_option("--impute", q.impute, "ct-max: put non-detects at the cut-off instead of NA");
+  app.add_option("--impute", q.impute, "ct-max: non-detects at the cut-off; em: conditional expectation under the McCall et al. 2014 non-detect model (EM)");
   app.add_option("--contrast", o.contrasts, "Population contrast A-B for the on/off test; repeatable");
   app.add_option("--fdr", q.fdr, "FDR below which an on/off difference is called")->capture_default_str();
   app.add_option("--genorm-candidates", q.genorm_candidates, "Assays for geNorm (default: every assay detected in all samples)");

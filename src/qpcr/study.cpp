@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/stats/design.hpp"
 
 namespace lscmir::qpcr {
 namespace {
@@ -32,7 +33,8 @@ CtFormat checked_format(const QpcrOptions& o) {
   if (!parse_ct_format(o.format, format))
     throw core::UsageError("--format must be auto, long, wide or quantstudio (got \"" + o.format + "\")");
   if (!(o.ct_max > 0) || !std::isfinite(o.ct_max)) throw core::UsageError("--ct-max must be a positive number of cycles");
-  if (!o.impute.empty() && o.impute != "ct-max") throw core::UsageError("--impute takes ct-max (got \"" + o.impute + "\")");
+  if (!o.impute.empty() && o.impute != "ct-max" && o.impute != "em")
+    throw core::UsageError("--impute takes ct-max or em (got \"" + o.impute + "\")");
   if (!(o.fdr > 0 && o.fdr <= 1)) throw core::UsageError("--fdr must be in (0, 1]");
   return format;
 }
@@ -51,6 +53,24 @@ std::vector<std::size_t> genorm_candidates(const CtMatrix& m, const std::vector<
   }
   std::sort(candidates.begin(), candidates.end());
   return candidates;
+}
+
+/// The Ct model's design for --impute em: population + patient when the sheet has a patient
+/// column and that design has full rank, else population alone.
+stats::Design em_design(const io::SampleSheet& sheet, std::string& formula_text) {
+  std::vector<stats::Variable> vars{stats::Variable::factor("population", sheet.column("population"))};
+  if (sheet.has_column("patient")) {
+    vars.push_back(stats::Variable::factor("patient", sheet.column("patient")));
+    const stats::Formula f = stats::parse_formula("~ population + patient");
+    stats::Design d = stats::build_design(f, vars);
+    if (stats::dependent_columns(d.x).empty() && d.x.rows() > d.x.cols()) {
+      formula_text = stats::to_string(f);
+      return d;
+    }
+  }
+  const stats::Formula f = stats::parse_formula("~ population");
+  formula_text = stats::to_string(f);
+  return stats::build_design(f, vars);
 }
 
 const char* truth(bool b) { return b ? "TRUE" : "FALSE"; }
@@ -126,7 +146,25 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
   const NormSpec spec = parse_norm_spec(o.normalize);
   const CtMatrix& m = d.matrix;
   QpcrResult r;
-  r.norm = normalize(m, spec, d.controls, !o.impute.empty(), o.ct_max);
+  r.norm = normalize(m, spec, d.controls, o.impute == "ct-max", o.ct_max);
+  if (o.impute == "em") {
+    const stats::Design design = em_design(d.sheet, r.em_formula);
+    std::vector<Eigen::Index> pop_cols;
+    for (std::size_t c = 0; c < design.columns.size(); ++c)
+      if (design.term_of_column[c] == 0) pop_cols.push_back(static_cast<Eigen::Index>(c));
+    r.nondetect = fit_nondetects(m, design.x, pop_cols, r.norm.normalizer, o.ct_max);
+    const NondetectFit& f = *r.nondetect;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < m.state.size(); ++i)
+      if (m.state[i] == CallState::kUndetected) {
+        r.norm.values[i] = -(f.imputed[i] - r.norm.normalizer[i / m.n_assays()]);
+        ++n;
+      }
+    log.info("qpcr", fmt::format("EM ({}): {} non-detects imputed; logit P(Undetermined) = {:.4g} + {:.4g} Ct; {} iterations{}",
+                                 r.em_formula, n, f.intercept, f.slope, f.iterations,
+                                 f.converged ? std::string()
+                                             : fmt::format(" (stopped at the iteration limit; last change {:.3g})", f.last_change)));
+  }
   if (spec.kind == NormKind::kGlobalMean)
     log.info("qpcr", fmt::format("global mean over {} non-control assays detected in every sample", r.norm.used.size()));
   r.genorm = genorm(m, genorm_candidates(m, o.genorm_candidates));
@@ -193,6 +231,15 @@ std::vector<io::NamedTable> qpcr_tables(const QpcrResult& r) {
     t.add_text("feature", std::move(feature)).add_text("sample", std::move(sample)).add_real("ct", std::move(ct));
     t.add_real("sd", std::move(sd)).add_integer("wells", std::move(wells)).add_integer("detected_wells", std::move(detected));
     t.add_text("status", std::move(status));
+    if (r.nondetect) {
+      std::vector<std::string> imputed;
+      for (std::size_t a = 0; a < m.n_assays(); ++a)
+        for (std::size_t j = 0; j < m.n_samples(); ++j) imputed.emplace_back(truth(m.state[m.at(a, j)] == CallState::kUndetected));
+      std::vector<double> ict;
+      for (std::size_t a = 0; a < m.n_assays(); ++a)
+        for (std::size_t j = 0; j < m.n_samples(); ++j) ict.push_back(r.nondetect->imputed[m.at(a, j)]);
+      t.add_text("imputed", std::move(imputed)).add_real("imputed_ct", std::move(ict));
+    }
     out.push_back({"ct_summary.tsv", std::move(t)});
   }
   {
@@ -239,9 +286,16 @@ std::vector<io::NamedTable> qpcr_tables(const QpcrResult& r) {
 }
 
 nlohmann::json qpcr_parameters(const QpcrResult& r, const QpcrOptions& o, const std::vector<std::string>& contrast_texts) {
-  return {{"format", r.format_list}, {"ct_max", o.ct_max}, {"normalize", o.normalize},
-          {"controls", r.controls}, {"impute", o.impute.empty() ? "none" : o.impute},
-          {"contrasts", contrast_texts}, {"fdr", o.fdr}, {"normalizer_assays", r.norm.used}};
+  nlohmann::json j = {{"format", r.format_list}, {"ct_max", o.ct_max}, {"normalize", o.normalize},
+                      {"controls", r.controls}, {"impute", o.impute.empty() ? "none" : o.impute},
+                      {"contrasts", contrast_texts}, {"fdr", o.fdr}, {"normalizer_assays", r.norm.used}};
+  if (r.nondetect)
+    j["detection_curve"] = {{"model", "logit P(Undetermined) = intercept + slope * Ct"},
+                            {"intercept", r.nondetect->intercept}, {"slope", r.nondetect->slope},
+                            {"ct_design", r.em_formula}, {"population_prior_sd", NondetectOptions{}.effect_prior_sd}, {"iterations", r.nondetect->iterations},
+                            {"converged", r.nondetect->converged},
+                            {"last_change", r.nondetect->last_change}};
+  return j;
 }
 
 }  // namespace lscmir::qpcr

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "golden_util.hpp"
 
@@ -95,6 +96,50 @@ TEST(QpcrFormats, InstrumentExportsGiveTheSameBytesAsTheLongTable) {
   // and both agree with the golden
   EXPECT_GE(compare_case_tables(kRoot / "long_global_mean", b), 7);
   for (const auto& p : {a, b, c}) fs::remove_all(p);
+}
+
+// --impute em against the independent R EM (tests/reference/qpcr_em/make_qpcr_em.R) on generated
+// arrays whose non-detects depend on the true Ct (tests/reference/gen/make_qpcr_nondetect.R).
+TEST(QpcrEm, DetectionCurveAndImputedValuesAgreeWithRWithin1e6) {
+  const fs::path dir = "tests/reference/qpcr_em/nd_em";
+  const fs::path out1 = scratch("qpcr_em1"), out2 = scratch("qpcr_em2");
+  ASSERT_EQ(run("qpcr", case_args(dir), out1, 1), 0) << slurp(out1.string() + ".stderr");
+  ASSERT_EQ(run("qpcr", case_args(dir), out2, 2), 0) << slurp(out2.string() + ".stderr");
+  for (const std::string name : {"expression.tsv", "ct_summary.tsv"}) EXPECT_EQ(slurp(out1 / name), slurp(out2 / name)) << name;
+  const Tsv want = read_tsv(dir / "expression.tsv"), got = read_tsv(out1 / "expression.tsv");
+  EXPECT_EQ(got.header, want.header);
+  EXPECT_GT(compare_tables(got, want, "expression.tsv", [](const std::string&) { return Tolerance{1e-6, 1e-6}; }), 500);
+  for (const auto& row : got.rows)
+    for (std::size_t c = 1; c < row.second.size(); ++c) EXPECT_NE(row.second[c], "NA") << row.first;
+  const Tsv imp = read_keyed_by_two(dir / "imputed.tsv"), summary = read_keyed_by_two(out1 / "ct_summary.tsv");
+  ASSERT_EQ(summary.header.back(), "imputed_ct");
+  int imputed = 0;
+  for (const auto& key : imp.order) {
+    const auto& w = imp.rows.at(key);
+    const auto& g = summary.rows.at(key);
+    EXPECT_EQ(g[g.size() - 2], w[2]) << key;
+    if (w[2] == "TRUE") {
+      EXPECT_NEAR(num(g.back()), num(w[3]), 1e-6) << key;
+      ++imputed;
+    }
+  }
+  EXPECT_GT(imputed, 100);
+  const auto info = nlohmann::json::parse(slurp(out1 / "run_info.json"));
+  const auto& curve = info.at("parameters").at("detection_curve");
+  const Tsv c = read_tsv(dir / "detection_curve.tsv");
+  const auto& row = c.rows.at(c.order.at(0));
+  EXPECT_NEAR(curve.at("intercept").get<double>(), num(row[0]), 1e-6);
+  EXPECT_NEAR(curve.at("slope").get<double>(), num(row[1]), 1e-6);
+  EXPECT_EQ(curve.at("iterations").get<int>(), std::stoi(row[2]));
+  fs::remove_all(out1);
+  fs::remove_all(out2);
+}
+
+TEST(QpcrEm, RejectsAnUnknownImputeMethod) {
+  const fs::path out = scratch("qpcr_em_bad");
+  EXPECT_NE(run("qpcr", "--ct tests/data/qpcr_nd/ct_nd.tsv --samples tests/data/qpcr_nd/samples.tsv --impute em2", out, 1), 0);
+  EXPECT_NE(slurp(out.string() + ".stderr").find("--impute takes ct-max or em"), std::string::npos);
+  EXPECT_FALSE(fs::exists(out / "expression.tsv"));
 }
 
 TEST(QpcrThenDe, LimmaLmOnTheExpressionAgrees) {

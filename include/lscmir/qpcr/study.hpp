@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "lscmir/io/sample_sheet.hpp"
 #include "lscmir/qpcr/analysis.hpp"
 #include "lscmir/qpcr/ct.hpp"
+#include "lscmir/qpcr/nondetect.hpp"
 
 namespace lscmir::qpcr {
 
@@ -27,7 +29,7 @@ struct QpcrOptions {
   std::string samples;                  ///< sample sheet: sample, population (patient for on/off tests)
   std::string format = "auto";          ///< auto, long, wide or quantstudio
   std::string normalize = "global-mean";  ///< global-mean, reference:A,B,... or none
-  std::string impute;                   ///< empty or "ct-max"
+  std::string impute;                   ///< empty, "ct-max" or "em"
   std::vector<std::string> controls;    ///< control prefixes, comma lists allowed (used when controls_given)
   bool controls_given = false;          ///< false: default_control_prefixes()
   std::vector<std::string> genorm_candidates;  ///< comma lists allowed; empty = every assay detected everywhere
@@ -72,6 +74,8 @@ struct QpcrResult {
   std::string format_list;
   /// -dCt expression, assays x samples (the doubles expression.tsv holds; NaN = NA).
   io::LabeledMatrix expression;
+  std::optional<NondetectFit> nondetect;   ///< --impute em: the fitted model and imputed Ct
+  std::string em_formula;                  ///< --impute em: the Ct model's design formula
 };
 
 /// Normalizes, runs geNorm, counts detections and runs one on/off test per contrast; logs what it

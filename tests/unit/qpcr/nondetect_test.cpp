@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lscmir/qpcr/nondetect.hpp"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+namespace lscmir::qpcr {
+namespace {
+
+// 6 assays x 12 samples (6 "A", 6 "B"); assay Ct rises with the assay index, B is 2 cycles higher.
+CtMatrix make_matrix(double cut) {
+  CtMatrix m;
+  for (int a = 0; a < 6; ++a) m.assays.push_back("a" + std::to_string(a));
+  for (int s = 0; s < 12; ++s) m.samples.push_back("s" + std::to_string(s));
+  const std::size_t n = 72;
+  m.ct.assign(n, std::nan(""));
+  m.sd.assign(n, std::nan(""));
+  m.wells.assign(n, 1);
+  m.detected_wells.assign(n, 0);
+  m.state.assign(n, CallState::kUndetected);
+  for (std::size_t s = 0; s < 12; ++s)
+    for (std::size_t a = 0; a < 6; ++a) {
+      const double z = 28.0 + 1.5 * static_cast<double>(a) + (s >= 6 ? 2.0 : 0.0) + 0.3 * std::sin(1.7 * static_cast<double>(s * 6 + a));
+      if (z <= cut || a == 0) {
+        m.ct[m.at(a, s)] = z;
+        m.state[m.at(a, s)] = CallState::kDetected;
+        m.detected_wells[m.at(a, s)] = 1;
+      }
+    }
+  return m;
+}
+
+Eigen::MatrixXd design() {
+  Eigen::MatrixXd x(12, 2);
+  for (int s = 0; s < 12; ++s) {
+    x(s, 0) = 1;
+    x(s, 1) = s >= 6 ? 1 : 0;
+  }
+  return x;
+}
+
+TEST(Nondetect, ImputesEveryNonDetectAboveTheDetectedCtOfItsGroup) {
+  const CtMatrix m = make_matrix(34.0);
+  const std::vector<double> offset(12, 0.0);
+  NondetectOptions o;
+  o.max_iter = 25;
+  const NondetectFit f = fit_nondetects(m, design(), {1}, offset, 40.0, o);
+  EXPECT_GT(f.slope, 0.0);
+  int imputed = 0;
+  for (std::size_t a = 0; a < 6; ++a)
+    for (std::size_t s = 0; s < 12; ++s) {
+      const std::size_t i = m.at(a, s);
+      if (m.state[i] != CallState::kUndetected) {
+        EXPECT_TRUE(std::isnan(f.imputed[i]));
+        continue;
+      }
+      ++imputed;
+      ASSERT_TRUE(std::isfinite(f.imputed[i]));
+      for (std::size_t t = s >= 6 ? 6 : 0; t < (s >= 6 ? 12u : 6u); ++t)
+        if (m.state[m.at(a, t)] == CallState::kDetected) EXPECT_GT(f.imputed[i], m.ct[m.at(a, t)] - 0.5);
+    }
+  EXPECT_GT(imputed, 5);
+  // deterministic
+  const NondetectFit g = fit_nondetects(m, design(), {1}, offset, 40.0, o);
+  for (std::size_t i = 0; i < f.imputed.size(); ++i)
+    if (!std::isnan(f.imputed[i])) EXPECT_EQ(f.imputed[i], g.imputed[i]);
+  EXPECT_EQ(f.slope, g.slope);
+}
+
+TEST(Nondetect, NothingToImputeLeavesEveryCellAlone) {
+  const CtMatrix m = make_matrix(100.0);
+  const NondetectFit f = fit_nondetects(m, design(), {1}, std::vector<double>(12, 0.0), 40.0);
+  for (double v : f.imputed) EXPECT_TRUE(std::isnan(v));
+  EXPECT_TRUE(f.converged);
+}
+
+}  // namespace
+}  // namespace lscmir::qpcr
