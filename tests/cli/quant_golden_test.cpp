@@ -206,7 +206,8 @@ TEST_F(QuantGolden, MirtopValidatorAcceptsGff3) {
 }
 
 TEST_F(QuantGolden, SameBytesForOneAndTwoThreads) {
-  for (const char* f : {"counts.tsv", "hairpin_counts.tsv", "isomirs.gff3", "qc.json", "multiqc/lscmir_quant_reads_mqc.json"})
+  for (const char* f : {"counts.tsv", "hairpin_counts.tsv", "isomirs.gff3", "qc.json", "multiqc/lscmir_quant_reads_mqc.json", "qc_status.tsv",
+                        "qc_length.tsv", "qc_phred.tsv", "qc_rnatype.tsv", "multiqc/lscmir_quant_rnatype_mqc.json"})
     EXPECT_EQ(slurp(out1_ / f), slurp(out2_ / f)) << f;
 }
 
