@@ -73,11 +73,20 @@ bool mirtrace_complex_enough(std::string_view s) {
   return true;
 }
 
-QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::string_view adapter, int& insert_length) {
+QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::string_view adapter, int& insert_length,
+                         std::array<std::uint64_t, 43>* phred) {
   const std::size_t n = std::min<std::size_t>(seq.size(), kQcReadCap);
   seq = seq.substr(0, n);
   int bad = 0;
-  for (std::size_t i = 0; i < n; ++i) bad += (static_cast<int>(qual[i]) - 33) < kBadPhred;
+  if (phred != nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const int q = static_cast<int>(qual[i]) - 33;
+      bad += q < kBadPhred;
+      ++(*phred)[static_cast<std::size_t>(std::clamp(q, 0, kQcMaxPhred))];
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) bad += (static_cast<int>(qual[i]) - 33) < kBadPhred;
+  }
   insert_length = static_cast<int>(n);
   if (n > 0 && 2 * bad > static_cast<int>(n)) return QcStatus::kLowPhred;
   bool detected = false;

@@ -148,10 +148,8 @@ struct Worker {
   }
 
   void mirtrace(std::string_view quality, std::string_view adapter) {
-    const std::size_t n = std::min<std::size_t>(quality.size(), kQcReadCap);
-    for (std::size_t i = 0; i < n; ++i) ++qc.phred[static_cast<std::size_t>(std::clamp(static_cast<int>(quality[i]) - 33, 0, kQcMaxPhred))];
     int len = 0;
-    const QcStatus st = mirtrace_status(buf, quality, adapter, len);
+    const QcStatus st = mirtrace_status(buf, quality, adapter, len, &qc.phred);
     ++qc.mirtrace_status[static_cast<std::size_t>(st)];
     if (qc.mirtrace_length.size() <= static_cast<std::size_t>(len)) qc.mirtrace_length.resize(static_cast<std::size_t>(len) + 1, 0);
     ++qc.mirtrace_length[static_cast<std::size_t>(len)];

@@ -35,8 +35,10 @@ bool mirtrace_complex_enough(std::string_view insert);
 /// The miRTrace status of one read (upper-case sequence, phred+33 qualities): more than half of
 /// the (first 50) bases below phred 20, or a non-ACGT base in the insert -> LOW_PHRED; then the
 /// complexity test; then insert < 18 nt; then whether the whole adapter was seen.
-/// `insert_length` is set to the length miRTrace's length histogram counts.
-QcStatus mirtrace_status(std::string_view sequence, std::string_view quality, std::string_view adapter, int& insert_length);
+/// `insert_length` is set to the length miRTrace's length histogram counts. When `phred` is given,
+/// the (clamped) phred scores of the first 50 bases are added to it in the same pass.
+QcStatus mirtrace_status(std::string_view sequence, std::string_view quality, std::string_view adapter, int& insert_length,
+                         std::array<std::uint64_t, 43>* phred = nullptr);
 
 /// RNA type rows of qc_rnatype.tsv, in their order.
 enum class RnaType { kMiRna = 0, kRRna, kTRna, kArtifact, kUnknown };
