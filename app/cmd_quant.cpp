@@ -67,6 +67,10 @@ int cmd_quant(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--min-overlap", q.min_overlap, "Shortest adapter prefix trimmed at the read end (cutadapt -O)")->capture_default_str();
   app.add_option("--species", q.species, "Keep only reference names starting with SPECIES- (e.g. hsa)");
   app.add_option("--database", q.database, "Database name for the mirGFF3 header and source column")->capture_default_str();
+  app.add_flag("!--no-qc", q.qc, "Skip the miRTrace QC tables (qc_status, qc_length, qc_phred, qc_rnatype)");
+  app.add_option("--rrna", q.rrna, "rRNA FASTA for the RNA-type QC (none bundled)");
+  app.add_option("--trna", q.trna, "tRNA FASTA for the RNA-type QC (data/mirtrace/tRNA_hsa.fa is bundled for human)");
+  app.add_option("--artifacts", q.artifacts, "Artifact (adapter/primer) FASTA for the RNA-type QC");
   add_common_options(app, o.common);
   const int parsed = parse_or_exit(app, argv);
   if (parsed >= 0) return parsed;

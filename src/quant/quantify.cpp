@@ -11,8 +11,9 @@
 
 namespace lscmir::quant {
 
-Quantifier::Quantifier(const Reference& ref, const HairpinIndex& index, const AssignOptions& options)
-    : ref_(&ref), index_(&index), options_(options) {}
+Quantifier::Quantifier(const Reference& ref, const HairpinIndex& index, const AssignOptions& options,
+                       const RnaTypeClassifier* rna_types)
+    : ref_(&ref), index_(&index), options_(options), rna_types_(rna_types) {}
 
 MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& reads) {
   const auto s = static_cast<std::uint32_t>(samples_.size());
@@ -23,17 +24,23 @@ MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& r
   // accumulation sequential in sequence order, so sums do not depend on the thread count.
   constexpr std::size_t kBlock = 1 << 16;
   std::vector<std::vector<Hit>> hits;
+  std::vector<RnaType> types;
   std::vector<std::uint32_t> names, hps;
   for (std::size_t b0 = 0; b0 < reads.sequences.size(); b0 += kBlock) {
     const std::size_t b1 = std::min(reads.sequences.size(), b0 + kBlock);
     hits.resize(b1 - b0);
+    types.assign(b1 - b0, RnaType::kMiRna);
     core::parallel_for_chunks(b1 - b0, options_.threads, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) index_->align(reads.sequences[b0 + i].first, hits[i]);
+      for (std::size_t i = b; i < e; ++i) {
+        index_->align(reads.sequences[b0 + i].first, hits[i]);
+        if (hits[i].empty()) types[i] = rna_types_ != nullptr ? rna_types_->classify(reads.sequences[b0 + i].first) : RnaType::kUnknown;
+      }
     });
     for (std::size_t i = b0; i < b1; ++i) {
       const auto& [seq, count] = reads.sequences[i];
       const std::vector<Hit>& h = hits[i - b0];
       const auto c = static_cast<double>(count);
+      mq.rna_types[static_cast<std::size_t>(types[i - b0])] += count;
       if (h.empty()) {
         mq.unassigned += count;
         continue;
@@ -172,6 +179,78 @@ std::string Quantifier::isomirs_gff3(const std::string& database, const std::str
   return out;
 }
 
+namespace {
+double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+std::uint64_t sum(const std::vector<std::uint64_t>& v, std::size_t from, std::size_t to) {
+  std::uint64_t t = 0;
+  for (std::size_t i = from; i <= to && i < v.size(); ++i) t += v[i];
+  return t;
+}
+io::ResultTable rows_table(const std::string& first, std::vector<std::string> rows, const std::vector<SampleInfo>& samples,
+                           const std::vector<std::vector<std::uint64_t>>& cols) {
+  io::ResultTable t;
+  const std::size_t n = rows.size();
+  t.add_text(first, std::move(rows));
+  for (std::size_t j = 0; j < cols.size(); ++j) {
+    std::vector<std::int64_t> v(n, 0);
+    for (std::size_t r = 0; r < n && r < cols[j].size(); ++r) v[r] = static_cast<std::int64_t>(cols[j][r]);
+    t.add_integer(samples[j].name, std::move(v));
+  }
+  return t;
+}
+}  // namespace
+
+std::vector<io::NamedTable> Quantifier::qc_tables() const {
+  std::vector<std::vector<std::uint64_t>> status, length, phred, types;
+  std::size_t max_len = 0;
+  for (std::size_t s = 0; s < samples_.size(); ++s) {
+    const ReadQc& q = read_qc_[s];
+    status.emplace_back(q.mirtrace_status.begin(), q.mirtrace_status.end());
+    length.push_back(q.mirtrace_length);
+    max_len = std::max(max_len, q.mirtrace_length.size());
+    phred.emplace_back(q.phred.begin(), q.phred.end());
+    types.emplace_back(map_qc_[s].rna_types.begin(), map_qc_[s].rna_types.end());
+  }
+  auto numbers = [](std::size_t n) {
+    std::vector<std::string> r;
+    for (std::size_t i = 0; i < n; ++i) r.push_back(std::to_string(i));
+    return r;
+  };
+  return {{"qc_status.tsv", rows_table("QC_STATUS", {kQcStatusNames.begin(), kQcStatusNames.end()}, samples_, status)},
+          {"qc_length.tsv", rows_table("LENGTH", numbers(std::max<std::size_t>(max_len, kQcReadCap + 1)), samples_, length)},
+          {"qc_phred.tsv", rows_table("PHRED_SCORE", numbers(kQcMaxPhred + 1), samples_, phred)},
+          {"qc_rnatype.tsv", rows_table("RNA_TYPE", {kRnaTypeNames.begin(), kRnaTypeNames.end()}, samples_, types)}};
+}
+
+nlohmann::json Quantifier::qc_flags(std::size_t s) const {
+  // miRTrace's warnings (Kang et al. 2018; its report): < 50% of bases at phred >= 30; < 25% of
+  // reads 20-25 nt; < 25% of reads QC-passed; < 10% of QC-passed reads miRNA; < 10% of the
+  // reference's hairpins detected.
+  const ReadQc& q = read_qc_[s];
+  const MappingQc& m = map_qc_[s];
+  std::uint64_t bases = 0, good = 0;
+  for (std::size_t p = 0; p < q.phred.size(); ++p) {
+    bases += q.phred[p];
+    if (p >= 30) good += q.phred[p];
+  }
+  const double reads = static_cast<double>(q.reads);
+  const double passed = static_cast<double>(q.mirtrace_status[3] + q.mirtrace_status[4]);
+  std::uint64_t kept = 0;
+  for (auto v : m.rna_types) kept += v;
+  std::size_t detected = 0;
+  for (double v : hairpin_[s]) detected += v > 0;
+  const double f_phred = ratio(static_cast<double>(good), static_cast<double>(bases));
+  const double f_len = ratio(static_cast<double>(sum(q.mirtrace_length, 20, 25)), reads);
+  const double f_qc = ratio(passed, reads);
+  const double f_mirna = ratio(static_cast<double>(m.rna_types[0]), static_cast<double>(kept));
+  const double f_hp = ratio(static_cast<double>(detected), static_cast<double>(ref_->hairpins.size()));
+  return {{"phred", {{"warn", f_phred < 0.5}, {"fraction_bases_phred30", f_phred}}},
+          {"length", {{"warn", f_len < 0.25}, {"fraction_reads_20_25nt", f_len}}},
+          {"qc_passed", {{"warn", f_qc < 0.25}, {"fraction_reads_passed", f_qc}}},
+          {"rnatype", {{"warn", f_mirna < 0.10}, {"fraction_mirna", f_mirna}}},
+          {"complexity", {{"warn", f_hp < 0.10}, {"hairpins_detected", detected}, {"fraction_hairpins_detected", f_hp}}}};
+}
+
 nlohmann::json Quantifier::qc_json() const {
   nlohmann::json samples = nlohmann::json::array();
   for (std::size_t s = 0; s < samples_.size(); ++s) {
@@ -199,13 +278,15 @@ nlohmann::json Quantifier::qc_json() const {
                        {"assigned_mature", m.assigned_mature},
                        {"hairpin_only", m.hairpin_only},
                        {"unassigned", m.unassigned},
-                       {"length_histogram", hist}});
+                       {"length_histogram", hist},
+                       {"qc_flags", qc_flags(s)}});
   }
   return {{"samples", samples}};
 }
 
 std::vector<std::pair<std::string, nlohmann::json>> Quantifier::multiqc() const {
   nlohmann::json fates = nlohmann::json::object(), lengths = nlohmann::json::object(), general = nlohmann::json::object();
+  nlohmann::json status = nlohmann::json::object(), types = nlohmann::json::object();
   for (std::size_t s = 0; s < samples_.size(); ++s) {
     const ReadQc& q = read_qc_[s];
     const MappingQc& m = map_qc_[s];
@@ -216,8 +297,17 @@ std::vector<std::pair<std::string, nlohmann::json>> Quantifier::multiqc() const 
     nlohmann::json h = nlohmann::json::object();
     for (std::size_t l = 0; l < q.length_histogram.size(); ++l) h[std::to_string(l)] = q.length_histogram[l];
     lengths[name] = h;
+    nlohmann::json st = nlohmann::json::object(), ty = nlohmann::json::object();
+    for (std::size_t k = 0; k < kQcStatusNames.size(); ++k) st[kQcStatusNames[k]] = q.mirtrace_status[k];
+    for (std::size_t k = 0; k < kRnaTypeNames.size(); ++k) ty[kRnaTypeNames[k]] = m.rna_types[k];
+    status[name] = st;
+    types[name] = ty;
+    const nlohmann::json flags = qc_flags(s);
+    int warnings = 0;
+    for (const auto& [key, f] : flags.items()) warnings += f["warn"].get<bool>() ? 1 : 0;
     general[name] = {{"lscmir_reads", q.reads},
-                     {"lscmir_assigned_pct", q.reads ? 100.0 * static_cast<double>(m.assigned_mature) / static_cast<double>(q.reads) : 0.0}};
+                     {"lscmir_assigned_pct", q.reads ? 100.0 * static_cast<double>(m.assigned_mature) / static_cast<double>(q.reads) : 0.0},
+                     {"lscmir_qc_warnings", warnings}};
   }
   return {
       {"lscmir_quant_reads_mqc.json",
@@ -234,8 +324,19 @@ std::vector<std::pair<std::string, nlohmann::json>> Quantifier::multiqc() const 
       {"lscmir_quant_general_stats_mqc.json",
        {{"id", "lscmir_quant_general"}, {"plot_type", "generalstats"},
         {"pconfig", {{{"lscmir_reads", {{"title", "Reads"}, {"format", "{:,.0f}"}}}},
-                     {{"lscmir_assigned_pct", {{"title", "% miRNA"}, {"max", 100}, {"min", 0}, {"suffix", "%"}}}}}},
+                     {{"lscmir_assigned_pct", {{"title", "% miRNA"}, {"max", 100}, {"min", 0}, {"suffix", "%"}}}},
+                     {{"lscmir_qc_warnings", {{"title", "QC warnings"}, {"description", "miRTrace warning flags raised (qc.json)"}, {"format", "{:,.0f}"}}}}}},
         {"data", general}}},
+      {"lscmir_quant_qcstatus_mqc.json",
+       {{"id", "lscmir_quant_qcstatus"}, {"section_name", "lscmir quant: QC status (miRTrace)"},
+        {"description", "miRTrace's read QC status: low phred, low complexity, shorter than 18 nt, adapter not detected, passed."},
+        {"plot_type", "bargraph"}, {"pconfig", {{"id", "lscmir_quant_qcstatus_plot"}, {"title", "lscmir quant: QC status"}, {"ylab", "Reads"}}},
+        {"data", status}}},
+      {"lscmir_quant_rnatype_mqc.json",
+       {{"id", "lscmir_quant_rnatype"}, {"section_name", "lscmir quant: RNA types (miRTrace)"},
+        {"description", "Kept reads by RNA type, first match in the order miRNA, rRNA, tRNA, artifact, else unknown."},
+        {"plot_type", "bargraph"}, {"pconfig", {{"id", "lscmir_quant_rnatype_plot"}, {"title", "lscmir quant: RNA types"}, {"ylab", "Reads"}}},
+        {"data", types}}},
   };
 }
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <set>
 
 #include <fmt/core.h>
@@ -13,6 +14,7 @@
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/output.hpp"
 #include "lscmir/io/table.hpp"
+#include "lscmir/quant/qc.hpp"
 #include "lscmir/quant/quantify.hpp"
 #include "lscmir/quant/reference.hpp"
 #include "lscmir/quant/sample.hpp"
@@ -94,8 +96,9 @@ QuantPlan plan(const QuantOptions& o) {
 }
 
 std::vector<std::string> output_files() {
-  return {"counts.tsv", "hairpin_counts.tsv", "isomirs.gff3", "qc.json", "multiqc/lscmir_quant_reads_mqc.json",
-          "multiqc/lscmir_quant_lengths_mqc.json", "multiqc/lscmir_quant_general_stats_mqc.json"};
+  return {"counts.tsv", "hairpin_counts.tsv", "qc_status.tsv", "qc_length.tsv", "qc_phred.tsv", "qc_rnatype.tsv", "isomirs.gff3",
+          "qc.json", "multiqc/lscmir_quant_reads_mqc.json", "multiqc/lscmir_quant_lengths_mqc.json",
+          "multiqc/lscmir_quant_general_stats_mqc.json", "multiqc/lscmir_quant_qcstatus_mqc.json", "multiqc/lscmir_quant_rnatype_mqc.json"};
 }
 
 QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core::Logger& log) {
@@ -120,7 +123,13 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
   aopt.tolerance_5p = o.tolerance_5p;
   aopt.tolerance_3p = o.tolerance_3p;
   aopt.threads = threads;
-  Quantifier q(ref, index, aopt);
+  std::unique_ptr<RnaTypeClassifier> rna_types;
+  if (o.qc) {
+    rna_types = std::make_unique<RnaTypeClassifier>(o.rrna, o.trna, o.artifacts, o.min_length);
+    for (const auto& [label, path] : {std::pair{"rrna", o.rrna}, std::pair{"trna", o.trna}, std::pair{"artifacts", o.artifacts}})
+      if (!path.empty()) result.inputs.push_back(io::checksum_file(label, path));
+  }
+  Quantifier q(ref, index, aopt, rna_types.get());
   for (const auto& in : plan.inputs) {
     const double ts = seconds_now();
     SampleInfo si;
@@ -148,6 +157,8 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
     topt.min_length = o.min_length;
     topt.max_length = o.max_length;
     topt.threads = threads;
+    topt.qc = o.qc;
+    topt.qc_adapter = si.adapter.sequence.substr(0, std::min<std::size_t>(kQcAdapterPrefix, si.adapter.sequence.size()));
     si.umi_length = plan.umi_override >= 0 ? plan.umi_override : si.adapter.umi_length;
     const CollapsedReads reads = collapse_fastq(in.fastq, topt, [&](std::uint64_t n) {
       log.info("quant", fmt::format("{}: {:.1f} M reads, {:.2f} M reads/s", in.name, static_cast<double>(n) / 1e6,
@@ -171,6 +182,8 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
   result.counts = q.mature_matrix();
   result.tables.push_back({"counts.tsv", q.counts_table()});
   result.tables.push_back({"hairpin_counts.tsv", q.hairpin_counts_table()});
+  if (o.qc)
+    for (auto& t : q.qc_tables()) result.tables.push_back(std::move(t));
   result.texts.emplace_back("isomirs.gff3", q.isomirs_gff3(o.database, core::version()));
   result.texts.emplace_back("qc.json", q.qc_json().dump(2) + "\n");
   for (auto& [name, json] : q.multiqc()) result.texts.emplace_back("multiqc/" + name, json.dump(2) + "\n");
@@ -181,7 +194,8 @@ nlohmann::json quant_parameters(const QuantOptions& o, int threads, const QuantR
   return {{"adapter", o.adapter}, {"umi", o.umi.empty() ? "adapter default" : o.umi}, {"min_length", o.min_length},
           {"max_length", o.max_length}, {"mismatches", o.mismatches}, {"tolerance_5p", o.tolerance_5p},
           {"tolerance_3p", o.tolerance_3p}, {"error_rate", o.error_rate}, {"min_overlap", o.min_overlap},
-          {"species", o.species}, {"database", o.database}, {"threads", threads}, {"samples", r.samples}};
+          {"species", o.species}, {"database", o.database},
+          {"qc", o.qc}, {"rrna", o.rrna}, {"trna", o.trna}, {"artifacts", o.artifacts}, {"threads", threads}, {"samples", r.samples}};
 }
 
 }  // namespace lscmir::quant

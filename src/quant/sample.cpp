@@ -13,6 +13,7 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/quant/fastq.hpp"
+#include "lscmir/quant/qc.hpp"
 
 namespace lscmir::quant {
 
@@ -107,10 +108,12 @@ struct Worker {
   std::string buf;
   std::string key;
 
-  void process(std::string_view raw, const AdapterFinder* finder, const TrimOptions& o, int umi_length, int adapter_length) {
+  void process(std::string_view raw, std::string_view quality, const AdapterFinder* finder, const TrimOptions& o, int umi_length,
+               int adapter_length) {
     ++qc.reads;
     buf.resize(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) buf[i] = kBases.map[static_cast<unsigned char>(raw[i])];
+    if (o.qc) mirtrace(quality, o.qc_adapter);
     const int n = static_cast<int>(buf.size());
     const int at = finder != nullptr ? finder->find(buf) : -1;
     const int len = at >= 0 ? at : n;
@@ -142,6 +145,14 @@ struct Worker {
     } else {
       count(counts, insert);
     }
+  }
+
+  void mirtrace(std::string_view quality, std::string_view adapter) {
+    int len = 0;
+    const QcStatus st = mirtrace_status(buf, quality, adapter, len, &qc.phred);
+    ++qc.mirtrace_status[static_cast<std::size_t>(st)];
+    if (qc.mirtrace_length.size() <= static_cast<std::size_t>(len)) qc.mirtrace_length.resize(static_cast<std::size_t>(len) + 1, 0);
+    ++qc.mirtrace_length[static_cast<std::size_t>(len)];
   }
 };
 
@@ -217,7 +228,7 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
     FastqChunk chunk;
     Worker& w = workers[0];
     while (chunker.next(chunk)) {
-      parse_chunk(chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, f, o, umi_length, adapter_length); });
+      parse_chunk(chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, r.quality, f, o, umi_length, adapter_length); });
       maybe_progress();
     }
   } else {
@@ -238,7 +249,7 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
         Worker& w = workers[static_cast<std::size_t>(t)];
         while (auto chunk = queue.pop()) {
           try {
-            parse_chunk(*chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, f, o, umi_length, adapter_length); });
+            parse_chunk(*chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, r.quality, f, o, umi_length, adapter_length); });
           } catch (...) {
             record_error(std::current_exception(), chunk->first_record);
             queue.abort();
@@ -276,6 +287,10 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
     qc.no_umi += q.no_umi;
     if (qc.length_histogram.size() < q.length_histogram.size()) qc.length_histogram.resize(q.length_histogram.size(), 0);
     for (std::size_t i = 0; i < q.length_histogram.size(); ++i) qc.length_histogram[i] += q.length_histogram[i];
+    if (qc.mirtrace_length.size() < q.mirtrace_length.size()) qc.mirtrace_length.resize(q.mirtrace_length.size(), 0);
+    for (std::size_t i = 0; i < q.mirtrace_length.size(); ++i) qc.mirtrace_length[i] += q.mirtrace_length[i];
+    for (std::size_t i = 0; i < q.mirtrace_status.size(); ++i) qc.mirtrace_status[i] += q.mirtrace_status[i];
+    for (std::size_t i = 0; i < q.phred.size(); ++i) qc.phred[i] += q.phred[i];
     if (t > 0)
       for (auto& e : workers[t].counts.entries()) merged.add(e.key, e.count);
     workers[t].counts = {};

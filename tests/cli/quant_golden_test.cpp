@@ -24,6 +24,7 @@ namespace {
 const std::vector<std::string> kSamples = {"mirtrace_sample1_hsa", "mirtrace_sample2_hsa", "mirtrace_sample3_hsa"};
 const std::string kArgs =
     "--hairpin tests/data/smallrna/hairpin_hsa.v22.fa --mature tests/data/smallrna/mature_hsa.v22.fa --adapter auto "
+    "--trna data/mirtrace/tRNA_hsa.fa "
     "tests/data/smallrna/mirtrace_sample1_hsa.fastq.gz tests/data/smallrna/mirtrace_sample2_hsa.fastq.gz "
     "tests/data/smallrna/mirtrace_sample3_hsa.fastq.gz";
 
@@ -205,8 +206,49 @@ TEST_F(QuantGolden, MirtopValidatorAcceptsGff3) {
 }
 
 TEST_F(QuantGolden, SameBytesForOneAndTwoThreads) {
-  for (const char* f : {"counts.tsv", "hairpin_counts.tsv", "isomirs.gff3", "qc.json", "multiqc/lscmir_quant_reads_mqc.json"})
+  for (const char* f : {"counts.tsv", "hairpin_counts.tsv", "isomirs.gff3", "qc.json", "multiqc/lscmir_quant_reads_mqc.json", "qc_status.tsv",
+                        "qc_length.tsv", "qc_phred.tsv", "qc_rnatype.tsv", "multiqc/lscmir_quant_rnatype_mqc.json"})
     EXPECT_EQ(slurp(out1_ / f), slurp(out2_ / f)) << f;
+}
+
+// The miRTrace QC tables against tests/reference/gen/make_quant_qc_golden.py (miRTrace's
+// definitions written independently in Python): exact equality of every cell. The adapters that
+// --adapter auto picks (truseq, illumina-old) have the same first 8 nt as miRTrace's tutorial
+// adapters (TGGAATTCTCGG, ATCTCGTATGCC), which is all miRTrace's rule uses.
+TEST_F(QuantGolden, MirtraceQcTablesEqualIndependentScript) {
+  for (const auto& [got_name, want_name] : std::vector<std::pair<std::string, std::string>>{
+           {"qc_status.tsv", "qc_status.per_read.tsv"}, {"qc_length.tsv", "qc_length.tsv"}, {"qc_phred.tsv", "qc_phred.tsv"}}) {
+    const Tsv got = read_tsv(out2_ / got_name);
+    const Tsv want = read_tsv(fs::path("tests/reference/quant") / want_name);
+    ASSERT_EQ(got.header.size(), kSamples.size() + 1) << got_name;
+    ASSERT_EQ(got.header[0], want.header[0]) << got_name;
+    ASSERT_EQ(got.order, want.order) << got_name << ": same rows in the same order";
+    for (const auto& row : want.order)
+      for (std::size_t s = 0; s < kSamples.size(); ++s)
+        EXPECT_EQ(num(got.rows.at(row)[s + 1]), num(want.rows.at(row)[s + 1])) << got_name << " " << row << " " << kSamples[s];
+  }
+}
+
+// qc_rnatype.tsv: the rows account for every kept read; miRNA is every read with a hairpin hit,
+// so it equals the bowtie golden's aligned reads within the 1% the counts are held to.
+TEST_F(QuantGolden, RnaTypesAccountForKeptReads) {
+  const Tsv got = read_tsv(out2_ / "qc_rnatype.tsv");
+  const nlohmann::json qc = nlohmann::json::parse(slurp(out2_ / "qc.json"));
+  ASSERT_EQ(got.order, (std::vector<std::string>{"miRNA", "rRNA", "tRNA", "artifact", "unknown"}));
+  for (std::size_t s = 0; s < kSamples.size(); ++s) {
+    double total = 0;
+    for (const auto& r : got.order) total += num(got.rows.at(r)[s + 1]);
+    const auto& q = qc["samples"][s];
+    EXPECT_EQ(total, q["kept"].get<double>()) << kSamples[s];
+    EXPECT_EQ(num(got.rows.at("miRNA")[s + 1]), q["assigned_mature"].get<double>() + q["hairpin_only"].get<double>()) << kSamples[s];
+    const Tsv summary = read_tsv(fs::path("tests/reference/quant") / (kSamples[s] + ".summary.tsv"));
+    const double aligned_ref = num(summary.order.front());  // bowtie: reads aligned to a hairpin
+    EXPECT_LE(std::abs(num(got.rows.at("miRNA")[s + 1]) - aligned_ref), 0.01 * aligned_ref) << kSamples[s];
+    EXPECT_GT(num(got.rows.at("tRNA")[s + 1]), 0.0) << kSamples[s] << ": the bundled human tRNAs are found";
+    EXPECT_EQ(num(got.rows.at("rRNA")[s + 1]), 0.0) << "no --rrna given";
+    ASSERT_TRUE(q.contains("qc_flags"));
+    EXPECT_TRUE(q["qc_flags"]["rnatype"].contains("warn"));
+  }
 }
 
 }  // namespace

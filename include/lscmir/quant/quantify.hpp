@@ -14,6 +14,7 @@
 
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/result_table.hpp"
+#include "lscmir/quant/qc.hpp"
 #include "lscmir/quant/reference.hpp"
 #include "lscmir/quant/sample.hpp"
 
@@ -40,11 +41,15 @@ struct MappingQc {
   std::uint64_t assigned_mature = 0;
   std::uint64_t hairpin_only = 0;
   std::uint64_t unassigned = 0;
+  /// Kept reads by RnaType (miRNA = any hairpin hit; the others from the RnaTypeClassifier).
+  std::array<std::uint64_t, 5> rna_types{};
 };
 
 class Quantifier {
  public:
-  Quantifier(const Reference& ref, const HairpinIndex& index, const AssignOptions& options);
+  /// `rna_types` (may be null: reads without a hairpin hit are "unknown") classifies the rest.
+  Quantifier(const Reference& ref, const HairpinIndex& index, const AssignOptions& options,
+             const RnaTypeClassifier* rna_types = nullptr);
 
   /// Aligns and assigns one sample's reads. Deterministic for any thread count.
   MappingQc add_sample(const SampleInfo& info, const CollapsedReads& reads);
@@ -62,6 +67,11 @@ class Quantifier {
   std::string hairpin_counts_tsv() const;
   /// isomirs.gff3: mirGFF3 1.2, one row per (sequence, mature name), Expression per sample.
   std::string isomirs_gff3(const std::string& database, const std::string& tool_version) const;
+  /// The miRTrace QC tables: qc_status.tsv, qc_length.tsv, qc_phred.tsv, qc_rnatype.tsv (rows
+  /// named in the first column, one integer column per sample, as miRTrace's TSV files).
+  std::vector<io::NamedTable> qc_tables() const;
+  /// miRTrace's warning flags of sample `s` (name -> raised), with the numbers behind them.
+  nlohmann::json qc_flags(std::size_t s) const;
   /// qc.json: one record per sample.
   nlohmann::json qc_json() const;
   /// MultiQC custom content files: file name -> JSON.
@@ -79,6 +89,7 @@ class Quantifier {
   const Reference* ref_;
   const HairpinIndex* index_;
   AssignOptions options_;
+  const RnaTypeClassifier* rna_types_ = nullptr;
   std::vector<SampleInfo> samples_;
   std::vector<ReadQc> read_qc_;
   std::vector<MappingQc> map_qc_;

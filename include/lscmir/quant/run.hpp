@@ -33,6 +33,8 @@ struct QuantOptions {
   int min_length = 16, max_length = 30, mismatches = 1, tolerance_5p = 2, tolerance_3p = 5, min_overlap = 3;
   double error_rate = 0.1;
   std::size_t detect_reads = 100000;   ///< reads examined by adapter auto-detection
+  bool qc = true;                      ///< miRTrace QC tables (qc_*.tsv); false: --no-qc
+  std::string rrna, trna, artifacts;   ///< RNA-type reference FASTA files (empty: class not searched)
 };
 
 /// One sample to quantify.

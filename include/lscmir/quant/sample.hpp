@@ -3,6 +3,7 @@
 // collapsing of identical sequences. A reader thread inflates, workers parse, trim and count.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -21,6 +22,8 @@ struct TrimOptions {
   int min_length = 16;
   int max_length = 30;
   int threads = 1;
+  bool qc = true;              ///< miRTrace QC status, length and phred histograms (ReadQc::mirtrace_*)
+  std::string qc_adapter;      ///< adapter for the QC rule (miRTrace's: its first 8 nt)
 };
 
 /// Per-sample read accounting (every read ends in exactly one of the fate counters:
@@ -36,6 +39,11 @@ struct ReadQc {
   std::uint64_t kept = 0;            ///< reads passed on to alignment
   std::uint64_t unique_sequences = 0;
   std::vector<std::uint64_t> length_histogram;  ///< insert length (after trimming) -> reads, all reads
+  // miRTrace QC (TrimOptions::qc): reads per QcStatus, insert length by miRTrace's adapter rule,
+  // bases per phred score 0..42 (first 50 nt of every read, phred+33).
+  std::array<std::uint64_t, 5> mirtrace_status{};
+  std::vector<std::uint64_t> mirtrace_length;
+  std::array<std::uint64_t, 43> phred{};
 };
 
 struct CollapsedReads {
