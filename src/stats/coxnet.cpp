@@ -202,40 +202,27 @@ CoxnetPath coxnet_path(const std::vector<double>& time, const std::vector<int>& 
       const Eigen::VectorXd b_outer = b;
       // Coordinate descent on the weighted least squares problem: a full sweep, then sweeps over
       // the non-zero set until it settles, then a full sweep again until nothing changes.
-      for (;;) {
-        double dlx = 0;
+      // One sweep over the columns (all, or only those ever non-zero): the soft-thresholded update
+      // of each coefficient; returns the largest weighted squared change.
+      auto sweep = [&](bool all) {
+        double dl = 0;
         for (Eigen::Index j = 0; j < p; ++j) {
-          if (st.scale[j] == 0) continue;
+          if (st.scale[j] == 0 || (!all && !active[static_cast<std::size_t>(j)])) continue;
           const double gj = (xs.col(j).array() * h.array() * r.array()).sum();
-          const double bj = b[j];
-          const double nb = soft(gj + xv[j] * bj, l1) / (xv[j] + l2);
-          if (nb == bj) continue;
-          const double d = nb - bj;
+          const double nb = soft(gj + xv[j] * b[j], l1) / (xv[j] + l2);
+          if (nb == b[j]) continue;
+          const double d = nb - b[j];
           b[j] = nb;
           r -= d * xs.col(j);
           active[static_cast<std::size_t>(j)] = 1;
-          dlx = std::max(dlx, xv[j] * d * d);
+          dl = std::max(dl, xv[j] * d * d);
         }
         ++passes;
-        if (dlx < o.thresh) break;
-        for (;;) {
-          double dl = 0;
-          for (Eigen::Index j = 0; j < p; ++j) {
-            if (!active[static_cast<std::size_t>(j)]) continue;
-            const double gj = (xs.col(j).array() * h.array() * r.array()).sum();
-            const double bj = b[j];
-            const double nb = soft(gj + xv[j] * bj, l1) / (xv[j] + l2);
-            if (nb == bj) continue;
-            const double d = nb - bj;
-            b[j] = nb;
-            r -= d * xs.col(j);
-            dl = std::max(dl, xv[j] * d * d);
-          }
-          ++passes;
-          if (dl < o.thresh || passes >= o.max_passes) break;
+        return dl;
+      };
+      while (sweep(true) >= o.thresh && passes < o.max_passes)
+        while (sweep(false) >= o.thresh && passes < o.max_passes) {
         }
-        if (passes >= o.max_passes) break;
-      }
       // The diagonal Hessian can understate the curvature: halve the step until the penalized
       // objective does not increase, so the iteration descends to the (unique) minimizer.
       Eigen::VectorXd eta_new = xs * b;
