@@ -56,12 +56,16 @@ int cmd_de(const std::vector<std::string>& argv, core::Logger& log) {
   auto* expr = app.add_option("--expression", o.expression, "Log-expression matrix (NA allowed)");
   counts->excludes(expr);
   app.add_option("--samples", o.samples, "Sample sheet: sample, patient, population, covariates")->required();
-  app.add_option("--contrast", o.de.contrasts, "Population contrast A-B (logFC = A - B); repeatable")->required();
+  app.add_option("--contrast", o.de.contrasts,
+                 "Population contrast A-B (logFC = A - B) or NAME=LSC-(HSC+LPC)/2 (writes de_NAME.tsv); repeatable");
+  app.add_option("--coef", o.de.coefs, "Test one design column on its own, e.g. a numeric covariate (age); repeatable");
   app.add_option("--design", o.de.design, "Model formula (default: ~ patient + population, or ~ population without patient)");
   app.add_option("--method", o.de.method, "voom (counts default), trend (eBayes trend=TRUE), lm (expression default)");
   app.add_option("--norm", o.de.norm, "Normalization for counts: TMM, upperquartile, RLE, none")->capture_default_str();
   app.add_flag("--robust", o.de.robust, "Robust empirical Bayes (Phipson et al. 2016)");
   auto* lfc_opt = app.add_option("--lfc", lfc, "Test |logFC| > X with treat (P.Value and adj.P.Val are treat's)");
+  app.add_option("--contrast-se", o.de.contrast_se,
+                 "exact: per-feature sqrt(c'(X'WX)^-1 c); limma: contrasts.fit's approximation")->capture_default_str();
   add_common_options(app, o.common);
   const int parsed = parse_or_exit(app, argv);
   if (parsed >= 0) return parsed;

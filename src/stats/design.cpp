@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "lscmir/core/error.hpp"
 
@@ -349,6 +351,171 @@ LevelContrast split_contrast(const std::string& text, const std::vector<std::str
   if (found.size() > 1) throw core::UsageError("--contrast " + text + " can be split into levels in more than one way");
   if (found[0].a == found[0].b) throw core::UsageError("--contrast " + text + " compares a level with itself");
   return found[0];
+}
+
+namespace {
+
+/// A linear form: constant + sum of weights x levels.
+struct Linear {
+  double constant = 0.0;
+  std::vector<double> w;
+  bool has_levels() const {
+    for (double x : w)
+      if (x != 0.0) return true;
+    return false;
+  }
+};
+
+/// Recursive-descent parser of a contrast expression over factor levels.
+class ContrastParser {
+ public:
+  ContrastParser(const std::string& full, const std::string& expr, const std::vector<std::string>& levels, const std::string& factor)
+      : full_(full), s_(expr), levels_(levels), factor_(factor) {}
+
+  Linear parse() {
+    Linear v = sum();
+    skip();
+    if (pos_ < s_.size()) fail("unexpected '" + std::string(1, s_[pos_]) + "'");
+    return v;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    throw core::UsageError("--contrast " + full_ + ": " + what + " at character " + std::to_string(pos_ + 1) +
+                           " of the expression (expected NAME=expression of " + factor_ + " levels, e.g. LSC-(HSC+LPC)/2)");
+  }
+  void skip() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+  }
+  bool eat(char c) {
+    skip();
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  Linear sum() {
+    Linear v = product();
+    for (;;) {
+      if (eat('+')) add(v, product(), 1.0);
+      else if (eat('-')) add(v, product(), -1.0);
+      else return v;
+    }
+  }
+  static void add(Linear& a, const Linear& b, double sign) {
+    a.constant += sign * b.constant;
+    for (std::size_t i = 0; i < a.w.size(); ++i) a.w[i] += sign * b.w[i];
+  }
+  static void scale(Linear& a, double f) {
+    a.constant *= f;
+    for (double& x : a.w) x *= f;
+  }
+  Linear product() {
+    Linear v = unary();
+    for (;;) {
+      if (eat('*')) {
+        Linear r = unary();
+        if (v.has_levels() && r.has_levels()) fail("a product of two levels is not a linear contrast");
+        if (v.has_levels()) scale(v, r.constant);
+        else {
+          scale(r, v.constant);
+          v = r;
+        }
+      } else if (eat('/')) {
+        const Linear r = unary();
+        if (r.has_levels()) fail("division by a level is not a linear contrast");
+        if (r.constant == 0.0) fail("division by zero");
+        scale(v, 1.0 / r.constant);
+      } else {
+        return v;
+      }
+    }
+  }
+  Linear unary() {
+    if (eat('-')) {
+      Linear v = unary();
+      scale(v, -1.0);
+      return v;
+    }
+    if (eat('+')) return unary();
+    return atom();
+  }
+  Linear atom() {
+    Linear v;
+    v.w.assign(levels_.size(), 0.0);
+    if (eat('(')) {
+      v = sum();
+      if (!eat(')')) fail("missing ')'");
+      return v;
+    }
+    skip();
+    const std::size_t start = pos_;
+    while (pos_ < s_.size() && std::string_view("+-*/() \t").find(s_[pos_]) == std::string_view::npos) ++pos_;
+    if (pos_ == start) fail(pos_ < s_.size() ? "unexpected '" + std::string(1, s_[pos_]) + "'" : "missing term");
+    const std::string tok = s_.substr(start, pos_ - start);
+    const auto it = std::find(levels_.begin(), levels_.end(), tok);
+    if (it != levels_.end()) {
+      v.w[static_cast<std::size_t>(it - levels_.begin())] = 1.0;
+      return v;
+    }
+    char* end = nullptr;
+    const double x = std::strtod(tok.c_str(), &end);
+    if (end != tok.c_str() + tok.size() || !std::isfinite(x)) {
+      std::string known;
+      for (const auto& l : levels_) known += (known.empty() ? "" : ", ") + l;
+      throw core::UsageError("--contrast " + full_ + ": '" + tok + "' is not a level of " + factor_ + " (known: " + known + ")");
+    }
+    v.constant = x;
+    return v;
+  }
+
+  const std::string& full_;
+  std::string s_;
+  const std::vector<std::string>& levels_;
+  const std::string& factor_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+LinearContrast parse_linear_contrast(const std::string& text, const std::vector<std::string>& levels, const std::string& factor) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string::npos) throw core::UsageError("--contrast " + text + ": expected NAME=expression");
+  LinearContrast c;
+  c.name = text.substr(0, eq);
+  c.expression = text.substr(eq + 1);
+  while (!c.name.empty() && std::isspace(static_cast<unsigned char>(c.name.back()))) c.name.pop_back();
+  while (!c.name.empty() && std::isspace(static_cast<unsigned char>(c.name.front()))) c.name.erase(c.name.begin());
+  if (c.name.empty() || safe_file_part(c.name) != c.name)
+    throw core::UsageError("--contrast " + text + ": the name before '=' must be letters, digits, '.', '_' or '-' (it names de_NAME.tsv)");
+  const Linear v = ContrastParser(text, c.expression, levels, factor).parse();
+  if (v.constant != 0.0) throw core::UsageError("--contrast " + text + ": a constant term is not a contrast of " + factor + " levels");
+  if (!v.has_levels()) throw core::UsageError("--contrast " + text + ": the contrast is zero");
+  double total = 0.0, scale = 0.0;
+  for (double x : v.w) {
+    total += x;
+    scale += std::abs(x);
+  }
+  if (std::abs(total) > 1e-12 * scale)
+    throw core::UsageError("--contrast " + text + ": not estimable: the weights of the " + factor + " levels sum to " +
+                           std::to_string(total) + ", not 0 (a contrast must compare levels, e.g. A-(B+C)/2)");
+  c.weights = v.w;
+  return c;
+}
+
+Eigen::VectorXd linear_contrast(const LinearModel& model, const Variable& factor, const LinearContrast& contrast) {
+  // With weights summing to zero, sum_l w_l e_l = sum_{l != ref} w_l (e_l - e_ref) for any ref.
+  Eigen::VectorXd c = Eigen::VectorXd::Zero(model.z.cols());
+  const std::string& ref = factor.levels.front();
+  bool any = false;
+  for (std::size_t l = 1; l < factor.levels.size(); ++l) {
+    if (contrast.weights[l] == 0.0) continue;
+    c += contrast.weights[l] * level_contrast(model, factor, factor.levels[l], ref);
+    any = true;
+  }
+  core::ensure(any, "linear_contrast: no non-reference weight");
+  return c;
 }
 
 }  // namespace lscmir::stats

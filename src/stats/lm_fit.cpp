@@ -37,8 +37,11 @@ struct OneFit {
 /// Fits one feature from its contiguous values `yr` and weights `wr` (null = unweighted).
 /// coef/se are written through the given pointers (stride = features); `fitted_row` (may be null)
 /// receives the n fitted values.
+/// With `cm` (q x k contrasts) non-null, the exact contrasts and their unscaled standard errors are
+/// written through `ccoef` / `cse` (same stride).
 OneFit fit_feature(const double* yr, const double* wr, Eigen::Index n, const LinearModel& m, Workspace& ws, double* coef,
-                   double* se, Eigen::Index stride, double* fitted_row) {
+                   double* se, Eigen::Index stride, double* fitted_row, const Eigen::MatrixXd* cm = nullptr,
+                   double* ccoef = nullptr, double* cse = nullptr) {
   const Eigen::Index q = m.z.cols();
   const bool grouped = !m.groups.empty();
   ws.obs.clear();
@@ -51,6 +54,11 @@ OneFit fit_feature(const double* yr, const double* wr, Eigen::Index n, const Lin
     coef[j * stride] = kNaN;
     se[j * stride] = kNaN;
   }
+  if (cm != nullptr)
+    for (Eigen::Index c = 0; c < cm->cols(); ++c) {
+      ccoef[c * stride] = kNaN;
+      cse[c * stride] = kNaN;
+    }
   OneFit out;
   const auto nobs = static_cast<Eigen::Index>(ws.obs.size());
   if (nobs == 0) return out;
@@ -142,6 +150,20 @@ OneFit fit_feature(const double* yr, const double* wr, Eigen::Index n, const Lin
       se[c * stride] = rinv.row(j).norm();
       beta[c] = b[j];
     }
+    if (cm != nullptr) {
+      // (X'WX)^-1 of the estimable columns is rinv rinv' in pivoted order, so
+      // c'(X'WX)^-1 c = ||rinv' c_pivoted||^2; c must not touch a non-estimable column.
+      Eigen::VectorXd cp(rank);
+      for (Eigen::Index c = 0; c < cm->cols(); ++c) {
+        bool estimable = true;
+        for (Eigen::Index j = rank; j < q; ++j)
+          if ((*cm)(ws.piv[static_cast<std::size_t>(j)], c) != 0.0) estimable = false;
+        if (!estimable) continue;
+        for (Eigen::Index j = 0; j < rank; ++j) cp[j] = (*cm)(ws.piv[static_cast<std::size_t>(j)], c);
+        ccoef[c * stride] = cp.dot(b);
+        cse[c * stride] = (rinv.transpose() * cp).norm();
+      }
+    }
   }
   out.df = static_cast<double>(nobs - group_rank - rank);
   if (out.df > 0) out.sigma = std::sqrt(ws.rt.tail(nobs - rank).squaredNorm() / out.df);
@@ -178,7 +200,7 @@ Eigen::MatrixXd center_within(const Eigen::MatrixXd& a, const LinearModel& m) {
 }  // namespace
 
 LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::MatrixXd* weights, int threads,
-             Eigen::MatrixXd* fitted) {
+             Eigen::MatrixXd* fitted, const Eigen::MatrixXd* contrasts, LmFit* exact) {
   const Eigen::Index ng = y.rows(), n = y.cols(), q = model.z.cols();
   core::ensure(model.z.rows() == n, "lm_fit: design rows differ from samples");
   core::ensure(weights == nullptr || (weights->rows() == ng && weights->cols() == n), "lm_fit: weights shape");
@@ -189,6 +211,8 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
   fit.df_residual.resize(ng);
   fit.amean.resize(ng);
   if (fitted != nullptr) fitted->resize(ng, n);
+  if (contrasts == nullptr) exact = nullptr;
+  core::ensure(contrasts == nullptr || contrasts->rows() == q, "lm_fit: contrast rows differ from coefficients");
 
   for (Eigen::Index g = 0; g < ng; ++g) {
     double s = 0;
@@ -232,7 +256,14 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
       }
       if (fitted != nullptr) fitted->middleRows(g0, rows) = y.middleRows(g0, rows) - resid.transpose();
     });
+    // Every feature shares the unweighted (X'X)^-1, so limma's contrasts are already exact.
+    if (exact != nullptr) *exact = contrasts_fit(fit, *contrasts);
     return fit;
+  }
+  if (exact != nullptr) {
+    exact->coefficients.resize(ng, contrasts->cols());
+    exact->stdev_unscaled.resize(ng, contrasts->cols());
+    exact->cov_unscaled = contrasts->transpose() * fit.cov_unscaled * *contrasts;
   }
 
   // Features are fitted in blocks copied to row-major scratch, so that each feature's values are
@@ -254,13 +285,20 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
         const Eigen::Index g = g0 + r;
         const OneFit one = fit_feature(yb.row(r).data(), weights != nullptr ? wb.row(r).data() : nullptr, n, model, ws,
                                        fit.coefficients.data() + g, fit.stdev_unscaled.data() + g, stride,
-                                       fitted != nullptr ? fb.row(r).data() : nullptr);
+                                       fitted != nullptr ? fb.row(r).data() : nullptr, exact != nullptr ? contrasts : nullptr,
+                                       exact != nullptr ? exact->coefficients.data() + g : nullptr,
+                                       exact != nullptr ? exact->stdev_unscaled.data() + g : nullptr);
         fit.sigma[g] = one.sigma;
         fit.df_residual[g] = one.df;
       }
       if (fitted != nullptr) fitted->middleRows(g0, rows) = fb;
     }
   });
+  if (exact != nullptr) {
+    exact->sigma = fit.sigma;
+    exact->df_residual = fit.df_residual;
+    exact->amean = fit.amean;
+  }
   return fit;
 }
 

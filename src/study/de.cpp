@@ -3,6 +3,7 @@
 #include "lscmir/study/de.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -45,6 +46,8 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   if (!stats::parse_norm_method(o.norm, norm))
     throw core::UsageError("--norm must be TMM, upperquartile, RLE or none (got \"" + o.norm + "\")");
   r.norm = counts_input ? stats::to_string(norm) : "none";
+  if (o.contrast_se != "exact" && o.contrast_se != "limma")
+    throw core::UsageError("--contrast-se must be exact or limma (got \"" + o.contrast_se + "\")");
   if (o.lfc && !(*o.lfc >= 0)) throw core::UsageError("--lfc must be a non-negative log2 fold change");
 
   const std::vector<std::size_t> cols = io::match_samples(sheet, mat);
@@ -69,7 +72,8 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     vars.push_back(make_variable(sheet, term));
   }
   const auto pop_it = std::find_if(vars.begin(), vars.end(), [](const stats::Variable& v) { return v.name == "population"; });
-  if (pop_it == vars.end())
+  if (o.contrasts.empty() && o.coefs.empty()) throw core::UsageError("give at least one --contrast or --coef");
+  if (pop_it == vars.end() && !o.contrasts.empty())
     throw core::UsageError("the design " + design_text + " has no population term, so --contrast cannot compare populations");
   const stats::Design design = stats::build_design(formula, vars);
   stats::check_design(design, formula, vars);
@@ -83,13 +87,40 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
       if (per_group[g] == 1) log.warn("de", "patient " + pv.levels[g] + " has a single sample: it carries no within-patient information");
   }
 
-  Eigen::MatrixXd cmat(model.z.cols(), static_cast<Eigen::Index>(o.contrasts.size()));
+  Eigen::MatrixXd cmat(model.z.cols(), static_cast<Eigen::Index>(o.contrasts.size() + o.coefs.size()));
   std::set<std::string> tags;
   for (std::size_t k = 0; k < o.contrasts.size(); ++k) {
     ContrastResult c;
-    c.contrast = stats::split_contrast(o.contrasts[k], pop_it->levels, pop_it->name);
-    if (!tags.insert(c.contrast.tag).second) throw core::UsageError("--contrast " + o.contrasts[k] + " is given twice");
-    cmat.col(static_cast<Eigen::Index>(k)) = stats::level_contrast(model, *pop_it, c.contrast.a, c.contrast.b);
+    c.label = o.contrasts[k];
+    if (o.contrasts[k].find('=') != std::string::npos) {
+      const stats::LinearContrast lc = stats::parse_linear_contrast(o.contrasts[k], pop_it->levels, pop_it->name);
+      c.contrast.tag = lc.name;
+      cmat.col(static_cast<Eigen::Index>(k)) = stats::linear_contrast(model, *pop_it, lc);
+    } else {
+      c.contrast = stats::split_contrast(o.contrasts[k], pop_it->levels, pop_it->name);
+      cmat.col(static_cast<Eigen::Index>(k)) = stats::level_contrast(model, *pop_it, c.contrast.a, c.contrast.b);
+    }
+    if (!tags.insert(c.contrast.tag).second)
+      throw core::UsageError("--contrast " + o.contrasts[k] + " writes de_" + c.contrast.tag + ".tsv, as an earlier contrast does");
+    r.contrasts.push_back(std::move(c));
+  }
+  for (std::size_t k = 0; k < o.coefs.size(); ++k) {
+    const std::string& name = o.coefs[k];
+    const auto it = std::find(model.names.begin(), model.names.end(), name);
+    if (it == model.names.end()) {
+      std::string known;
+      for (const auto& n : model.names) known += (known.empty() ? "" : ", ") + n;
+      throw core::UsageError("--coef " + name + " is not a column of the design " + design_text + " (columns: " + known +
+                             (model.absorbed.empty() ? "" : "; " + model.absorbed + " is absorbed") + ")");
+    }
+    ContrastResult c;
+    c.label = name;
+    for (char ch : name)
+      c.contrast.tag.push_back((std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-') ? ch : '_');
+    if (!tags.insert(c.contrast.tag).second) throw core::UsageError("--coef " + name + " writes de_" + c.contrast.tag + ".tsv, as an earlier test does");
+    const auto col = static_cast<Eigen::Index>(o.contrasts.size() + k);
+    cmat.col(col).setZero();
+    cmat(it - model.names.begin(), col) = 1.0;
     r.contrasts.push_back(std::move(c));
   }
   log.info("de", fmt::format("{} features x {} samples; design {} ({} columns{}); method {}{}", y.rows(), y.cols(), r.design,
@@ -100,7 +131,8 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   stats::EBayesOptions eopt;
   eopt.robust = o.robust;
   eopt.trend = r.method == "trend";
-  stats::LmFit fit;
+  stats::LmFit fit, exact;
+  const bool want_exact = o.contrast_se == "exact";
   if (counts_input) {
     r.lib_size = stats::library_sizes(y);
     r.norm_factors = stats::norm_factors(y, r.lib_size, norm, threads);
@@ -109,14 +141,25 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     if (r.method == "voom") {
       const stats::VoomResult v = stats::voom(y, model, eff, threads);
       if (v.unit_weights) log.warn("de", "fewer than two features have residual df: voom weights set to 1");
-      fit = stats::lm_fit(v.e, model, &v.weights, threads);
+      fit = stats::lm_fit(v.e, model, &v.weights, threads, nullptr, &cmat, &exact);
     } else {
-      fit = stats::lm_fit(stats::log_cpm(y, eff, 2.0, threads), model, nullptr, threads);
+      fit = stats::lm_fit(stats::log_cpm(y, eff, 2.0, threads), model, nullptr, threads, nullptr, &cmat, &exact);
     }
   } else {
-    fit = stats::lm_fit(y, model, nullptr, threads);
+    fit = stats::lm_fit(y, model, nullptr, threads, nullptr, &cmat, &exact);
   }
-  const stats::LmFit cfit = stats::contrasts_fit(fit, cmat);
+  stats::LmFit limma_fit = stats::contrasts_fit(fit, cmat);
+  // How far limma's contrasts.fit (unweighted coefficient correlation) is from the exact SE.
+  for (Eigen::Index g = 0; g < exact.stdev_unscaled.rows(); ++g)
+    for (Eigen::Index k = 0; k < exact.stdev_unscaled.cols(); ++k) {
+      const double d = std::abs(limma_fit.stdev_unscaled(g, k) / exact.stdev_unscaled(g, k) - 1.0);
+      if (std::isfinite(d)) r.contrast_se_max_rel_diff = std::max(r.contrast_se_max_rel_diff, d);
+    }
+  if (r.contrast_se_max_rel_diff > 0.01)
+    log.warn("de", fmt::format("limma's contrasts.fit standard errors differ from the exact ones by up to {:.3g}% (unbalanced or "
+                               "weighted design); using {}", 100.0 * r.contrast_se_max_rel_diff,
+                               want_exact ? "exact (--contrast-se exact)" : "limma's (--contrast-se limma)"));
+  const stats::LmFit cfit = want_exact ? std::move(exact) : std::move(limma_fit);
   const stats::EBayesFit eb = stats::ebayes(cfit, eopt);
   r.df_prior = eb.df_prior.size() > 0 ? eb.df_prior.minCoeff() : 0.0;
   stats::EBayesFit tr;
@@ -129,8 +172,8 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
       if (std::isnan(c.table.p_value[i])) ++na;
       else if (c.table.adj_p_value[i] < 0.05) ++sig;
     }
-    if (na > 0) log.warn("de", fmt::format("{}-{}: {} feature(s) cannot be estimated (NA)", c.contrast.a, c.contrast.b, na));
-    log.info("de", fmt::format("{}-{}: {} features at adj.P.Val < 0.05 -> de_{}.tsv", c.contrast.a, c.contrast.b, sig, c.contrast.tag));
+    if (na > 0) log.warn("de", fmt::format("{}: {} feature(s) cannot be estimated (NA)", c.label, na));
+    log.info("de", fmt::format("{}: {} features at adj.P.Val < 0.05 -> de_{}.tsv", c.label, sig, c.contrast.tag));
   }
   return r;
 }
@@ -171,8 +214,8 @@ std::vector<io::NamedTable> de_tables(const DeResult& r) {
 
 nlohmann::json de_parameters(const DeOptions& o, const DeResult& r, int threads) {
   return {{"design", r.design}, {"method", r.method}, {"norm", r.norm}, {"robust", o.robust},
-          {"lfc", o.lfc ? nlohmann::json(*o.lfc) : nlohmann::json(nullptr)}, {"contrasts", o.contrasts}, {"threads", threads},
-          {"df_prior", r.df_prior}};
+          {"lfc", o.lfc ? nlohmann::json(*o.lfc) : nlohmann::json(nullptr)}, {"contrasts", o.contrasts}, {"coefs", o.coefs}, {"threads", threads},
+          {"df_prior", r.df_prior}, {"contrast_se", o.contrast_se}, {"contrast_se_max_rel_diff", r.contrast_se_max_rel_diff}};
 }
 
 }  // namespace lscmir::study

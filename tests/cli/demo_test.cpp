@@ -75,7 +75,8 @@ TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
   EXPECT_GE(compared, 10);
   // ... and both write the tables the demo wrote before the study model moved into the library
   // (tests/reference/demo/tables.sha256, made by the binary of commit bd6bd2c; regenerated in issue 14:
-  // km tables gain n.censor, and coxph-style column scaling moves cox.tsv digits by <= 1e-11 relative).
+  // km tables gain n.censor, and coxph-style column scaling moves cox.tsv digits by <= 1e-11 relative;
+  // regenerated in issue 13: exact contrast standard errors change LSC-LPC and what depends on it).
   std::istringstream sums(slurp("tests/reference/demo/tables.sha256"));
   std::string digest, name;
   std::set<std::string> listed;

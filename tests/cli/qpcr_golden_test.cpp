@@ -148,7 +148,7 @@ TEST(QpcrThenDe, LimmaLmOnTheExpressionAgrees) {
   const fs::path golden = "tests/reference/de/qpcr_lm";
   ASSERT_EQ(run("de",
                 "--expression " + (q / "expression.tsv").string() +
-                    " --samples tests/data/qpcr/samples.tsv --method lm --contrast LSC-HSC --contrast LSC-LPC --contrast HSC-LPC",
+                    " --samples tests/data/qpcr/samples.tsv --method lm --contrast LSC-HSC --contrast LSC-LPC --contrast HSC-LPC --contrast-se limma",
                 d, 2),
             0)
       << slurp(d.string() + ".stderr");

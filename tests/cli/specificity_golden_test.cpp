@@ -28,7 +28,7 @@ void check_against_golden(const fs::path& spec_out) {
 
 TEST(Specificity, AgreesWithLimmaTreatAndTheClassRules) {
   const fs::path de = scratch("spec_de"), sp = scratch("spec_out");
-  ASSERT_EQ(run("de", kDe + " --contrast LSC-HSC --contrast LSC-LPC --contrast HSC-LPC", de, 2), 0) << slurp(de.string() + ".stderr");
+  ASSERT_EQ(run("de", kDe + " --contrast LSC-HSC --contrast LSC-LPC --contrast HSC-LPC --contrast-se limma", de, 2), 0) << slurp(de.string() + ".stderr");
   ASSERT_EQ(run("specificity", "--de " + de.string(), sp, 2), 0) << slurp(sp.string() + ".stderr");
   check_against_golden(sp);
   const Tsv summary = read_tsv(sp / "specificity_summary.tsv");
@@ -39,7 +39,7 @@ TEST(Specificity, AgreesWithLimmaTreatAndTheClassRules) {
 
 TEST(Specificity, ReversedContrastTablesAreFlipped) {
   const fs::path de = scratch("spec_de_rev"), sp = scratch("spec_out_rev");
-  ASSERT_EQ(run("de", kDe + " --contrast HSC-LSC --contrast LPC-LSC --contrast LPC-HSC", de, 2), 0) << slurp(de.string() + ".stderr");
+  ASSERT_EQ(run("de", kDe + " --contrast HSC-LSC --contrast LPC-LSC --contrast LPC-HSC --contrast-se limma", de, 2), 0) << slurp(de.string() + ".stderr");
   ASSERT_EQ(run("specificity", "--de " + de.string(), sp, 2), 0) << slurp(sp.string() + ".stderr");
   check_against_golden(sp);
   fs::remove_all(de);
@@ -48,7 +48,7 @@ TEST(Specificity, ReversedContrastTablesAreFlipped) {
 
 TEST(Specificity, RefusesTreatTablesAndMissingContrasts) {
   const fs::path de = scratch("spec_de_lfc"), sp = scratch("spec_out_lfc");
-  ASSERT_EQ(run("de", kDe + " --contrast LSC-HSC --contrast LSC-LPC --lfc 1", de, 2), 0);
+  ASSERT_EQ(run("de", kDe + " --contrast LSC-HSC --contrast LSC-LPC --lfc 1 --contrast-se limma", de, 2), 0);
   EXPECT_NE(run("specificity", "--de " + de.string(), sp, 2), 0);
   EXPECT_NE(slurp(sp.string() + ".stderr").find("was made with lscmir de --lfc"), std::string::npos);
   fs::remove(de / "run_info.json");

@@ -68,9 +68,10 @@ awk 'NR > 2 { print $1 }' "$tmp/out.txt" >"$tmp/example_top.txt"
 diff "$tmp/cli_top.txt" "$tmp/example_top.txt" || fail "the example's top 10 differ from lscmir specificity's"
 n_cli=$(awk -F'\t' '$2 == "LSC-specific"' "$tmp/spec/specificity.tsv" | wc -l)
 grep -q "; $n_cli LSC-specific at FDR < 0.05" "$tmp/out.txt" || fail "the example's LSC-specific count differs from the CLI's ($n_cli)"
-# logFC (printed to 3 decimals) and FDR.class (3 significant digits) agree with specificity.tsv.
+# logFC (printed to 3 decimals) and FDR.class (3 significant digits, so within half a unit of the
+# third digit: 0.5% relative; 1.40225e-05 prints as 1.4e-05) agree with specificity.tsv.
 awk -F'\t' '$2 == "LSC-specific" && n++ < 10' "$tmp/spec/specificity.tsv" | cut -f3,5,9,10 | paste - <(awk 'NR > 2' "$tmp/out.txt") |
-  awk -F'[\t ]+' '{ if ((($1 - $6) ^ 2) > 2.5e-7 || (($2 - $7) ^ 2) > 2.5e-7 || ($4 - $8) ^ 2 > (0.001 * $4) ^ 2) bad = bad " " $5 }
+  awk -F'[\t ]+' '{ if ((($1 - $6) ^ 2) > 2.5e-7 || (($2 - $7) ^ 2) > 2.5e-7 || ($4 - $8) ^ 2 > (0.005 * $4) ^ 2) bad = bad " " $5 }
                    END { if (bad != "") { print "numbers differ from lscmir specificity for:" bad; exit 1 } }' ||
   fail "the example's logFC / FDR differ from the CLI's"
 # The demo's planted truth (data/demo/truth.tsv): the 10 strongest calls are all planted LSC_up,

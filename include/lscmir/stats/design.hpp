@@ -94,4 +94,23 @@ std::string contrast_tag(const std::string& a, const std::string& b);
 /// @throws core::UsageError: no split names two levels, more than one does, or A equals B.
 LevelContrast split_contrast(const std::string& text, const std::vector<std::string>& sorted_levels, const std::string& factor);
 
+/// A named linear contrast of factor levels: "NAME=LSC-(HSC+LPC)/2" has name "NAME" and weights
+/// LSC 1, HSC -0.5, LPC -0.5 (in the factor's level order; levels not named have weight 0).
+struct LinearContrast {
+  std::string name;             ///< also the file tag (de_NAME.tsv)
+  std::string expression;       ///< the text after '='
+  std::vector<double> weights;  ///< one per level of the factor
+};
+
+/// Parses "NAME=EXPR". EXPR is a linear combination of level names with numbers, + - * / and
+/// parentheses. @throws core::UsageError for bad syntax (with the position), a name other than
+/// [A-Za-z0-9._-]+, unknown levels (listing the known ones), products of levels, a constant term,
+/// and weights that do not sum to zero (such a contrast is not estimable from a design with an
+/// intercept or patient effects: it is not a comparison of populations).
+LinearContrast parse_linear_contrast(const std::string& text, const std::vector<std::string>& levels, const std::string& factor);
+
+/// The contrast vector (length q) of a linear contrast of the levels of `factor`.
+/// @throws core::UsageError when the factor is not a term of the design.
+Eigen::VectorXd linear_contrast(const LinearModel& model, const Variable& factor, const LinearContrast& contrast);
+
 }  // namespace lscmir::stats

@@ -25,8 +25,12 @@ struct LmFit {
 /// Without weights and NaNs one factorization serves every feature; otherwise each feature is
 /// fitted on its own, in parallel over features (results do not depend on `threads`).
 /// When `fitted` is non-null it receives the fitted values (features x samples) of the full model.
+/// When `contrasts` (q x k) and `exact` are non-null, `exact` receives the contrasts c'b with their
+/// exact unscaled standard errors sqrt(c' (X'WX)^-1 c) from each feature's own weighted fit (the
+/// answer does not depend on how the design is parametrized); a contrast that needs a
+/// non-estimable coefficient of a feature is NaN there. cov_unscaled of `exact` is c'(X'X)^-1 c.
 LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::MatrixXd* weights, int threads,
-             Eigen::MatrixXd* fitted = nullptr);
+             Eigen::MatrixXd* fitted = nullptr, const Eigen::MatrixXd* contrasts = nullptr, LmFit* exact = nullptr);
 
 /// Contrasts of the coefficients (limma's contrasts.fit): contrasts is q x k. The standard error
 /// of a contrast combines the feature's stdev_unscaled with the correlation of the unweighted

@@ -24,13 +24,17 @@ struct DeOptions {
   std::string design;                  ///< model formula; empty = "~ patient + population" (or "~ population")
   std::string method;                  ///< voom, trend or lm; empty = voom for counts, lm for expression
   std::string norm = "TMM";            ///< TMM, upperquartile, RLE or none (counts only)
-  std::vector<std::string> contrasts;  ///< population contrasts "A-B" (logFC = A - B)
+  std::vector<std::string> contrasts;  ///< population contrasts "A-B" (logFC = A - B) or "NAME=LSC-(HSC+LPC)/2"
+  std::vector<std::string> coefs;      ///< design columns tested on their own (numeric covariate "age", "npm1mut")
   bool robust = false;                 ///< robust empirical Bayes (Phipson et al. 2016)
   std::optional<double> lfc;           ///< treat threshold; P.Value and adj.P.Val become treat's
+  std::string contrast_se = "exact";   ///< exact: sqrt(c'(X'WX)^-1 c) per feature; limma: contrasts.fit
 };
 
 struct ContrastResult {
-  stats::LevelContrast contrast;  ///< a, b and the file tag "A_vs_B"
+  stats::LevelContrast contrast;  ///< a, b and the file tag "A_vs_B"; a named contrast or a coefficient
+                                  ///< has empty a and b and its name as tag
+  std::string label;              ///< as given: "A-B", "NAME=expression" or the coefficient name
   stats::TopTable table;          ///< per feature (matrix row order), with `order` by P.Value
 };
 
@@ -42,12 +46,13 @@ struct DeResult {
   std::vector<ContrastResult> contrasts;  ///< in the order of DeOptions::contrasts
   std::string method, design, norm;    ///< as used (defaults resolved)
   double df_prior = 0.0;               ///< smallest prior df of the moderation
+  double contrast_se_max_rel_diff = 0.0;  ///< largest |limma SE / exact SE - 1| over contrasts and features
 };
 
 /// Runs the stage. The matrix columns are matched to the sheet's samples (io::match_samples).
 /// @throws core::UsageError: unknown method / norm, voom on log-expression, a design term that is
 ///         not a sheet column, no population term, a contrast that names unknown levels or is given
-///         twice, a negative lfc. core::InputError: a sample without a value for a design term.
+///         twice, a negative lfc, a contrast_se other than exact / limma. core::InputError: a sample without a value for a design term.
 /// Threads: normalization, voom and the fits run on `threads` threads; results do not depend on it.
 /// The matrix is taken by value: pass it with std::move to let the stage reuse its memory.
 DeResult differential_expression(const DeOptions& options, io::LabeledMatrix matrix, bool counts,

@@ -34,7 +34,7 @@ cases <- list(
        design = "~ population", contrasts = "tumor-normal", method = "voom", norm = "TMM"),
   list(name = "three_pop_voom", counts = TP_COUNTS, samples = TP_SAMPLES,
        design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC", "HSC-LPC"),
-       method = "voom", norm = "TMM"),
+       method = "voom", norm = "TMM", contrast_se = "limma"),
   list(name = "three_pop_trend_robust", counts = TP_COUNTS, samples = TP_SAMPLES,
        design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC", "HSC-LPC"),
        method = "trend", norm = "TMM", robust = TRUE),
@@ -51,13 +51,17 @@ cases <- list(
        design = "~ population + age", contrasts = "LSC-HSC",
        method = "voom", norm = "TMM"),
   list(name = "expr_na_lm", expression = NA_EXPR, samples = NA_SAMPLES,
-       design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC"), method = "lm"),
+       design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC"), method = "lm", contrast_se = "limma"),
   list(name = "expr_na_trend_robust", expression = NA_EXPR, samples = NA_SAMPLES,
        design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC"), method = "trend",
-       robust = TRUE),
+       robust = TRUE, contrast_se = "limma"),
   list(name = "qpcr_lm", expression = QPCR_EXPR, samples = QPCR_SAMPLES,
-       design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC", "HSC-LPC"), method = "lm")
+       design = PAIRED, contrasts = c("LSC-HSC", "LSC-LPC", "HSC-LPC"), method = "lm",
+       contrast_se = "limma")
 )
+# contrast_se = "limma": these goldens are limma's contrasts.fit, which lscmir reproduces with
+# --contrast-se limma (its default, exact contrasts, has its goldens in tests/reference/de/unbal_*,
+# made by tests/reference/de/make_exact_golden.R).
 
 PRIOR_COUNT <- 2
 
@@ -72,6 +76,7 @@ case_args <- function(cs) {
   a <- c(a, "--design", paste0('"', cs$design, '"'))
   if (isTRUE(cs$robust)) a <- c(a, "--robust")
   if (!is.null(cs$lfc)) a <- c(a, "--lfc", format(cs$lfc))
+  if (!is.null(cs$contrast_se)) a <- c(a, "--contrast-se", cs$contrast_se)
   paste(a, collapse = " ")
 }
 
