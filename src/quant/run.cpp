@@ -185,8 +185,8 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
   if (o.qc)
     for (auto& t : q.qc_tables()) result.tables.push_back(std::move(t));
   result.texts.emplace_back("isomirs.gff3", q.isomirs_gff3(o.database, core::version()));
-  result.texts.emplace_back("qc.json", q.qc_json().dump(2) + "\n");
-  for (auto& [name, json] : q.multiqc()) result.texts.emplace_back("multiqc/" + name, json.dump(2) + "\n");
+  result.texts.emplace_back("qc.json", core::json_text(q.qc_json()));
+  for (auto& [name, json] : q.multiqc()) result.texts.emplace_back("multiqc/" + name, core::json_text(json));
   return result;
 }
 
