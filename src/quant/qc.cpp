@@ -5,6 +5,7 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/table.hpp"
+#include "detail/bases.hpp"
 
 namespace lscmir::quant {
 
@@ -13,15 +14,7 @@ constexpr int kMinOkLength = 18;       // miRTrace: shorter inserts are LENGTH_S
 constexpr int kBadPhred = 20;          // a base below phred 20 is bad
 constexpr int kArtifactWindow = 18;    // miRTrace's artifact window
 
-int code(char c) {
-  switch (c) {
-    case 'A': return 0;
-    case 'C': return 1;
-    case 'G': return 2;
-    case 'T': return 3;
-    default: return -1;
-  }
-}
+using detail::base_code;
 
 /// 2-bit packed k-mers of `s` (k <= 32); windows holding a non-ACGT base are skipped.
 template <typename F>
@@ -30,7 +23,7 @@ void for_each_kmer(std::string_view s, int k, F&& f) {
   const std::uint64_t mask = k >= 32 ? ~std::uint64_t{0} : (std::uint64_t{1} << (2 * k)) - 1;
   int valid = 0;
   for (char ch : s) {
-    const int c = code(ch);
+    const int c = base_code(ch);
     if (c < 0) {
       valid = 0;
       w = 0;
@@ -65,7 +58,7 @@ bool mirtrace_complex_enough(std::string_view s) {
   for (char c : s) {
     extra = c == prev ? extra + 1 : 0;  // bases repeating the one before
     if (extra > max_run_extra) return false;
-    ++counts[code(c) + 1];
+    ++counts[base_code(c) + 1];
     prev = c;
   }
   for (int b = 1; b < 5; ++b)
@@ -93,7 +86,7 @@ QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::strin
   insert_length = mirtrace_insert_length(seq, adapter, detected);
   const std::string_view insert = seq.substr(0, static_cast<std::size_t>(insert_length));
   for (char c : insert)
-    if (code(c) < 0) return QcStatus::kLowPhred;  // miRTrace counts invalid bases with the low-quality reads
+    if (base_code(c) < 0) return QcStatus::kLowPhred;  // miRTrace counts invalid bases with the low-quality reads
   if (!mirtrace_complex_enough(insert)) return QcStatus::kLowComplexity;
   if (insert_length < kMinOkLength) return QcStatus::kShort;
   return detected ? QcStatus::kOk : QcStatus::kAdapterNotDetected;

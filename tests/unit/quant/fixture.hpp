@@ -6,6 +6,8 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "lscmir/quant/reference.hpp"
 
 namespace lscmir::quant::test {
@@ -13,7 +15,8 @@ namespace lscmir::quant::test {
 namespace fs = std::filesystem;
 
 inline fs::path temp_file(const std::string& name, const std::string& content) {
-  const fs::path p = fs::temp_directory_path() / ("lscmir_quant_test_" + name);
+  // One name per process: ctest runs the test cases as parallel processes, which must not share files.
+  const fs::path p = fs::temp_directory_path() / ("lscmir_quant_test_" + std::to_string(::getpid()) + "_" + name);
   std::ofstream(p, std::ios::binary) << content;
   return p;
 }
