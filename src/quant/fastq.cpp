@@ -55,7 +55,13 @@ bool FastqChunker::next(FastqChunk& chunk) {
       if (!fill()) eof_ = true;
     }
     if (eof_) {
-      if (carry_.empty()) return false;
+      if (carry_.empty()) {
+        // As for tables: an empty input is refused, not read as a library of zero reads.
+        if (next_record_ == 1 && !seen_bytes_)
+          throw core::InputError(path_, 0, "empty file (no reads); expected FASTQ records (@name, sequence, +, qualities)");
+        return false;
+      }
+      seen_bytes_ = true;
       // Whatever remains: whole records, possibly followed by an incomplete one (parse_chunk
       // reports it) or by blank lines.
       chunk.text.swap(carry_);
@@ -64,6 +70,7 @@ bool FastqChunker::next(FastqChunk& chunk) {
       next_record_ += count_newlines(chunk.text, 0, chunk.text.size()) / 4;
       return true;
     }
+    seen_bytes_ = true;
     // Cut after the last newline that closes a 4-line record.
     std::size_t lines = 0, cut = 0, cut_lines = 0;
     for (const char* p = carry_.data(), *end = carry_.data() + carry_.size();

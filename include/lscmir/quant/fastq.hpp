@@ -47,6 +47,7 @@ class FastqChunker {
   std::string carry_;
   std::uint64_t next_record_ = 1;
   bool eof_ = false;
+  bool seen_bytes_ = false;  // any byte read: an empty file is an error
 };
 
 /// One parsed record; views into the chunk's text. The sequence is upper-case as in the file.
