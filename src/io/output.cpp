@@ -177,12 +177,16 @@ std::size_t remove_stale_temporaries(const std::string& dir) {
   return removed;
 }
 
-std::vector<std::string> write_tables(const std::string& dir, const std::vector<NamedTable>& tables) {
+void stage_tables(StagedFiles& staged, const std::vector<NamedTable>& tables) {
   std::vector<std::string> texts;
   texts.reserve(tables.size());
   for (const auto& t : tables) texts.push_back(to_tsv(t.table));
-  StagedFiles staged(dir);
   for (std::size_t i = 0; i < tables.size(); ++i) staged.add(tables[i].file, texts[i]);
+}
+
+std::vector<std::string> write_tables(const std::string& dir, const std::vector<NamedTable>& tables) {
+  StagedFiles staged(dir);
+  stage_tables(staged, tables);
   return staged.commit();
 }
 

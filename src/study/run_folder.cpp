@@ -130,12 +130,8 @@ std::vector<std::string> write_run(const RunResult& run, const std::string& dir)
     folders.insert(p.parent_path());
   }
   for (const auto& f : folders) io::remove_stale_temporaries(f.string());
-  std::vector<std::string> texts;
-  texts.reserve(run.tables.size());
-  for (const auto& t : run.tables) texts.push_back(io::to_tsv(t.table));
   io::StagedFiles staged(dir);
-  for (std::size_t i = 0; i < run.tables.size(); ++i) staged.add(run.tables[i].file, texts[i]);
-  texts.clear();
+  io::stage_tables(staged, run.tables);
   for (const auto& [name, text] : run.files) staged.add(name, text);
   for (const auto& [name, text] : run.provenance) staged.add(name, text);
   std::vector<std::string> written = staged.commit();

@@ -54,6 +54,9 @@ class StagedFiles {
 /// writing process no longer exists (a kill -9 mid-write). Returns how many were removed.
 std::size_t remove_stale_temporaries(const std::string& dir);
 
+/// Stages every table as DIR/<file> in TSV (to_tsv) in `staged`; all texts are made first.
+void stage_tables(StagedFiles& staged, const std::vector<NamedTable>& tables);
+
 /// Writes every table to DIR/<file> as TSV (to_tsv): all texts are made and staged (StagedFiles)
 /// before the first file is replaced. Returns the file names written, in order.
 /// @throws core::OutputError when a file cannot be written (no file is then replaced).
