@@ -81,6 +81,8 @@ int cmd_rank(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--w-sparing", o.weights.sparing, "Weight of the HSC-sparing component")->capture_default_str();
   app.add_option("--w-targets", o.weights.targets, "Weight of the pathway-target component")->capture_default_str();
   app.add_option("--target-saturation", o.weights.target_saturation, "Category targets that give a full target component")->capture_default_str();
+  app.add_option("--min-consistency", o.weights.min_consistency,
+                 "Flag and down-weight candidates whose LSC-HSC difference holds in a smaller share of patients")->capture_default_str();
   app.add_option("--fdr", o.fdr, "adj.P.Val (LSC vs HSC) below which an unclassified miRNA is still a candidate")->capture_default_str();
   app.add_option("--lsc", o.lsc, "LSC population label")->capture_default_str();
   app.add_option("--hsc", o.hsc, "HSC population label")->capture_default_str();

@@ -11,6 +11,7 @@
 #include "common.hpp"
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/output.hpp"
+#include "lscmir/study/paired.hpp"
 #include "lscmir/study/specificity.hpp"
 
 namespace lscmir::app {
@@ -44,7 +45,17 @@ int run_specificity(const SpecOptions& o, const std::vector<std::string>& argv, 
   const study::DeTable t1 = study::read_de_contrast(o.de, l.lsc, l.hsc), t2 = study::read_de_contrast(o.de, l.lsc, l.lpc),
                        t3 = study::read_de_contrast(o.de, l.hsc, l.lpc);
   for (const auto* t : {&t1, &t2, &t3}) info.inputs.push_back(io::checksum_file("de", t->path));
-  const study::SpecificityResult r = study::specificity(t1, t2, t3, l, o.spec);
+  study::SpecificityResult r = study::specificity(t1, t2, t3, l, o.spec);
+  study::PairedDifferences p[3];
+  const study::PairedDifferences* have[3] = {nullptr, nullptr, nullptr};
+  const std::string pairs[3][2] = {{l.lsc, l.hsc}, {l.lsc, l.lpc}, {l.hsc, l.lpc}};
+  for (int k = 0; k < 3; ++k)
+    if (study::read_paired(o.de, pairs[k][0], pairs[k][1], p[k])) {
+      have[k] = &p[k];
+      info.inputs.push_back(io::checksum_file("paired", p[k].path));
+    }
+  study::add_consistency(r, have);
+  if (!have[0]) log.info("specificity", "no paired_" + pairs[0][0] + "_vs_" + pairs[0][1] + ".tsv in " + o.de + ": no per-patient consistency");
   study::log_specificity(r, log);
   io::prepare_output_dir(o.common.out, {"specificity.tsv", "specificity_summary.tsv", "run_info.json"}, o.common.force);
   info.outputs = io::write_tables(o.common.out, study::specificity_tables(r));

@@ -45,7 +45,7 @@ double p_undetermined(double intercept, double slope, double ct) { return 1.0 / 
 
 }  // namespace
 
-NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, const std::vector<Eigen::Index>& population_columns,
+NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, const std::vector<std::vector<Eigen::Index>>& factor_terms,
                             const std::vector<double>& offset, double ct_start, const NondetectOptions& o) {
   const std::size_t na = m.n_assays();
   NondetectFit fit;
@@ -63,15 +63,21 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   }
   std::vector<AssayModel> models;
   models.reserve(na);
-  // Prior rows: C = (I - 11'/k) L, L mapping the k - 1 treatment-coded effects to the k levels.
-  const auto k_levels = static_cast<Eigen::Index>(population_columns.size()) + 1;
-  Eigen::MatrixXd pen_full = Eigen::MatrixXd::Zero(population_columns.empty() ? 0 : k_levels, design.cols());
-  if (!population_columns.empty())
+  // Prior rows, per factor term with k levels: C = (I - 11'/k) L, L mapping the k - 1
+  // treatment-coded effects to the k levels.
+  Eigen::Index n_pen = 0;
+  for (const auto& cols : factor_terms) n_pen += cols.empty() ? 0 : static_cast<Eigen::Index>(cols.size()) + 1;
+  Eigen::MatrixXd pen_full = Eigen::MatrixXd::Zero(n_pen, design.cols());
+  Eigen::Index row0 = 0;
+  for (const auto& cols : factor_terms) {
+    if (cols.empty()) continue;
+    const auto k_levels = static_cast<Eigen::Index>(cols.size()) + 1;
     for (Eigen::Index r = 0; r < k_levels; ++r)
-      for (std::size_t c = 0; c < population_columns.size(); ++c)
-        pen_full(r, population_columns[c]) = (r == static_cast<Eigen::Index>(c) + 1 ? 1.0 : 0.0) - 1.0 / static_cast<double>(k_levels);
+      for (std::size_t c = 0; c < cols.size(); ++c)
+        pen_full(row0 + r, cols[c]) = (r == static_cast<Eigen::Index>(c) + 1 ? 1.0 : 0.0) - 1.0 / static_cast<double>(k_levels);
+    row0 += k_levels;
+  }
   for (std::size_t a = 0; a < na; ++a) models.push_back(assay_model(m, a, design, pen_full));
-  double lambda = 0.0;  // sigma^2 / prior_sd^2 from the previous iteration (0 in the first)
   // Simpson weights on t in [-10, 10].
   const int k = o.grid_intervals;
   std::vector<double> t(static_cast<std::size_t>(k) + 1), w(t.size()), phi(t.size());
@@ -85,6 +91,7 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   // M-step of the curve: weighted logistic regression (Newton) over the detected cells (weight 1,
   // y = 0) and, per Undetermined cell, the grid nodes with their posterior weights (y = 1).
   std::vector<double> gz, gw, gy;
+  std::size_t n_detected = 0;  // the first rows of gz, gw, gy: the detected cells
   auto deviance = [&](double b0, double b1) {
     double dev = 0;
     for (std::size_t r = 0; r < gz.size(); ++r) {
@@ -127,9 +134,19 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   double max_detected = -std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < m.state.size(); ++i)
     if (m.state[i] == CallState::kDetected) max_detected = std::max(max_detected, m.ct[i]);
-  fit.slope = 1.0;  // start: logit P = Ct - (largest detected Ct)
-  fit.intercept = -max_detected;
-  for (int iter = 1; iter <= o.max_iter; ++iter) {
+  std::vector<std::size_t> und;  // the Undetermined cells, in CtMatrix order
+  for (std::size_t i = 0; i < m.state.size(); ++i)
+    if (m.state[i] == CallState::kUndetected) und.push_back(i);
+  const std::size_t nu = und.size();
+  // The EM state: per Undetermined cell its completed Ct and conditional variance, then the curve
+  // (intercept, slope) and the prior's lambda = sigma^2 / prior_sd^2 (0 before the first M-step).
+  const std::size_t dim = 2 * nu + 3;
+  auto em_step = [&](const std::vector<double>& in, std::vector<double>& out) {
+    for (std::size_t u = 0; u < nu; ++u) {
+      ct[und[u]] = in[u];
+      cond_var[und[u]] = in[nu + u];
+    }
+    const double lambda = in[2 * nu + 2];
     // M-step of the Ct model on the completed data (conditional variances from the last E-step).
     double ss_all = 0.0, df_all = 0.0;
     for (std::size_t a = 0; a < na; ++a) {
@@ -161,27 +178,19 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
       df_all += static_cast<double>(n - am.rank);
     }
     const double pooled = std::sqrt(ss_all / std::max(1.0, df_all));
-    std::fill(fit.sigma.begin(), fit.sigma.end(), pooled);
-    lambda = o.effect_prior_sd > 0 ? pooled * pooled / (o.effect_prior_sd * o.effect_prior_sd) : 0.0;
-    gz.clear();
-    gw.clear();
-    gy.clear();
-    for (std::size_t i = 0; i < m.state.size(); ++i)
-      if (m.state[i] == CallState::kDetected) {
-        gz.push_back(m.ct[i]);
-        gw.push_back(1.0);
-        gy.push_back(0.0);
-      }
+    out[2 * nu + 2] = o.effect_prior_sd > 0 ? pooled * pooled / (o.effect_prior_sd * o.effect_prior_sd) : 0.0;
+    gz.resize(n_detected);
+    gw.resize(n_detected);
+    gy.resize(n_detected);
     // E-step.
-    double change = 0.0;
-    for (std::size_t i = 0; i < m.state.size(); ++i) {
-      if (m.state[i] != CallState::kUndetected) continue;
-      const double sg = fit.sigma[i % na];
+    const double b0 = in[2 * nu], b1 = in[2 * nu + 1];
+    for (std::size_t u = 0; u < nu; ++u) {
+      const std::size_t i = und[u];
       double z0 = 0.0, z1 = 0.0, z2 = 0.0;
       const std::size_t first = gz.size();
       for (std::size_t j = 0; j < t.size(); ++j) {
-        const double z = mu[i] + sg * t[j];
-        const double f = w[j] * phi[j] * p_undetermined(fit.intercept, fit.slope, z);
+        const double z = mu[i] + pooled * t[j];
+        const double f = w[j] * phi[j] * p_undetermined(b0, b1, z);
         z0 += f;
         z1 += f * z;
         z2 += f * z * z;
@@ -191,22 +200,84 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
       }
       for (std::size_t r = first; r < gz.size(); ++r) gw[r] /= z0;
       const double e1 = z1 / z0, e2 = z2 / z0;
-      cond_var[i] = std::max(0.0, e2 - e1 * e1);
-      change = std::max(change, std::fabs(e1 - ct[i]));
-      ct[i] = e1;
+      out[u] = e1;
+      out[nu + u] = std::max(0.0, e2 - e1 * e1);
     }
     // M-step of the detection curve.
-    const auto [b0, b1] = fit_curve(fit.intercept, fit.slope);
-    change = std::max({change, std::fabs(b0 - fit.intercept), std::fabs(b1 - fit.slope)});
-    fit.intercept = b0;
-    fit.slope = b1;
-    fit.iterations = iter;
-    fit.last_change = change;
+    const auto [nb0, nb1] = fit_curve(b0, b1);
+    out[2 * nu] = nb0;
+    out[2 * nu + 1] = nb1;
+    std::fill(fit.sigma.begin(), fit.sigma.end(), pooled);
+  };
+  // The largest move of a completed Ct or a curve coefficient between two states.
+  auto change_between = [&](const std::vector<double>& a, const std::vector<double>& b) {
+    double c = std::max(std::fabs(a[2 * nu] - b[2 * nu]), std::fabs(a[2 * nu + 1] - b[2 * nu + 1]));
+    for (std::size_t u = 0; u < nu; ++u) c = std::max(c, std::fabs(a[u] - b[u]));
+    return c;
+  };
+  auto norm2 = [](const std::vector<double>& a, const std::vector<double>& b) {
+    double s = 0;
+    for (std::size_t e = 0; e < a.size(); ++e) s += (a[e] - b[e]) * (a[e] - b[e]);
+    return std::sqrt(s);
+  };
+  auto finite = [](const std::vector<double>& a) { return std::all_of(a.begin(), a.end(), [](double x) { return std::isfinite(x); }); };
+  for (std::size_t i = 0; i < m.state.size(); ++i)
+    if (m.state[i] == CallState::kDetected) {
+      gz.push_back(m.ct[i]);
+      gw.push_back(1.0);
+      gy.push_back(0.0);
+    }
+  n_detected = gz.size();
+  std::vector<double> theta(dim, 0.0), t1(dim), t2(dim), tx(dim), t3(dim);
+  for (std::size_t u = 0; u < nu; ++u) theta[u] = ct_start;
+  theta[2 * nu] = -max_detected;  // start: logit P = Ct - (largest detected Ct)
+  theta[2 * nu + 1] = 1.0;
+  // SQUAREM (Varadhan & Roland 2008, scheme S3): two EM steps, a squared extrapolation along them
+  // and a stabilising EM step from the extrapolated state. The extrapolation is kept only when it
+  // leaves a finite state whose EM step moves no more than the plain second step did; otherwise the
+  // plain two-step state goes on. Converged when one EM step moves no completed Ct and no curve
+  // coefficient by more than tol: the fixed point is plain EM's, only reached in fewer steps.
+  int evaluations = 0;
+  for (int iter = 1; iter <= o.max_iter; ++iter) {
+    em_step(theta, t1);
+    ++evaluations;
+    double change = change_between(t1, theta);
     if (change < o.tol) {
+      theta = t1;
       fit.converged = true;
+      fit.iterations = iter;
+      fit.last_change = change;
       break;
     }
+    em_step(t1, t2);
+    ++evaluations;
+    const double r = norm2(t1, theta);
+    double v = 0;
+    for (std::size_t e = 0; e < dim; ++e) v += (t2[e] - 2 * t1[e] + theta[e]) * (t2[e] - 2 * t1[e] + theta[e]);
+    v = std::sqrt(v);
+    const double alpha = v > 0 ? std::min(-1.0, -r / v) : -1.0;
+    bool accepted = false;
+    if (alpha < -1.0) {
+      for (std::size_t e = 0; e < dim; ++e) tx[e] = theta[e] - 2 * alpha * (t1[e] - theta[e]) + alpha * alpha * (t2[e] - 2 * t1[e] + theta[e]);
+      for (std::size_t u = 0; u < nu; ++u) tx[nu + u] = std::max(0.0, tx[nu + u]);
+      tx[2 * nu + 2] = std::max(0.0, tx[2 * nu + 2]);
+      if (finite(tx)) {
+        em_step(tx, t3);
+        ++evaluations;
+        if (finite(t3) && change_between(t3, tx) <= change_between(t2, t1)) {
+          theta = t3;
+          accepted = true;
+        }
+      }
+    }
+    if (!accepted) theta = t2;
+    fit.iterations = iter;
+    fit.last_change = change;
   }
+  fit.em_steps = evaluations;
+  for (std::size_t u = 0; u < nu; ++u) ct[und[u]] = theta[u];
+  fit.intercept = theta[2 * nu];
+  fit.slope = theta[2 * nu + 1];
   for (std::size_t i = 0; i < m.state.size(); ++i)
     if (m.state[i] == CallState::kUndetected) fit.imputed[i] = ct[i];
   return fit;

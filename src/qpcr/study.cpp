@@ -149,10 +149,14 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
   r.norm = normalize(m, spec, d.controls, o.impute == "ct-max", o.ct_max);
   if (o.impute == "em") {
     const stats::Design design = em_design(d.sheet, r.em_formula);
-    std::vector<Eigen::Index> pop_cols;
-    for (std::size_t c = 0; c < design.columns.size(); ++c)
-      if (design.term_of_column[c] == 0) pop_cols.push_back(static_cast<Eigen::Index>(c));
-    r.nondetect = fit_nondetects(m, design.x, pop_cols, r.norm.normalizer, o.ct_max);
+    std::vector<std::vector<Eigen::Index>> terms;  // population, then patient when modelled: both factors
+    for (std::size_t c = 0; c < design.columns.size(); ++c) {
+      const auto t = static_cast<std::size_t>(design.term_of_column[c]);
+      if (design.term_of_column[c] < 0) continue;
+      if (terms.size() <= t) terms.resize(t + 1);
+      terms[t].push_back(static_cast<Eigen::Index>(c));
+    }
+    r.nondetect = fit_nondetects(m, design.x, terms, r.norm.normalizer, o.ct_max);
     const NondetectFit& f = *r.nondetect;
     std::size_t n = 0;
     for (std::size_t i = 0; i < m.state.size(); ++i)
@@ -160,8 +164,8 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
         r.norm.values[i] = -(f.imputed[i] - r.norm.normalizer[i / m.n_assays()]);
         ++n;
       }
-    log.info("qpcr", fmt::format("EM ({}): {} non-detects imputed; logit P(Undetermined) = {:.4g} + {:.4g} Ct; {} iterations{}",
-                                 r.em_formula, n, f.intercept, f.slope, f.iterations,
+    log.info("qpcr", fmt::format("EM ({}): {} non-detects imputed; logit P(Undetermined) = {:.4g} + {:.4g} Ct; {} SQUAREM cycles ({} EM steps){}",
+                                 r.em_formula, n, f.intercept, f.slope, f.iterations, f.em_steps,
                                  f.converged ? std::string()
                                              : fmt::format(" (stopped at the iteration limit; last change {:.3g})", f.last_change)));
   }
@@ -292,7 +296,7 @@ nlohmann::json qpcr_parameters(const QpcrResult& r, const QpcrOptions& o, const 
   if (r.nondetect)
     j["detection_curve"] = {{"model", "logit P(Undetermined) = intercept + slope * Ct"},
                             {"intercept", r.nondetect->intercept}, {"slope", r.nondetect->slope},
-                            {"ct_design", r.em_formula}, {"population_prior_sd", NondetectOptions{}.effect_prior_sd}, {"iterations", r.nondetect->iterations},
+                            {"ct_design", r.em_formula}, {"effect_prior_sd", NondetectOptions{}.effect_prior_sd}, {"iterations", r.nondetect->iterations}, {"em_steps", r.nondetect->em_steps},
                             {"converged", r.nondetect->converged},
                             {"last_change", r.nondetect->last_change}};
   return j;

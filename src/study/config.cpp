@@ -205,12 +205,13 @@ StudyConfig read_study_config(const std::string& path) {
     m_.options.sensitize = get_number(c, *m, "mirna_sensitize", m_.options.sensitize);
   }
   if (const toml::table* r = root["rank"].as_table()) {
-    check_keys(c, *r, "rank", {"w_specificity", "w_outcome", "w_sparing", "w_targets", "target_saturation", "categories", "report_top"});
+    check_keys(c, *r, "rank", {"w_specificity", "w_outcome", "w_sparing", "w_targets", "target_saturation", "min_consistency", "categories", "report_top"});
     c.weights.specificity = get_number(c, *r, "w_specificity", c.weights.specificity);
     c.weights.outcome = get_number(c, *r, "w_outcome", c.weights.outcome);
     c.weights.sparing = get_number(c, *r, "w_sparing", c.weights.sparing);
     c.weights.targets = get_number(c, *r, "w_targets", c.weights.targets);
     c.weights.target_saturation = get_number(c, *r, "target_saturation", c.weights.target_saturation);
+    c.weights.min_consistency = get_number(c, *r, "min_consistency", c.weights.min_consistency);
     if (const toml::node* n = r->get("categories")) {
       const toml::table* ct = n->as_table();
       if (!ct) config_error(c, n, "[rank] categories must be a table of name = \"regex\"");

@@ -131,6 +131,12 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   stats::EBayesOptions eopt;
   eopt.robust = o.robust;
   eopt.trend = r.method == "trend";
+  // Within-patient differences A - B of every population contrast, on the scale the model fits.
+  auto add_paired = [&](const Eigen::MatrixXd& log_expr) {
+    if (!sheet.has_column("patient")) return;
+    for (const auto& c : r.contrasts)
+      if (!c.contrast.a.empty()) r.paired.push_back(paired_differences(log_expr, r.features, sheet, c.contrast.a, c.contrast.b));
+  };
   stats::LmFit fit, exact;
   const bool want_exact = o.contrast_se == "exact";
   if (counts_input) {
@@ -141,11 +147,15 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     if (r.method == "voom") {
       const stats::VoomResult v = stats::voom(y, model, eff, threads);
       if (v.unit_weights) log.warn("de", "fewer than two features have residual df: voom weights set to 1");
+      add_paired(v.e);
       fit = stats::lm_fit(v.e, model, &v.weights, threads, nullptr, &cmat, &exact);
     } else {
-      fit = stats::lm_fit(stats::log_cpm(y, eff, 2.0, threads), model, nullptr, threads, nullptr, &cmat, &exact);
+      const Eigen::MatrixXd lc = stats::log_cpm(y, eff, 2.0, threads);
+      add_paired(lc);
+      fit = stats::lm_fit(lc, model, nullptr, threads, nullptr, &cmat, &exact);
     }
   } else {
+    add_paired(y);
     fit = stats::lm_fit(y, model, nullptr, threads, nullptr, &cmat, &exact);
   }
   stats::LmFit limma_fit = stats::contrasts_fit(fit, cmat);
@@ -209,6 +219,7 @@ std::vector<io::NamedTable> de_tables(const DeResult& r) {
     out.push_back({"norm_factors.tsv", std::move(nf)});
   }
   for (const auto& c : r.contrasts) out.push_back({"de_" + c.contrast.tag + ".tsv", top_table_columns(r.features, c.table)});
+  for (const auto& p : r.paired) out.push_back(paired_table(p));
   return out;
 }
 

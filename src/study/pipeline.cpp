@@ -330,6 +330,7 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
   if (three) {
     StageRecord rec(run, s, "specificity", log);
     spec = specificity(de_table(de, L.lsc, L.hsc), de_table(de, L.lsc, L.lpc), de_table(de, L.hsc, L.lpc), L, c.specificity);
+    add_consistency(*spec, de);
     log_specificity(*spec, log);
     put_all(run, rec, specificity_tables(*spec));
     rec.info().parameters = specificity_parameters(*spec);

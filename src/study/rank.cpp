@@ -139,6 +139,12 @@ std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxIn
     }
     c.s_targets = clamp01(static_cast<double>(in_any.size()) / w.target_saturation);
     c.score = (w.specificity * c.s_specificity + w.outcome * c.s_outcome + w.sparing * c.s_sparing + w.targets * c.s_targets) / wsum;
+    if (!spec.consistency.empty()) {
+      c.consistency = spec.consistency[i];
+      c.n_patients = spec.n_patients[i];
+      c.low_consistency = std::isfinite(c.consistency) && c.consistency < w.min_consistency;
+      if (c.low_consistency) c.score *= c.consistency / w.min_consistency;
+    }
     std::string ev = fmt::format("{} (q {}); LSC/HSC {:.3g}x", cls == "none" ? "LSC vs HSC" : cls, short_p(c.q_specificity), std::exp2(lfc));
     if (!c.cohort_feature.empty())
       ev += fmt::format("; cohort {} HR {:.3g} (P {}, {}){}", c.cohort_feature, c.hr, short_p(c.p_cox),
@@ -147,6 +153,9 @@ std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxIn
                         matches > 1 ? fmt::format(", {} cohort matches", matches) : "");
     else
       ev += "; no cohort match";
+    if (std::isfinite(c.consistency))
+      ev += fmt::format("; consistent in {:.0f}/{} patients{}", c.consistency * c.n_patients, c.n_patients,
+                        c.low_consistency ? " (low consistency: score down-weighted)" : "");
     ev += fmt::format("; {} targets", c.n_targets);
     for (std::size_t k = 0; k < categories.size(); ++k) ev += fmt::format(", {} {}", c.n_category[k], categories[k].name);
     c.evidence = ev;

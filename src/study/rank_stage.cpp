@@ -22,6 +22,10 @@ SpecificityInput specificity_input(const SpecificityResult& r) {
     s.logfc_lsc_hsc.push_back(row.logfc[0]);
     s.adj_p_lsc_hsc.push_back(row.adj_p[0]);
     s.fdr_class.push_back(row.fdr_class);
+    if (r.consistency[0]) {
+      s.consistency.push_back(row.frac_consistent[0]);
+      s.n_patients.push_back(row.n_patients[0]);
+    }
   }
   return s;
 }
@@ -38,6 +42,18 @@ SpecificityInput read_specificity_input(const std::string& path, const std::stri
     s.adj_p_lsc_hsc.push_back(io::number_cell(t, r, ca));
     s.fdr_class.push_back(io::number_cell(t, r, cq));
   }
+  // specificity's per-patient consistency of the contrast, when it had the paired differences
+  std::string x = tag;
+  if (const auto at = x.find("_vs_"); at != std::string::npos) x.replace(at, 4, "_");
+  const std::size_t cfrac = t.find_column("frac_consistent_" + x), cn = t.find_column("n_patients_" + x);
+  if (cfrac != io::Table::npos && cn != io::Table::npos)
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+      s.consistency.push_back(io::number_cell(t, r, cfrac));
+      const double n = io::number_cell(t, r, cn);
+      if (!(n >= 0 && n == std::floor(n) && n < 1e9))
+        throw core::InputError(path, t.line_numbers[r], "n_patients_" + x + " must be a non-negative whole number");
+      s.n_patients.push_back(static_cast<int>(n));
+    }
   return s;
 }
 
@@ -111,6 +127,7 @@ void check_weights(const RankWeights& w) {
     if (!(x >= 0)) throw core::UsageError("weights must be non-negative");
   if (!(w.specificity + w.outcome + w.sparing + w.targets > 0)) throw core::UsageError("at least one weight must be positive");
   if (!(w.target_saturation > 0)) throw core::UsageError("--target-saturation must be positive");
+  if (!(w.min_consistency >= 0 && w.min_consistency <= 1)) throw core::UsageError("--min-consistency must be in [0, 1]");
 }
 
 RankResult rank(const SpecificityInput& spec, const CoxInput& cox, const MirnaNames& names, const TargetInput& targets,
@@ -170,6 +187,15 @@ io::ResultTable candidates_table(const RankResult& r) {
   t.add_real("score", std::move(score)).add_text("class", std::move(cls)).add_real("logFC." + r.tag, std::move(logfc));
   t.add_real("q.specificity", std::move(q)).add_real("specificity", std::move(s_spec)).add_text("cohort_feature", std::move(cohort));
   t.add_real("HR", std::move(hr)).add_real("P.cox", std::move(p_cox)).add_real("outcome", std::move(s_out));
+  std::vector<double> cons(n);
+  std::vector<std::int64_t> npat(n);
+  std::vector<std::string> low(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    cons[i] = r.candidates[i].consistency;
+    npat[i] = r.candidates[i].n_patients;
+    low[i] = std::isfinite(cons[i]) ? (r.candidates[i].low_consistency ? "TRUE" : "FALSE") : "NA";
+  }
+  t.add_real("frac_consistent", std::move(cons)).add_integer("n_patients", std::move(npat)).add_text("low_consistency", std::move(low));
   t.add_real("hsc_sparing", std::move(s_spar)).add_real("hsc_lsc_ratio", std::move(ratio)).add_integer("n_targets", std::move(n_targets));
   for (std::size_t k = 0; k < nc; ++k) t.add_integer("n_" + r.categories[k].name, std::move(n_cat[k]));
   t.add_real("targets", std::move(s_targets));
@@ -182,7 +208,7 @@ nlohmann::json rank_parameters(const RankResult& r, const RankWeights& w, double
   nlohmann::json jc = nlohmann::json::array();
   for (const auto& c : r.categories) jc.push_back({{"name", c.name}, {"pattern", c.pattern}});
   return {{"weights", {{"specificity", w.specificity}, {"outcome", w.outcome}, {"sparing", w.sparing}, {"targets", w.targets}}},
-          {"target_saturation", w.target_saturation}, {"fdr", fdr}, {"categories", jc}};
+          {"target_saturation", w.target_saturation}, {"min_consistency", w.min_consistency}, {"fdr", fdr}, {"categories", jc}};
 }
 
 }  // namespace lscmir::study

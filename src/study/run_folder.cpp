@@ -40,6 +40,7 @@ const std::vector<RunFile>& run_layout() {
       {"onoff_", ".tsv", "qpcr", true},
       {"norm_factors.tsv", "", "de", true},
       {"de_", ".tsv", "de", true},
+      {"paired_", ".tsv", "de", true},
       {"specificity.tsv", "", "specificity", true},
       {"specificity_summary.tsv", "", "specificity", true},
       {"cox.tsv", "", "cohort", true},

@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 #include <fmt/core.h>
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/study/de.hpp"
+#include "lscmir/study/paired.hpp"
 #include "lscmir/study/specificity.hpp"
 
 namespace lscmir::study {
@@ -81,6 +83,42 @@ SpecificityResult specificity(const DeTable& t1, const DeTable& t2, const DeTabl
   return r;
 }
 
+void add_consistency(SpecificityResult& r, const PairedDifferences* const paired[3]) {
+  for (int k = 0; k < 3; ++k) {
+    r.consistency[k] = paired[k] != nullptr;
+    if (!paired[k]) continue;
+    std::map<std::string, Eigen::Index> row_of;
+    for (std::size_t g = 0; g < paired[k]->features.size(); ++g) row_of.emplace(paired[k]->features[g], static_cast<Eigen::Index>(g));
+    for (auto& row : r.rows) {
+      const auto it = row_of.find(row.feature);
+      if (it == row_of.end()) {
+        row.n_patients[k] = 0;
+        row.frac_consistent[k] = row.sign_p[k] = std::numeric_limits<double>::quiet_NaN();
+        continue;
+      }
+      const Consistency c = consistency(paired[k]->diff.row(it->second), row.logfc[k]);
+      row.n_patients[k] = c.n_patients;
+      row.frac_consistent[k] = c.fraction;
+      row.sign_p[k] = c.sign_p;
+    }
+  }
+}
+
+void add_consistency(SpecificityResult& r, const DeResult& de) {
+  const std::string pairs[3][2] = {{r.labels.lsc, r.labels.hsc}, {r.labels.lsc, r.labels.lpc}, {r.labels.hsc, r.labels.lpc}};
+  PairedDifferences flipped[3];
+  const PairedDifferences* have[3] = {nullptr, nullptr, nullptr};
+  for (int k = 0; k < 3; ++k)
+    for (const auto& p : de.paired) {
+      if (p.a == pairs[k][0] && p.b == pairs[k][1]) have[k] = &p;
+      else if (p.a == pairs[k][1] && p.b == pairs[k][0]) {
+        flipped[k] = p.flipped();
+        have[k] = &flipped[k];
+      }
+    }
+  add_consistency(r, have);
+}
+
 namespace {
 constexpr SpecificityClass kClassOrder[] = {SpecificityClass::kLscSpecific, SpecificityClass::kLscDepleted,
                                             SpecificityClass::kHscSpecific, SpecificityClass::kStemShared,
@@ -116,6 +154,19 @@ std::vector<io::NamedTable> specificity_tables(const SpecificityResult& r) {
   for (int k = 0; k < 3; ++k) t.add_real("logFC." + r.tags[k], std::move(logfc[k])).add_real("adj.P.Val." + r.tags[k], std::move(adj[k]));
   t.add_real("P.class", std::move(p)).add_real("FDR.class", std::move(q));
   for (int k = 0; k < 3; ++k) t.add_real("P.treat." + r.tags[k], std::move(treat[k]));
+  const std::string pops[3][2] = {{r.labels.lsc, r.labels.hsc}, {r.labels.lsc, r.labels.lpc}, {r.labels.hsc, r.labels.lpc}};
+  for (int k = 0; k < 3; ++k) {
+    if (!r.consistency[k]) continue;
+    std::vector<std::int64_t> np(n);
+    std::vector<double> frac(n), sp(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      np[i] = r.rows[i].n_patients[k];
+      frac[i] = r.rows[i].frac_consistent[k];
+      sp[i] = r.rows[i].sign_p[k];
+    }
+    const std::string x = pops[k][0] + "_" + pops[k][1];
+    t.add_integer("n_patients_" + x, std::move(np)).add_real("frac_consistent_" + x, std::move(frac)).add_real("sign_P_" + x, std::move(sp));
+  }
   const auto counts = class_counts(r);
   std::vector<std::string> names;
   std::vector<std::int64_t> ns;

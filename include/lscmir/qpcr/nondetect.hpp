@@ -14,18 +14,20 @@
 namespace lscmir::qpcr {
 
 struct NondetectOptions {
-  int max_iter = 200;        ///< EM iterations at most
-  double tol = 1e-6;         ///< stop when no imputed Ct moves by more
-  int grid_intervals = 800;
-  /// SD of the normal prior on the population effects around their mean (log2 units); 0 = none.
-  /// Without it an assay never detected in a population has no finite estimate there.
-  double effect_prior_sd = 2.0;  ///< Simpson intervals over mu +/- 10 sigma for the E-step integrals
+  int max_iter = 2000;       ///< SQUAREM cycles at most (each two or three EM steps)
+  double tol = 1e-9;         ///< converged when one EM step moves no imputed Ct and no curve coefficient by more
+  int grid_intervals = 800;  ///< Simpson intervals over mu +/- 10 sigma for the E-step integrals
+  /// SD of the normal prior on each factor's effects (population, patient) around their mean
+  /// (log2 units); 0 = none. Without it an assay never detected in a population, or in any sample
+  /// of a patient, has no finite estimate there: EM drifts the level up without end.
+  double effect_prior_sd = 2.0;
 };
 
 struct NondetectFit {
   double intercept = 0.0;      ///< logit P(Undetermined | Ct) = intercept + slope * Ct (NaN: no non-detect)
   double slope = 0.0;
-  int iterations = 0;
+  int iterations = 0;           ///< SQUAREM cycles
+  int em_steps = 0;             ///< EM steps evaluated (plain, extrapolated and stabilising)
   bool converged = false;
   double last_change = 0.0;     ///< largest move of an imputed Ct or curve coefficient in the last iteration
   std::vector<double> imputed;  ///< CtMatrix layout: E[Ct | Undetermined] for kUndetected, NaN elsewhere
@@ -34,15 +36,18 @@ struct NondetectFit {
 
 /// Fits the model on the detected and Undetermined cells of `m` (failed and missing cells are left
 /// out). `design` is samples x columns (the design of population, patient, covariates);
+/// `factor_terms` lists, per factor term, its treatment-coded columns (they get the prior);
 /// `offset[s]` is the normalizer of sample s. Per assay the Ct is N(offset + x beta, sigma^2)
 /// (columns linearly dependent within the assay's samples are dropped). Undetermined cells start
 /// at `ct_start`. E-step: E[Ct] and E[Ct^2] under N(mu, sigma^2) x P(Undetermined | Ct) by
 /// Simpson's rule; M-step: least squares on the completed Ct, sigma^2 = (sum of squared residuals
 /// + sum of conditional variances) / (n - rank), and the logistic regression (glm, binomial) of
-/// the Undetermined indicator on the completed Ct over every cell.
+/// the Undetermined indicator on the completed Ct over every cell. EM is slow where most of an
+/// assay's cells are Undetermined, so the steps are accelerated by SQUAREM (Varadhan & Roland,
+/// Scand. J. Stat. 2008); the fixed point is plain EM's.
 /// Threads: runs on the calling thread (deterministic).
 NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design,
-                            const std::vector<Eigen::Index>& population_columns, const std::vector<double>& offset,
+                            const std::vector<std::vector<Eigen::Index>>& factor_terms, const std::vector<double>& offset,
                             double ct_start, const NondetectOptions& options = {});
 
 }  // namespace lscmir::qpcr

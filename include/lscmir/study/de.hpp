@@ -16,6 +16,7 @@
 #include "lscmir/io/sample_sheet.hpp"
 #include "lscmir/stats/design.hpp"
 #include "lscmir/stats/top_table.hpp"
+#include "lscmir/study/paired.hpp"
 
 namespace lscmir::study {
 
@@ -47,6 +48,10 @@ struct DeResult {
   std::string method, design, norm;    ///< as used (defaults resolved)
   double df_prior = 0.0;               ///< smallest prior df of the moderation
   double contrast_se_max_rel_diff = 0.0;  ///< largest |limma SE / exact SE - 1| over contrasts and features
+  /// Per population contrast A-B (in contrast order), the within-patient differences on the
+  /// fitted log scale (voom's E, the log-CPM of trend, the expression of lm); empty without a
+  /// patient column.
+  std::vector<PairedDifferences> paired;
 };
 
 /// Runs the stage. The matrix columns are matched to the sheet's samples (io::match_samples).
@@ -62,7 +67,8 @@ DeResult differential_expression(const DeOptions& options, io::LabeledMatrix mat
 const ContrastResult* find_contrast(const DeResult& result, const std::string& a, const std::string& b);
 
 /// de_<tag>.tsv per contrast (limma topTable columns, sorted by P.Value) and, for counts,
-/// norm_factors.tsv (sample lib.size norm.factors).
+/// norm_factors.tsv (sample lib.size norm.factors), and paired_<tag>.tsv per population contrast
+/// when the sheet has patients.
 std::vector<io::NamedTable> de_tables(const DeResult& result);
 
 /// The topTable of one contrast: feature logFC CI.L CI.R AveExpr t P.Value adj.P.Val B.

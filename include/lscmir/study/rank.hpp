@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 #include <cstdint>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -43,11 +44,17 @@ std::vector<Category> default_categories();
 struct RankWeights {
   double specificity = 1.0, outcome = 1.0, sparing = 1.0, targets = 1.0;
   double target_saturation = 20.0;  ///< category targets giving a full targets component
+  /// LSC-HSC per-patient consistency below which a candidate is flagged and its score scaled by
+  /// consistency / min_consistency (docs/statistics.md, "Candidates").
+  double min_consistency = 0.75;
 };
 
 struct SpecificityInput {
   std::vector<std::string> feature, cls;
   std::vector<double> logfc_lsc_hsc, adj_p_lsc_hsc, fdr_class;
+  /// LSC-HSC per-patient consistency (frac_consistent, n_patients); empty when not available.
+  std::vector<double> consistency;
+  std::vector<int> n_patients;
 };
 struct CoxInput {
   std::map<std::string, std::size_t> index;  ///< cohort feature name (lower case) -> row
@@ -67,6 +74,9 @@ struct Candidate {
   double score = 0.0;
   double s_specificity = 0.0, s_outcome = 0.0, s_sparing = 0.0, s_targets = 0.0;
   double logfc = 0.0, q_specificity = 0.0;
+  double consistency = std::numeric_limits<double>::quiet_NaN();  ///< LSC-HSC, NaN when not available
+  int n_patients = 0;
+  bool low_consistency = false;  ///< consistency < RankWeights::min_consistency (score down-weighted)
   std::string cohort_feature;  ///< empty when the cohort has no match
   double hr = 0.0, p_cox = 0.0;
   int n_targets = 0;

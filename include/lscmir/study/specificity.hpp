@@ -45,6 +45,10 @@ struct SpecificityRow {
   SpecificityClass cls = SpecificityClass::kNone;
   double p_class = 1.0, fdr_class = 1.0;  ///< IUT p and BH FDR of the assigned class (NaN for none)
   double logfc[3]{}, adj_p[3]{}, p_treat[3]{};  ///< LSC-HSC, LSC-LPC, HSC-LPC
+  /// Per-patient consistency of each contrast (add_consistency): patients with both populations,
+  /// the share whose difference has the sign of the logFC, the sign test P (NaN: no data).
+  int n_patients[3]{};
+  double frac_consistent[3]{}, sign_p[3]{};
 };
 
 /// Classifies every feature present in all three tables (oriented LSC-HSC, LSC-LPC, HSC-LPC).
@@ -79,7 +83,15 @@ struct SpecificityResult {
   std::vector<SpecificityRow> rows;   ///< sorted by class, P.class (NA last), feature
   std::size_t missing = 0;            ///< features not in all three tables
   std::vector<std::string> inputs;    ///< paths of tables read from files (empty in memory)
+  bool consistency[3]{};              ///< add_consistency had the paired differences of the contrast
 };
+struct PairedDifferences;
+/// Adds the per-patient consistency of each contrast whose paired differences are given (in the
+/// order LSC-HSC, LSC-LPC, HSC-LPC, each oriented as the contrast; nullptr = not available).
+/// Features absent from a table get n_patients 0 and NaN.
+void add_consistency(SpecificityResult& result, const PairedDifferences* const paired[3]);
+/// add_consistency with the paired differences of an in-memory DE result (flipped as needed).
+void add_consistency(SpecificityResult& result, const DeResult& de);
 
 /// @throws core::UsageError: fdr outside (0, 1], a negative lfc, or labels that are not three
 /// different populations.
@@ -89,7 +101,8 @@ void check_specificity_options(const PopulationLabels& labels, const Specificity
 SpecificityResult specificity(const DeTable& lsc_hsc, const DeTable& lsc_lpc, const DeTable& hsc_lpc,
                               const PopulationLabels& labels, const SpecificityOptions& options);
 
-/// specificity.tsv and specificity_summary.tsv (class, n).
+/// specificity.tsv and specificity_summary.tsv (class, n). With consistency, per contrast X
+/// (LSC_HSC, LSC_LPC, HSC_LPC, from the labels): n_patients_X, frac_consistent_X, sign_P_X.
 std::vector<io::NamedTable> specificity_tables(const SpecificityResult& result);
 
 /// run_info parameters of the stage (lsc, hsc, lpc, fdr, lfc).

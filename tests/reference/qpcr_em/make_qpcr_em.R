@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Independent reference for `lscmir qpcr --impute em` (McCall et al., Bioinformatics 2014 model,
 # written from the paper, not from the nondetects package): per assay Ct ~ N(offset + X beta, sigma^2)
-# (least squares with a normal prior, SD 2, on the population effects around their mean, as an
+# (least squares with a normal prior, SD 2, on the population and on the patient effects around
+# their means, as an
 # augmented lm.fit; pooled sigma), P(Undetermined | Ct) logistic (glm, binomial, weighted over the E-step's
-# posterior grid), EM with the E-step integrals by Simpson's rule over mu +/- 10 sigma.
+# posterior grid), EM with the E-step integrals by Simpson's rule over mu +/- 10 sigma, accelerated by
+# SQUAREM (written here from Varadhan & Roland 2008, not from the SQUAREM package).
 # Usage (from the repository root): Rscript tests/reference/qpcr_em/make_qpcr_em.R
 ct_file <- "tests/data/qpcr_nd/ct_nd.tsv"; sheet_file <- "tests/data/qpcr_nd/samples.tsv"
 out <- "tests/reference/qpcr_em/nd_em"; ct_max <- 40
-max_iter <- 200; tol <- 1e-6; K <- 800; prior_sd <- 2
+max_iter <- 2000; tol <- 1e-9; K <- 800; prior_sd <- 2
 d <- read.delim(ct_file, colClasses = "character")
 sheet <- read.delim(sheet_file, colClasses = "character")
 assays <- sort(unique(d$target)); samples <- sheet$sample
@@ -25,19 +27,26 @@ offset <- colMeans(ct[everywhere, , drop = FALSE])
 pop <- factor(sheet$population, levels = sort(unique(sheet$population)))
 pat <- factor(sheet$patient, levels = sort(unique(sheet$patient)))
 X <- model.matrix(~ pop + pat)
-popcols <- which(attr(X, "assign") == 1); k <- length(popcols) + 1
-Pen <- matrix(0, k, ncol(X)); for (c in seq_along(popcols)) Pen[, popcols[c]] <- (seq_len(k) == c + 1) - 1 / k
-lam <- 0
+# the prior rows: per factor (population, patient) with k levels, its centred treatment effects
+Pen <- NULL
+for (term in 1:2) {
+  cols <- which(attr(X, "assign") == term); k <- length(cols) + 1
+  P <- matrix(0, k, ncol(X)); for (c in seq_along(cols)) P[, cols[c]] <- (seq_len(k) == c + 1) - 1 / k
+  Pen <- rbind(Pen, P)
+}
+k <- nrow(Pen)
 und <- state == "undetected"; det <- state == "detected"
-cur <- ifelse(det, ct, ifelse(und, ct_max, NA))
-cond_var <- matrix(0, na, ns); mu <- matrix(NA_real_, na, ns)
+ui <- which(und); nu <- length(ui)
 h <- 20 / K; tt <- -10 + h * (0:K); w <- ifelse(0:K == 0 | 0:K == K, 1, ifelse((0:K) %% 2 == 1, 4, 2))
 phi <- exp(-0.5 * tt^2)
-b <- c(-max(ct[det]), 1)
 plogit <- function(b, z) 1 / (1 + exp(-(b[1] + b[2] * z)))
-converged <- FALSE
-for (iter in seq_len(max_iter)) {
-  ss <- 0; df <- 0
+# One EM step on the state theta = (completed Ct of the non-detects, their conditional variances,
+# curve intercept, slope, lambda = sigma^2 / prior_sd^2).
+em_step <- function(theta) {
+  cur <- ifelse(det, ct, NA); cur[ui] <- theta[seq_len(nu)]
+  cond_var <- matrix(0, na, ns); cond_var[ui] <- theta[nu + seq_len(nu)]
+  b <- theta[2 * nu + 1:2]; lam <- theta[2 * nu + 3]
+  mu <- matrix(NA_real_, na, ns); ss <- 0; df <- 0
   for (a in seq_len(na)) {
     use <- which(det[a, ] | und[a, ]); if (length(use) == 0) next
     y <- cur[a, use] - offset[use]
@@ -49,22 +58,42 @@ for (iter in seq_len(max_iter)) {
     mu[a, use] <- fitted + offset[use]
     ss <- ss + sum((y - fitted)^2) + sum(cond_var[a, use]); df <- df + length(use) - q$rank
   }
-  sigma <- sqrt(ss / max(1, df)); lam <- sigma^2 / prior_sd^2
-  gz <- ct[det]; gw <- rep(1, length(gz)); gy <- rep(0, length(gz))
-  change <- 0
-  for (i in which(und)) {
-    z <- mu[i] + sigma * tt
-    fz <- w * phi * plogit(b, z)
-    e1 <- sum(fz * z) / sum(fz); e2 <- sum(fz * z^2) / sum(fz)
-    cond_var[i] <- max(0, e2 - e1^2)
-    change <- max(change, abs(e1 - cur[i])); cur[i] <- e1
-    gz <- c(gz, z); gw <- c(gw, fz / sum(fz)); gy <- c(gy, rep(1, length(z)))
-  }
-  g <- suppressWarnings(glm(gy ~ gz, weights = gw, family = binomial, start = b,
-                            control = glm.control(epsilon = 1e-14, maxit = 100)))
-  nb <- unname(coef(g)); change <- max(change, abs(nb - b)); b <- nb
-  if (change < tol) { converged <- TRUE; break }
+  sigma <- sqrt(ss / max(1, df))
+  Z <- outer(mu[ui], sigma * tt, "+")                       # nu x (K + 1) grid per non-detect
+  Fz <- sweep(plogit(b, Z), 2, w * phi, "*")
+  z0 <- rowSums(Fz); e1 <- rowSums(Fz * Z) / z0; e2 <- rowSums(Fz * Z^2) / z0
+  gz <- c(ct[det], as.vector(t(Z))); gw <- c(rep(1, sum(det)), as.vector(t(Fz / z0)))
+  gy <- c(rep(0, sum(det)), rep(1, length(Z)))
+  g <- suppressWarnings(glm.fit(cbind(1, gz), gy, weights = gw, family = binomial(), start = b,
+                                control = glm.control(epsilon = 1e-14, maxit = 100)))
+  list(theta = c(e1, pmax(0, e2 - e1^2), unname(g$coefficients), sigma^2 / prior_sd^2), sigma = sigma)
 }
+moved <- function(a, b) max(abs(a[c(seq_len(nu), 2 * nu + 1:2)] - b[c(seq_len(nu), 2 * nu + 1:2)]))
+theta <- c(rep(ct_max, nu), rep(0, nu), -max(ct[det]), 1, 0)
+# SQUAREM (Varadhan & Roland 2008, S3): extrapolate along two EM steps, then one stabilising EM
+# step; kept when that step moves no more than the plain second step did. Stops when one EM step
+# moves no completed Ct and no curve coefficient by more than tol.
+converged <- FALSE
+for (iter in seq_len(max_iter)) {
+  t1 <- em_step(theta)$theta
+  if (moved(t1, theta) < tol) { theta <- t1; converged <- TRUE; break }
+  t2 <- em_step(t1)$theta
+  r <- t1 - theta; v <- t2 - 2 * t1 + theta
+  alpha <- if (sqrt(sum(v^2)) > 0) min(-1, -sqrt(sum(r^2)) / sqrt(sum(v^2))) else -1
+  nxt <- t2
+  if (alpha < -1) {
+    tx <- theta - 2 * alpha * r + alpha^2 * v
+    tx[nu + seq_len(nu)] <- pmax(0, tx[nu + seq_len(nu)]); tx[2 * nu + 3] <- max(0, tx[2 * nu + 3])
+    if (all(is.finite(tx))) {
+      t3 <- em_step(tx)$theta
+      if (all(is.finite(t3)) && moved(t3, tx) <= moved(t2, t1)) nxt <- t3
+    }
+  }
+  theta <- nxt
+  if (iter %% 50 == 0) message("cycle ", iter, ": change ", signif(moved(t1, theta), 3))
+}
+b <- theta[2 * nu + 1:2]
+cur <- ifelse(det, ct, NA); cur[ui] <- theta[seq_len(nu)]
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 expr <- -(ifelse(det | und, cur, NA) - matrix(offset, na, ns, byrow = TRUE))
 fmt <- function(x) ifelse(is.na(x), "NA", sprintf("%.17g", x))

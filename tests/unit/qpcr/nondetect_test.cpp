@@ -44,7 +44,7 @@ TEST(Nondetect, ImputesEveryNonDetectAboveTheDetectedCtOfItsGroup) {
   const std::vector<double> offset(12, 0.0);
   NondetectOptions o;
   o.max_iter = 25;
-  const NondetectFit f = fit_nondetects(m, design(), {1}, offset, 40.0, o);
+  const NondetectFit f = fit_nondetects(m, design(), std::vector<std::vector<Eigen::Index>>{{1}}, offset, 40.0, o);
   EXPECT_GT(f.slope, 0.0);
   int imputed = 0;
   for (std::size_t a = 0; a < 6; ++a)
@@ -61,7 +61,7 @@ TEST(Nondetect, ImputesEveryNonDetectAboveTheDetectedCtOfItsGroup) {
     }
   EXPECT_GT(imputed, 5);
   // deterministic
-  const NondetectFit g = fit_nondetects(m, design(), {1}, offset, 40.0, o);
+  const NondetectFit g = fit_nondetects(m, design(), std::vector<std::vector<Eigen::Index>>{{1}}, offset, 40.0, o);
   for (std::size_t i = 0; i < f.imputed.size(); ++i)
     if (!std::isnan(f.imputed[i])) EXPECT_EQ(f.imputed[i], g.imputed[i]);
   EXPECT_EQ(f.slope, g.slope);
@@ -69,7 +69,7 @@ TEST(Nondetect, ImputesEveryNonDetectAboveTheDetectedCtOfItsGroup) {
 
 TEST(Nondetect, NothingToImputeLeavesEveryCellAlone) {
   const CtMatrix m = make_matrix(100.0);
-  const NondetectFit f = fit_nondetects(m, design(), {1}, std::vector<double>(12, 0.0), 40.0);
+  const NondetectFit f = fit_nondetects(m, design(), std::vector<std::vector<Eigen::Index>>{{1}}, std::vector<double>(12, 0.0), 40.0);
   for (double v : f.imputed) EXPECT_TRUE(std::isnan(v));
   EXPECT_TRUE(f.converged);
 }
