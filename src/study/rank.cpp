@@ -121,7 +121,7 @@ std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxIn
     c.s_specificity = (al ? 1.0 : 0.5) * clamp01(-std::log10(std::max(c.q_specificity, 1e-300)) / 10.0);
     // HSC sparing: how much less the HSCs hold of the miRNA the intervention acts on (LSC-HSC logFC
     // in the intervention's direction); no component without an HSC population.
-    const double hl = spec.logfc_sparing.empty() ? std::nan("") : spec.logfc_sparing[i];
+    const double hl = !spec.has_hsc ? std::nan("") : spec.logfc_sparing.empty() ? lfc : spec.logfc_sparing[i];
     const bool sparing = !std::isnan(hl);
     const double toward = inhibit ? hl : -hl;
     c.s_sparing = !sparing ? std::nan("") : toward > 0 ? 1.0 - std::exp2(-toward) : 0.0;

@@ -24,7 +24,6 @@ SpecificityInput specificity_input(const SpecificityResult& r) {
     s.adj_p_lsc_hsc.push_back(row.adj_p[0]);
     s.fdr_class.push_back(row.fdr_class);
   }
-  s.logfc_sparing = s.logfc_lsc_hsc;
   return s;
 }
 
@@ -40,7 +39,6 @@ SpecificityInput read_specificity_input(const std::string& path, const std::stri
     s.adj_p_lsc_hsc.push_back(io::number_cell(t, r, ca));
     s.fdr_class.push_back(io::number_cell(t, r, cq));
   }
-  s.logfc_sparing = s.logfc_lsc_hsc;
   return s;
 }
 
@@ -55,6 +53,7 @@ SpecificityInput contrast_input(const std::vector<DeTable>& primary, const std::
   if (lsc_hsc)
     for (std::size_t i = 0; i < lsc_hsc->features.size(); ++i) sparing.emplace(lsc_hsc->features[i], lsc_hsc->logfc[i]);
   SpecificityInput s;
+  s.has_hsc = lsc_hsc != nullptr;
   s.label = labels.empty() ? std::string() : labels.front();
   for (std::size_t k = 1; k < labels.size(); ++k) s.label += (k + 1 == labels.size() ? " and " : ", ") + labels[k];
   const std::size_t dash = labels.empty() ? std::string::npos : labels.front().find('-');

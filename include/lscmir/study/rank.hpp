@@ -60,7 +60,8 @@ struct RankWeights {
 struct SpecificityInput {
   std::vector<std::string> feature, cls;
   std::vector<double> logfc_lsc_hsc, adj_p_lsc_hsc, fdr_class;  ///< the ranking contrast (LSC-HSC or the first primary)
-  std::vector<double> logfc_sparing;  ///< per feature LSC - HSC logFC for HSC sparing; empty = no HSC population (no sparing component)
+  bool has_hsc = true;                ///< false: no HSC population, so no HSC-sparing component
+  std::vector<double> logfc_sparing;  ///< per feature LSC - HSC logFC for HSC sparing; empty = logfc_lsc_hsc
   std::string label = "LSC vs HSC";   ///< the ranking contrast in words, for the evidence text
   std::string ratio = "LSC/HSC";      ///< its fold change in words
 };
@@ -93,7 +94,7 @@ struct Candidate {
 
 /// Candidates are the features with adj.P.Val(LSC-HSC) < fdr or an aligned class; sorted by score
 /// (descending), ties by name. `cox`, `targets` may be empty. Without sparing evidence for a
-/// feature (spec.logfc_sparing empty or NaN) its score leaves the sparing weight out.
+/// feature (!spec.has_hsc, or a NaN in spec.logfc_sparing) its score leaves the sparing weight out.
 std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxInput& cox, const MirnaNames& names,
                                        const TargetInput& targets, const std::vector<GeneSet>& sets,
                                        const std::vector<Category>& categories, const RankWeights& w, double fdr);
