@@ -73,7 +73,10 @@ int run_enrich(const EnrichCliOptions& o, const std::vector<std::string>& argv, 
   io::prepare_output_dir(o.common.out, {"enrichment.tsv", "run_info.json"}, o.common.force);
 
   const double t_compute = now_seconds();
+  core::Progress progress(log, "enrich", "permutations", empirical ? o.permutations : 0);
+  eo.progress = &progress;
   const targets::EnrichResult r = targets::enrich(table, mirnas, sets, o.universe.empty() ? nullptr : &universe, eo);
+  progress.finish();
   const double secs = now_seconds() - t_compute;
   std::size_t sig = 0;
   for (const auto& row : r.rows) sig += (empirical ? row.fdr_empirical : row.fdr) < 0.05;

@@ -14,6 +14,7 @@
 #include <fmt/ranges.h>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/core/progress.hpp"
 #include "lscmir/core/run_info.hpp"
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/output.hpp"
@@ -478,7 +479,11 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
         continue;
       }
       StageRecord rec(run, s, "enrich_" + which, log);
+      core::Progress progress(log, "enrich", "permutations", empirical ? eo.permutations : 0);
+      eo.progress = &progress;
       const targets::EnrichResult r = targets::enrich(*target_table, mirnas, gene_sets, nullptr, eo);
+      progress.finish();
+      eo.progress = nullptr;
       if (const std::string w = targets::dropped_sets_warning(r); !w.empty()) log.warn("enrich", w);
       run.put("enrichment_" + which + ".tsv", targets::enrichment_table(r, empirical));
       rec.output("enrichment_" + which + ".tsv");

@@ -258,6 +258,7 @@ EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mi
         for (std::size_t i = k; i-- > 0;) std::swap(pool[i], pool[swaps[i]]);
         for (std::size_t s = 0; s < S; ++s)
           if (and_count(&set_bits[s * words], rnd.data(), words) >= res.rows[s].overlap) ++cnt[s];
+        core::progress_add(options.progress);
       }
     });
     std::vector<double> pe(S);

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -163,6 +165,55 @@ TEST(RunDesign, PrimaryMustNameAContrast) {
   EXPECT_NE(slurp(dir / "log").find("s.toml, line 5: [study] primary names \"B-A\", which is not one of the contrasts"), std::string::npos)
       << slurp(dir / "log");
   fs::remove_all(dir);
+}
+
+}  // namespace
+
+namespace {
+
+/// Issue 16: every long command reports progress on stderr (through core::Progress), never on
+/// stdout; --quiet silences it; the outputs are the same bytes either way.
+TEST(Progress, LongCommandsReportOnStderrAndQuietSilencesIt) {
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"simulate", "simulate --patients 200 --hsc-lsc-ratio 0.5 --mirna-effect-lsc 0.03 --dose-response"},
+      {"survival", "survival --expression tests/data/laml/expression.tsv --clinical tests/data/laml/clinical.tsv --id patient "
+                   "--time OS_months --event OS_event --permutations 20"},
+      {"enrich", "enrich --targets tests/cli/data/enrich_targets.tsv --mirnas hsa-miR-155-5p --gene-sets tests/data/awkward/enrich_quirks.gmt "
+                 "--method empirical --permutations 200"},
+      {"targets", "targets --families tests/data/targets/miR_Family_info_sample.txt --utrs tests/data/targets/UTR_Sequences_sample.txt"},
+      {"quant", "quant --hairpin tests/data/smallrna/hairpin_hsa.v22.fa --mature tests/data/smallrna/mature_hsa.v22.fa --adapter truseq "
+                "tests/data/smallrna/mirtrace_sample1_hsa.fastq.gz"},
+  };
+  for (const auto& [name, args] : commands) {
+    const fs::path loud = scratch("progress_" + name), quiet = scratch("progress_q_" + name);
+    const std::string env = "LSCMIR_PROGRESS_INTERVAL=0 ";
+    ASSERT_EQ(std::system((env + LSCMIR_BINARY + " " + args + " --out " + loud.string() + " > " + loud.string() + ".stdout 2> " +
+                           loud.string() + ".stderr").c_str()), 0) << name << ": " << slurp(loud.string() + ".stderr");
+    ASSERT_EQ(std::system((env + LSCMIR_BINARY + " " + args + " --quiet --out " + quiet.string() + " > " + quiet.string() + ".stdout 2> " +
+                           quiet.string() + ".stderr").c_str()), 0) << name << ": " << slurp(quiet.string() + ".stderr");
+    const std::string err = slurp(loud.string() + ".stderr"), qerr = slurp(quiet.string() + ".stderr");
+    const std::string line = name == "quant" ? " reads of " : "% (";
+    EXPECT_NE(err.find("[I::" + name + "] "), std::string::npos) << name << ": " << err;
+    EXPECT_NE(err.find(line), std::string::npos) << name << ": no progress line in\n" << err;
+    EXPECT_EQ(qerr.find(line), std::string::npos) << name << ": --quiet printed progress\n" << qerr;
+    EXPECT_EQ(qerr.find("[I::"), std::string::npos) << name << ": " << qerr;
+    EXPECT_TRUE(slurp(loud.string() + ".stdout").empty()) << name;
+    EXPECT_TRUE(slurp(quiet.string() + ".stdout").empty()) << name;
+    int compared = 0;
+    for (const auto& e : fs::recursive_directory_iterator(loud)) {
+      if (!e.is_regular_file() || e.path().filename().string().rfind("run_info", 0) == 0) continue;
+      const fs::path rel = fs::relative(e.path(), loud);
+      if (rel.filename() == "qc.json" || rel.string().find("multiqc") != std::string::npos) continue;  // hold timings
+      EXPECT_EQ(slurp(e.path()), slurp(quiet / rel)) << name << " " << rel;
+      ++compared;
+    }
+    EXPECT_GT(compared, 0) << name;
+    for (const fs::path& p : {loud, quiet}) {
+      fs::remove_all(p);
+      fs::remove(p.string() + ".stdout");
+      fs::remove(p.string() + ".stderr");
+    }
+  }
 }
 
 }  // namespace

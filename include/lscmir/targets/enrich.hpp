@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lscmir/core/progress.hpp"
 #include "lscmir/io/result_table.hpp"
 #include "lscmir/io/gmt.hpp"
 
@@ -39,6 +40,7 @@ struct EnrichOptions {
   std::size_t permutations = 10000;
   std::uint64_t seed = 1;
   int threads = 1;
+  core::Progress* progress = nullptr;  ///< counts the empirical permutations (optional; never changes the result)
 };
 
 struct EnrichRow {
