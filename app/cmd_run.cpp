@@ -79,7 +79,7 @@ int run_pipeline(const study::StudyConfig& c, const CommonOptions& o, const std:
   log.info("run", fmt::format("report.html: {} charts, {} tables", rs.charts, rs.tables));
   info.inputs.push_back(io::checksum_file("config", c.path));
   std::sort(info.outputs.begin(), info.outputs.end());
-  info.parameters = {{"config", c.path}, {"out", out}, {"threads", threads}, {"stages", run.stages}};
+  info.parameters = {{"config", c.path}, {"out", out}, {"threads", threads}, {"stages", run.stages}, {"notes", study::to_json(run.notes)}};
   finish_run_info(info, out, log, t0);
   log.info("run", fmt::format("done in {:.1f} s: {}", info.wall_seconds, out));
   return kExitOk;

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "common.hpp"
+#include "lscmir/core/progress.hpp"
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
 #include "lscmir/io/output.hpp"
@@ -68,7 +69,9 @@ int run_targets(const TargetsOptions& o, const std::vector<std::string>& argv, c
   io::prepare_output_dir(o.common.out, outputs, o.common.force);
   mark = now_seconds();
   const targets::SeedIndex index(fams, types);
-  const std::vector<targets::GeneSites> sites = targets::scan_utrs(utrs, index, targets::ScanOptions{o.shadow}, threads);
+  core::Progress progress(log, "targets", "genes", utrs.genes.size());
+  const std::vector<targets::GeneSites> sites = targets::scan_utrs(utrs, index, targets::ScanOptions{o.shadow}, threads, &progress);
+  progress.finish();
   const double t_scan = now_seconds() - mark;
   const std::size_t n_sites = targets::count_sites(sites);
   log.info("targets", fmt::format("{} families, {} genes, {:.2f} Mnt: {} sites in {:.2f} s ({:.1f} Mnt/s, {} threads)", fams.size(),

@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/core/progress.hpp"
 #include "lscmir/io/output.hpp"
 #include "lscmir/io/table.hpp"
 #include "lscmir/quant/qc.hpp"
@@ -130,6 +131,7 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
       if (!path.empty()) result.inputs.push_back(io::checksum_file(label, path));
   }
   Quantifier q(ref, index, aopt, rna_types.get());
+  core::Progress sample_progress(log, "quant", "samples", plan.inputs.size());
   for (const auto& in : plan.inputs) {
     const double ts = seconds_now();
     SampleInfo si;
@@ -160,10 +162,9 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
     topt.qc = o.qc;
     topt.qc_adapter = si.adapter.sequence.substr(0, std::min<std::size_t>(kQcAdapterPrefix, si.adapter.sequence.size()));
     si.umi_length = plan.umi_override >= 0 ? plan.umi_override : si.adapter.umi_length;
-    const CollapsedReads reads = collapse_fastq(in.fastq, topt, [&](std::uint64_t n) {
-      log.info("quant", fmt::format("{}: {:.1f} M reads, {:.2f} M reads/s", in.name, static_cast<double>(n) / 1e6,
-                                    static_cast<double>(n) / 1e6 / std::max(1e-9, seconds_now() - ts)));
-    });
+    core::Progress read_progress(log, "quant", "reads of " + in.name, 0);
+    const CollapsedReads reads = collapse_fastq(in.fastq, topt, [&](std::uint64_t n) { read_progress.set(static_cast<std::size_t>(n)); });
+    read_progress.finish();
     const MappingQc mq = q.add_sample(si, reads);
     const auto& rq = reads.qc;
     const double secs = seconds_now() - ts;
@@ -174,11 +175,13 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
                                   rq.reads ? 100.0 * static_cast<double>(mq.assigned_mature) / static_cast<double>(rq.reads) : 0.0,
                                   mq.hairpin_only, mq.unassigned, secs, static_cast<double>(rq.reads) / 1e6 / std::max(secs, 1e-9)));
     if (rq.reads == 0) log.warn("quant", in.name + ": the FASTQ file holds no reads");
+    sample_progress.add();
     result.inputs.push_back(io::checksum_file("fastq", in.fastq));
     result.samples.push_back({{"sample", si.name}, {"fastq", si.fastq}, {"adapter", si.adapter.sequence}, {"adapter_name", si.adapter.name},
                               {"adapter_auto", si.adapter_auto}, {"umi_length", si.umi_length}});
   }
 
+  sample_progress.finish();
   result.counts = q.mature_matrix();
   result.tables.push_back({"counts.tsv", q.counts_table()});
   result.tables.push_back({"hairpin_counts.tsv", q.hairpin_counts_table()});

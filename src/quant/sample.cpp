@@ -213,15 +213,9 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
   // The reader (inflate with ISA-L) takes a small share of the work, so it runs beside N workers.
   const int n_workers = threads;
   std::vector<Worker> workers(static_cast<std::size_t>(n_workers));
-  using Clock = std::chrono::steady_clock;
-  auto last = Clock::now();
+  // the caller throttles (core::Progress): each chunk only reports its count
   auto maybe_progress = [&] {
-    if (!progress) return;
-    const auto now = Clock::now();
-    if (now - last >= std::chrono::seconds(2)) {
-      last = now;
-      progress(chunker.records_so_far());
-    }
+    if (progress) progress(chunker.records_so_far());
   };
 
   if (threads == 1) {

@@ -238,6 +238,16 @@ void specificity(Builder& b) {
   b.end_section();
 }
 
+/// The stages of the chain that did not run, and why (RunNotes::skipped), as a plain list.
+void skipped_stages(Builder& b) {
+  if (b.run.notes.skipped.empty()) return;
+  b.section("skipped", "Stages not run");
+  b.body += "<ul class=\"skipped\">\n";
+  for (const auto& sk : b.run.notes.skipped) b.body += "<li><b>" + html_escape(sk.stage) + "</b>: " + html_escape(sk.reason) + "</li>\n";
+  b.body += "</ul>\n";
+  b.end_section();
+}
+
 void paired_lines(Builder& b) {
   if (!b.has("report_expression.tsv")) return;
   const io::ResultTable& e = b.table("report_expression.tsv");
@@ -268,7 +278,11 @@ void cohort(Builder& b) {
   const bool forest = b.has("forest.tsv");
   const std::vector<std::string> km = b.run.tables_like("km_", ".tsv");
   if (!forest && km.empty() && !b.has("cox.tsv")) return;
-  b.section("cohort", "Outcome in the cohort", "Per-miRNA Cox models in the outcome cohort; Kaplan-Meier curves split at the median.");
+  const study::RunNotes& notes = b.run.notes;
+  b.section("cohort", "Outcome in the cohort",
+            std::string("Per-miRNA Cox models in the outcome cohort") +
+                (notes.km_drawn && !km.empty() ? "; Kaplan-Meier curves split at the " + (notes.km_split.empty() ? std::string("median") : notes.km_split) + "."
+                                               : "; no Kaplan-Meier curves were drawn."));
   if (forest) {
     const io::ResultTable& f = b.table("forest.tsv");
     const json rows = rows_of(f);
@@ -540,6 +554,7 @@ std::string build_report(const study::RunResult& run, const std::string& title, 
   Builder b{run};
   const std::string dir = run.folder;
   overview(b);
+  skipped_stages(b);
   differential(b);
   specificity(b);
   paired_lines(b);

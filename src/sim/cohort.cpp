@@ -12,7 +12,7 @@
 namespace lscmir::sim {
 
 std::vector<Outcome> run_cohort(const ModelParams& p, const Arm& arm, std::size_t arm_index, AgeGroup group,
-                                std::size_t n, double horizon_days, std::uint64_t seed, int threads) {
+                                std::size_t n, double horizon_days, std::uint64_t seed, int threads, core::Progress* progress) {
   std::vector<Outcome> out(n);
   // Chunks of 64 patients handed out in index order keep both threads busy when the cost per
   // patient varies (cured patients stop early); results are written by index.
@@ -26,6 +26,7 @@ std::vector<Outcome> run_cohort(const ModelParams& p, const Arm& arm, std::size_
           const Patient pt = draw_patient(p, group, seed, i);
           out[i] = simulate_patient(p, pt, arm, horizon_days,
                                     stream_seed(seed, 0xd1a + arm_index, static_cast<std::uint64_t>(group), i));
+          core::progress_add(progress);
         }
   });
   return out;
@@ -106,7 +107,7 @@ std::vector<std::pair<double, double>> km_grid(const std::vector<Outcome>& outco
 std::vector<DosePoint> dose_response(const ModelParams& p, const std::vector<AgeGroup>& groups,
                                      const std::vector<double>& lsc_effects, const std::vector<double>& ratios,
                                      double sensitize, double mirna_days, std::size_t n, std::uint64_t seed,
-                                     int threads) {
+                                     int threads, core::Progress* progress) {
   std::vector<DosePoint> out;
   const double horizon = 5 * kDaysPerYear;
   for (const AgeGroup g : groups)
@@ -117,7 +118,7 @@ std::vector<DosePoint> dose_response(const ModelParams& p, const std::vector<Age
         arm.mirna = {effect, sensitize, ratio, mirna_days};
         // Every grid point uses the same patients and dynamics streams (common random numbers),
         // so differences along the grid are the effect's, not Monte Carlo noise.
-        const auto outcomes = run_cohort(p, arm, 1, g, n, horizon, seed, threads);
+        const auto outcomes = run_cohort(p, arm, 1, g, n, horizon, seed, threads, progress);
         out.push_back({g, effect, ratio, summarize(p, outcomes, horizon)});
       }
   return out;

@@ -72,9 +72,16 @@ SimulationResult simulate(const SimulateOptions& o, const ModelParams& params, d
   r.hsc_lsc_ratio = ratio;
   const double horizon = o.years * kDaysPerYear;
   const double start = seconds_now();
+  // the dose-response grid: 8 LSC death rates x 4 or 5 HSC/LSC ratios per age group
+  const std::vector<double> effects{0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1};
+  std::vector<double> ratios{0.0, 0.25, 0.5, 1.0};
+  if (std::find(ratios.begin(), ratios.end(), ratio) == ratios.end()) ratios.push_back(ratio);
+  std::sort(ratios.begin(), ratios.end());
+  core::Progress progress(log, "simulate", "virtual patients",
+                          o.patients * groups.size() * (arms.size() + (o.dose_response ? effects.size() * ratios.size() : 0)));
   for (std::size_t ai = 0; ai < arms.size(); ++ai)
     for (const auto g : groups) {
-      const auto outcomes = run_cohort(params, arms[ai], ai, g, o.patients, horizon, o.seed, threads);
+      const auto outcomes = run_cohort(params, arms[ai], ai, g, o.patients, horizon, o.seed, threads, &progress);
       CohortResult c;
       c.arm = arms[ai].name;
       c.group = g;
@@ -96,13 +103,8 @@ SimulationResult simulate(const SimulateOptions& o, const ModelParams& params, d
   r.seconds = seconds_now() - start;
   log.info("simulate", fmt::format("{} virtual patients simulated in {:.2f} s on {} thread(s)", o.patients * arms.size() * groups.size(),
                                    r.seconds, threads));
-  if (o.dose_response) {
-    const std::vector<double> effects{0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1};
-    std::vector<double> ratios{0.0, 0.25, 0.5, 1.0};
-    if (std::find(ratios.begin(), ratios.end(), ratio) == ratios.end()) ratios.push_back(ratio);
-    std::sort(ratios.begin(), ratios.end());
-    r.dose = dose_response(params, groups, effects, ratios, o.sensitize, o.mirna_days, o.patients, o.seed, threads);
-  }
+  if (o.dose_response) r.dose = dose_response(params, groups, effects, ratios, o.sensitize, o.mirna_days, o.patients, o.seed, threads, &progress);
+  progress.finish();
   if (o.sensitivity > 0) r.sensitivity = sensitivity(params, groups, o.sensitivity, o.patients, o.seed, threads);
   return r;
 }

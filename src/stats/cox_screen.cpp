@@ -169,7 +169,7 @@ CoxScreen cox_screen(const SurvivalData& data, const Eigen::MatrixXd& values, co
 }
 
 std::vector<double> permutation_fdr(const SurvivalData& data, const Eigen::MatrixXd& values, const CoxOptions& copt,
-                                    int n_perm, std::uint64_t seed, int threads) {
+                                    int n_perm, std::uint64_t seed, int threads, core::Progress* progress) {
   check_shape(data, values);
   const std::size_t nf = static_cast<std::size_t>(values.rows()), n = data.size();
   const Eigen::Index q = data.covariates.cols();
@@ -231,6 +231,7 @@ std::vector<double> permutation_fdr(const SurvivalData& data, const Eigen::Matri
       std::sort(null_p.begin(), null_p.end());
       for (std::size_t k = 0; k < complete.size(); ++k)
         partial[chunk][k] += static_cast<double>(std::upper_bound(null_p.begin(), null_p.end(), observed[k]) - null_p.begin());
+      core::progress_add(progress);
     }
   });
   std::vector<std::size_t> order(complete.size());

@@ -93,7 +93,7 @@ StudyConfig read_study_config(const std::string& path) {
   const toml::table* study = root["study"].as_table();
   if (!study) throw core::InputError(path, 0, "missing [study] section", "see docs/config.md");
   check_keys(c, *study, "study", {"samples", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
-                                  "contrast_se", "lsc", "hsc", "lpc", "fdr", "lfc"});
+                                  "contrast_se", "lsc", "hsc", "lpc", "fdr", "lfc", "primary"});
   c.samples = resolve(c, get_string(c, *study, "samples"));
   if (c.samples.empty()) config_error(c, study->get("samples"), "[study] needs \"samples\" (the sample sheet)");
   c.counts = resolve(c, get_string(c, *study, "counts"));
@@ -105,6 +105,14 @@ StudyConfig read_study_config(const std::string& path) {
     throw core::InputError(path, 0, "[study] needs exactly one of counts, expression, ct, fastq_sheet (found " + std::to_string(inputs) + ")");
   c.de.contrasts = get_strings(c, *study, "contrasts");
   if (c.de.contrasts.empty()) throw core::InputError(path, 0, "[study] needs contrasts, like [\"LSC-HSC\", \"LSC-LPC\", \"HSC-LPC\"]");
+  c.primary = get_strings(c, *study, "primary");
+  for (const auto& p : c.primary)
+    if (std::none_of(c.de.contrasts.begin(), c.de.contrasts.end(), [&](const std::string& x) { return x == p || x.rfind(p + "=", 0) == 0; })) {
+      std::string list;
+      for (const auto& x : c.de.contrasts) list += (list.empty() ? "" : ", ") + x;
+      config_error(c, study->get("primary"), "[study] primary names \"" + p + "\", which is not one of the contrasts",
+                   "contrasts: " + list + " (a named contrast NAME=EXPR is named by NAME)");
+    }
   c.de.method = get_string(c, *study, "method");
   c.de.norm = get_string(c, *study, "norm", c.de.norm);
   c.de.design = get_string(c, *study, "design");

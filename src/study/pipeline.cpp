@@ -11,8 +11,10 @@
 #include <set>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/core/progress.hpp"
 #include "lscmir/core/run_info.hpp"
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/output.hpp"
@@ -101,17 +103,6 @@ io::ResultTable merge_targets(const StudyConfig& c, std::vector<std::pair<std::s
   out.add_text("mirna", std::move(mirna)).add_text("gene", std::move(gene)).add_text("source", std::move(source));
   return out;
 }
-
-/// The first `n` candidates of one intervention ("" = any) that `known` holds (nullptr = all).
-std::vector<std::string> top_candidates(const RankResult& r, const std::string& intervention, int n, const std::set<std::string>* known) {
-  std::vector<std::string> out;
-  for (const auto& c : r.candidates) {
-    if (static_cast<int>(out.size()) >= n) break;
-    if ((intervention.empty() || c.intervention == intervention) && (!known || known->count(c.feature))) out.push_back(c.feature);
-  }
-  return out;
-}
-
 
 /// The study's expression matrix and where it came from.
 struct StudyMatrix {
@@ -269,7 +260,7 @@ void simulate_candidates(const StudyConfig& c, const RankResult& ranked, const R
   std::map<std::string, std::vector<std::pair<std::string, io::ResultTable>>> by_file;
   auto one = [&](const std::string& stage, const Candidate& cand, const sim::SimulateOptions& o, bool grid) {
     StageRecord rec(run, s, stage, log);
-    const double ratio = std::exp2(-cand.logfc);
+    const double ratio = std::isnan(cand.hsc_lsc_ratio) ? 1.0 : cand.hsc_lsc_ratio;  // no HSC population: the HSCs bear it all
     sim::validate(o, ratio);
     const sim::SimulationResult r = sim::simulate(o, params, ratio, s.threads, log);
     for (auto& t : sim::simulation_tables(r)) {
@@ -305,6 +296,15 @@ void simulate_candidates(const StudyConfig& c, const RankResult& ranked, const R
 RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& log) {
   RunResult run;
   nlohmann::json stages = nlohmann::json::array();
+  // A stage that cannot run says why, in the log and in the report (RunNotes). `warn`: the config
+  // asked for it; otherwise the design or the config simply has no place for it.
+  auto skip = [&](const std::string& stage, const std::string& reason, bool warn) {
+    if (warn)
+      log.warn("run", stage + " skipped: " + reason);
+    else
+      log.info("run", stage + " skipped: " + reason);
+    run.notes.skipped.push_back({stage, reason});
+  };
   const io::SampleSheet sheet = io::read_sample_sheet(c.samples);
 
   // 1. the expression matrix: quantified, from qPCR, or read
@@ -323,7 +323,7 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     rec.done(stages);
   }
 
-  // 3. specificity
+  // 3. specificity, where the three populations are contrasted
   const auto& L = c.labels;
   const bool three = has_pair(c.de.contrasts, L.lsc, L.hsc) && has_pair(c.de.contrasts, L.lsc, L.lpc) && has_pair(c.de.contrasts, L.hsc, L.lpc);
   std::optional<SpecificityResult> spec;
@@ -336,15 +336,28 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     rec.info().parameters = specificity_parameters(*spec);
     rec.done(stages);
   } else {
-    log.warn("run", "specificity and candidates need the contrasts " + L.lsc + "-" + L.hsc + ", " + L.lsc + "-" + L.lpc + " and " + L.hsc +
-                        "-" + L.lpc + "; they are skipped");
+    skip("specificity",
+         fmt::format("the specificity classes need the contrasts {0}-{1}, {0}-{2} and {1}-{2} (either orientation); this study's are {3}",
+                     L.lsc, L.hsc, L.lpc, fmt::join(c.de.contrasts, ", ")),
+         false);
   }
+  // the evidence the candidates are ranked on: the primary contrasts when the config names them (or
+  // the only contrast of a design without the three populations), else the specificity calls
+  std::vector<std::string> primary = c.primary;
+  if (primary.empty() && !three && c.de.contrasts.size() == 1) primary = c.de.contrasts;
+  if (primary.empty() && !three)
+    skip("rank", fmt::format("the study has {} contrasts and none is named primary: give [study] primary = [\"A-B\"] to rank candidates "
+                             "on them (docs/config.md)", c.de.contrasts.size()),
+         true);
 
   // 4. the cohort's outcome
   std::optional<CohortOutcome> cohort;
-  if (c.has_cohort) cohort = cohort_outcome(c, s, run, stages, log);
+  if (c.has_cohort)
+    cohort = cohort_outcome(c, s, run, stages, log);
+  else
+    skip("cohort", "no [cohort] section: no outcome component, forest plot or Kaplan-Meier curves", false);
 
-  // 5. targets, and the gene sets (read once for the ranking and the enrichment)
+  // 5. targets, the miRBase names and the gene sets (read once for the ranking and the enrichment)
   std::optional<targets::TargetTable> target_table;
   if (!c.target_tables.empty()) {
     std::vector<std::pair<std::string, std::string>> pairs;
@@ -353,51 +366,89 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     run.put("target_pairs.tsv", std::move(merged));
     target_table = targets::make_target_table(std::move(pairs));
   }
+  MirnaNames names;
+  if (!c.mirbase.empty()) read_precursor_map(c.mirbase, names);
+  if (!c.families.empty()) read_family_info(c.families, names);
   std::vector<targets::GeneSet> gene_sets;
-  if (three)
-    for (const auto& p : c.enrichment.gene_sets)
-      for (auto& g : targets::read_gmt(p)) gene_sets.push_back(std::move(g));
+  for (const auto& p : c.enrichment.gene_sets)
+    for (auto& g : targets::read_gmt(p)) gene_sets.push_back(std::move(g));
 
   // 6. candidates
   std::optional<RankResult> ranked;
-  if (three) {
+  if (three || !primary.empty()) {
     StageRecord rec(run, s, "rank", log);
     check_weights(c.weights);
     const std::vector<Category> cats = parse_categories(c.categories);
     CoxInput cox_in;
     if (cohort) cox_in = cohort->cox_input();
-    MirnaNames names;
-    if (!c.mirbase.empty()) {
-      read_precursor_map(c.mirbase, names);
-      rec.input("mirbase", c.mirbase);
-    }
-    if (!c.families.empty()) {
-      read_family_info(c.families, names);
-      rec.input("families", c.families);
-    }
+    if (!c.mirbase.empty()) rec.input("mirbase", c.mirbase);
+    if (!c.families.empty()) rec.input("families", c.families);
     TargetInput targets_in;
     if (target_table) add_targets(*target_table, targets_in);
     for (const auto& t : c.target_tables) rec.input("targets", t.path);
     finish_targets(targets_in);
     for (const auto& p : c.enrichment.gene_sets) rec.input("gene_sets", p);
     const std::vector<GeneSet> sets = rank_gene_sets(gene_sets);
-    ranked = rank(specificity_input(*spec), cox_in, names, targets_in, sets, cats, c.weights, c.specificity.fdr, stats::contrast_tag(L.lsc, L.hsc));
+    SpecificityInput evidence;
+    std::string tag = stats::contrast_tag(L.lsc, L.hsc);
+    if (primary.empty()) {
+      evidence = specificity_input(*spec);
+      run.notes.candidates_from = "specificity";
+      run.notes.primary = {L.lsc + "-" + L.hsc};
+    } else {
+      std::vector<DeTable> tables;
+      for (const auto& p : primary) tables.push_back(de_table(de, p));
+      tag = tables.front().path.substr(3, tables.front().path.size() - 7);  // de_<tag>.tsv
+      std::optional<DeTable> lsc_hsc;
+      if (has_pair(c.de.contrasts, L.lsc, L.hsc)) lsc_hsc = de_table(de, L.lsc, L.hsc);
+      else
+        skip("hsc_sparing", fmt::format("no {}-{} contrast: the candidate score has no HSC-sparing component, and the simulation takes the "
+                                        "HSC/LSC ratio as 1 (the HSCs bear the whole effect)", L.lsc, L.hsc),
+             false);
+      if (!lsc_hsc && !(c.weights.specificity + c.weights.outcome + c.weights.targets > 0))
+        throw core::UsageError("[rank]: without an HSC population only w_sparing is positive; give another weight");
+      evidence = contrast_input(tables, primary, lsc_hsc ? &*lsc_hsc : nullptr, c.specificity.fdr);
+      run.notes.candidates_from = "contrasts";
+      run.notes.primary = primary;
+      log.info("rank", fmt::format("candidates from the DE evidence of {} (FDR < {})", evidence.label, c.specificity.fdr));
+    }
+    ranked = rank(evidence, cox_in, names, targets_in, sets, cats, c.weights, c.specificity.fdr, tag);
     log_rank(*ranked, cohort.has_value(), sets.size(), log);
     run.put("candidates.tsv", candidates_table(*ranked));
     rec.output("candidates.tsv");
     rec.info().parameters = rank_parameters(*ranked, c.weights, c.specificity.fdr);
+    rec.info().parameters["evidence"] = run.notes.candidates_from;
+    rec.info().parameters["primary"] = run.notes.primary;
     rec.done(stages);
+    if (ranked->candidates.empty()) skip("rank", fmt::format("no candidate at FDR < {}: nothing to plot, enrich or simulate", c.specificity.fdr), true);
   }
+  const bool have_candidates = ranked && !ranked->candidates.empty();
+  const std::string no_candidates = ranked ? "there are no candidates" : "no candidates were ranked";
 
   // 7. the forest plot and Kaplan-Meier curves of the top candidates' cohort miRNAs
-  if (ranked && cohort) {
+  if (cohort && have_candidates) {
     std::vector<std::string> km;
-    run.put("forest.tsv", cohort->forest(*ranked, c.cohort.forest_top, c.cohort.km_top, km));
-    if (!km.empty()) cohort_km(*cohort, km, s, run, stages, log);
+    io::ResultTable forest = cohort->forest(*ranked, c.cohort.forest_top, c.cohort.km_top, km);
+    const std::string unmatched = "no candidate's miRNA is in the cohort (names are matched as given, then through the [targets] mirbase "
+                                  "precursor map)";
+    if (forest.rows() == 0) skip("forest", unmatched, true);
+    run.put("forest.tsv", std::move(forest));
+    if (!km.empty()) {
+      cohort_km(*cohort, km, s, run, stages, log);
+      run.notes.km_drawn = true;
+      run.notes.km_split = "median";
+    } else {
+      skip("cohort_km", c.cohort.km_top <= 0 ? std::string("[cohort] km_top = 0") : unmatched, c.cohort.km_top > 0);
+    }
+  } else if (cohort) {
+    skip("forest", no_candidates, false);
+    skip("cohort_km", no_candidates, false);
   }
 
   // 8. enrichment of the top candidates' targets, inhibit and restore separately
-  if (ranked && !gene_sets.empty() && target_table) {
+  if (!have_candidates || gene_sets.empty() || !target_table) {
+    skip("enrichment", !have_candidates ? no_candidates : gene_sets.empty() ? "no [enrichment] gene_sets" : "no [targets] tables", false);
+  } else {
     targets::EnrichOptions eo;
     eo.method = targets::parse_enrich_method(c.enrichment.method);
     eo.permutations = static_cast<std::size_t>(std::max(c.enrichment.permutations, 1));
@@ -405,25 +456,54 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     eo.threads = s.threads;
     const bool empirical = eo.method == targets::EnrichMethod::kEmpirical;
     targets::check_gene_sets(gene_sets, [&](const std::string& line) { log.warn("enrich", line); });
-    const std::set<std::string> known(target_table->mirnas.begin(), target_table->mirnas.end());
     for (const std::string which : {"inhibit", "restore"}) {
-      const std::vector<std::string> mirnas = top_candidates(*ranked, which, c.enrichment.top, &known);
-      if (mirnas.empty()) continue;
+      // the first `top` candidates of this intervention that the target tables know (a precursor
+      // through its mature miRNAs, as the ranking counts their targets)
+      std::vector<std::string> mirnas;
+      int used = 0, of_kind = 0;
+      for (const auto& cand : ranked->candidates) {
+        if (cand.intervention != which) continue;
+        ++of_kind;
+        if (used >= c.enrichment.top) continue;
+        const std::vector<std::string> m = target_mirnas(cand.feature, names, target_table->mirnas);
+        if (m.empty()) continue;
+        ++used;
+        for (const auto& x : m)
+          if (std::find(mirnas.begin(), mirnas.end(), x) == mirnas.end()) mirnas.push_back(x);
+      }
+      if (mirnas.empty()) {
+        skip("enrich_" + which,
+             of_kind == 0 ? "no " + which + " candidates"
+                          : fmt::format("none of the {} {} candidates is in the target tables (names as given, or through the [targets] "
+                                        "mirbase precursor map)", of_kind, which),
+             of_kind > 0);
+        continue;
+      }
       StageRecord rec(run, s, "enrich_" + which, log);
+      core::Progress progress(log, "enrich", "permutations", empirical ? eo.permutations : 0);
+      eo.progress = &progress;
       const targets::EnrichResult r = targets::enrich(*target_table, mirnas, gene_sets, nullptr, eo);
+      progress.finish();
+      eo.progress = nullptr;
       if (const std::string w = targets::dropped_sets_warning(r); !w.empty()) log.warn("enrich", w);
       run.put("enrichment_" + which + ".tsv", targets::enrichment_table(r, empirical));
       rec.output("enrichment_" + which + ".tsv");
       for (const auto& g : c.enrichment.gene_sets) rec.input("gene_sets", g);
       rec.info().parameters = targets::enrich_parameters(eo, r);
+      rec.info().parameters["candidates"] = used;
       if (empirical) rec.info().seed = eo.seed;
       rec.done(stages);
-      log.info("run", fmt::format("enrichment of the targets of the top {} {} candidates -> enrichment_{}.tsv", mirnas.size(), which, which));
+      log.info("run", fmt::format("enrichment of the targets of the top {} {} candidates -> enrichment_{}.tsv", used, which, which));
     }
   }
 
   // 9. virtual patients for the top candidates
-  if (ranked && c.simulate.enabled) simulate_candidates(c, *ranked, s, run, stages, log);
+  if (!c.simulate.enabled)
+    skip("simulate", "no [simulate] section", false);
+  else if (!have_candidates)
+    skip("simulate", no_candidates, true);
+  else
+    simulate_candidates(c, *ranked, s, run, stages, log);
 
   // 10. the report's views of the samples
   {
@@ -436,6 +516,7 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
       for (const auto& row : spec->rows)
         if (row.cls != SpecificityClass::kNone && n++ < 80) shown.push_back({row.feature, "specific", to_string(row.cls)});
     }
+    if (!have_candidates) skip("paired", "no candidates to draw within patients", false);
     run.put("qc_samples.tsv", qc.samples);
     run.put("report_expression.tsv", report_expression(qc, sheet, shown));
   }

@@ -29,7 +29,7 @@ double clamp01(double x) { return std::isnan(x) ? 0.0 : std::min(1.0, std::max(0
 std::string short_p(double p) { return std::isnan(p) ? "NA" : fmt::format("{:.2g}", p); }
 
 bool aligned(const std::string& cls, bool inhibit) {
-  return inhibit ? (cls == "LSC-specific" || cls == "leukemia-wide") : (cls == "LSC-depleted" || cls == "HSC-specific");
+  return inhibit ? (cls == "LSC-specific" || cls == "leukemia-wide" || cls == "up") : (cls == "LSC-depleted" || cls == "HSC-specific" || cls == "down");
 }
 
 }  // namespace
@@ -49,9 +49,30 @@ void read_precursor_map(const std::string& path, MirnaNames& names) {
   const std::size_t ca = t.find_column("mature_acc");
   for (const auto& row : t.rows) {
     add_unique(names.precursors_of[mirna_key(row[cm])], row[cp]);
+    add_unique(names.matures_of[row[cp]], row[cm]);
     if (ca != io::Table::npos && !row[ca].empty()) names.mature_by_accession.emplace(row[ca], row[cm]);
   }
   for (auto& [k, v] : names.precursors_of) std::sort(v.begin(), v.end());
+  for (auto& [k, v] : names.matures_of) std::sort(v.begin(), v.end());
+}
+
+namespace {
+/// The keys a feature's targets are filed under: its own, and for a precursor its matures' (once each).
+std::vector<std::string> target_keys(const std::string& feature, const MirnaNames& names) {
+  std::vector<std::string> keys{mirna_key(feature)};
+  if (const auto it = names.matures_of.find(feature); it != names.matures_of.end())
+    for (const auto& m : it->second) add_unique(keys, mirna_key(m));
+  return keys;
+}
+}  // namespace
+
+std::vector<std::string> target_mirnas(const std::string& name, const MirnaNames& names, const std::vector<std::string>& table_mirnas) {
+  if (std::binary_search(table_mirnas.begin(), table_mirnas.end(), name)) return {name};
+  const std::vector<std::string> keys = target_keys(name, names);
+  std::vector<std::string> out;
+  for (const auto& m : table_mirnas)
+    if (std::find(keys.begin(), keys.end(), mirna_key(m)) != keys.end()) out.push_back(m);
+  return out;
 }
 
 void read_family_info(const std::string& path, MirnaNames& names) {
@@ -98,7 +119,13 @@ std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxIn
     c.logfc = lfc;
     c.q_specificity = al ? spec.fdr_class[i] : spec.adj_p_lsc_hsc[i];
     c.s_specificity = (al ? 1.0 : 0.5) * clamp01(-std::log10(std::max(c.q_specificity, 1e-300)) / 10.0);
-    c.s_sparing = 1.0 - std::exp2(-std::fabs(lfc));
+    // HSC sparing: how much less the HSCs hold of the miRNA the intervention acts on (LSC-HSC logFC
+    // in the intervention's direction); no component without an HSC population.
+    const double hl = !spec.has_hsc ? std::nan("") : spec.logfc_sparing.empty() ? lfc : spec.logfc_sparing[i];
+    const bool sparing = !std::isnan(hl);
+    const double toward = inhibit ? hl : -hl;
+    c.s_sparing = !sparing ? std::nan("") : toward > 0 ? 1.0 - std::exp2(-toward) : 0.0;
+    c.hsc_lsc_ratio = std::exp2(-hl);
     // cohort: the feature itself, else its precursors (first in name order)
     const std::string key = mirna_key(c.feature);
     std::vector<std::string> tries{c.feature};
@@ -118,11 +145,14 @@ std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxIn
       c.s_outcome = concord * clamp01(-std::log10(std::max(c.p_cox, 1e-300)) / 3.0);
     }
     // targets: under the mature name and under its TargetScan families
+    // (a precursor, as TCGA names them, under the keys of its mature miRNAs)
     std::set<std::string> genes;
-    if (const auto it = targets.genes_of.find(key); it != targets.genes_of.end()) genes.insert(it->second.begin(), it->second.end());
-    if (const auto f = names.families_of.find(key); f != names.families_of.end())
-      for (const auto& fam : f->second)
-        if (const auto it = targets.genes_of.find(fam); it != targets.genes_of.end()) genes.insert(it->second.begin(), it->second.end());
+    for (const auto& k : target_keys(c.feature, names)) {
+      if (const auto it = targets.genes_of.find(k); it != targets.genes_of.end()) genes.insert(it->second.begin(), it->second.end());
+      if (const auto f = names.families_of.find(k); f != names.families_of.end())
+        for (const auto& fam : f->second)
+          if (const auto it = targets.genes_of.find(fam); it != targets.genes_of.end()) genes.insert(it->second.begin(), it->second.end());
+    }
     c.n_targets = static_cast<int>(genes.size());
     std::set<std::string> in_any;
     for (std::size_t k = 0; k < categories.size(); ++k) {
@@ -138,14 +168,16 @@ std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxIn
       c.category_genes.push_back(list);
     }
     c.s_targets = clamp01(static_cast<double>(in_any.size()) / w.target_saturation);
-    c.score = (w.specificity * c.s_specificity + w.outcome * c.s_outcome + w.sparing * c.s_sparing + w.targets * c.s_targets) / wsum;
+    c.score = (w.specificity * c.s_specificity + w.outcome * c.s_outcome + (sparing ? w.sparing * c.s_sparing : 0.0) + w.targets * c.s_targets) /
+              (sparing ? wsum : wsum - w.sparing);
     if (!spec.consistency.empty()) {
       c.consistency = spec.consistency[i];
       c.n_patients = spec.n_patients[i];
       c.low_consistency = std::isfinite(c.consistency) && c.consistency < w.min_consistency;
       if (c.low_consistency) c.score *= c.consistency / w.min_consistency;
     }
-    std::string ev = fmt::format("{} (q {}); LSC/HSC {:.3g}x", cls == "none" ? "LSC vs HSC" : cls, short_p(c.q_specificity), std::exp2(lfc));
+    const std::string head = cls == "none" ? spec.label : (cls == "up" || cls == "down") ? cls + " in " + spec.label : cls;
+    std::string ev = fmt::format("{} (q {}); {} {:.3g}x", head, short_p(c.q_specificity), spec.ratio, std::exp2(lfc));
     if (!c.cohort_feature.empty())
       ev += fmt::format("; cohort {} HR {:.3g} (P {}, {}){}", c.cohort_feature, c.hr, short_p(c.p_cox),
                         c.s_outcome > 0 ? (inhibit ? "adverse as expected" : "protective as expected")

@@ -2,6 +2,7 @@
 // The candidate stage: its inputs from memory or from files, the ranking and candidates.tsv.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <regex>
 
 #include <fmt/core.h>
@@ -54,6 +55,53 @@ SpecificityInput read_specificity_input(const std::string& path, const std::stri
         throw core::InputError(path, t.line_numbers[r], "n_patients_" + x + " must be a non-negative whole number");
       s.n_patients.push_back(static_cast<int>(n));
     }
+  return s;
+}
+
+SpecificityInput contrast_input(const std::vector<DeTable>& primary, const std::vector<std::string>& labels, const DeTable* lsc_hsc,
+                                double fdr) {
+  if (primary.empty()) throw core::UsageError("no primary contrast to rank candidates on");
+  // every table indexed by feature; the first table's order is the candidates' order before ranking
+  std::vector<std::map<std::string, std::size_t>> index(primary.size());
+  for (std::size_t k = 0; k < primary.size(); ++k)
+    for (std::size_t i = 0; i < primary[k].features.size(); ++i) index[k].emplace(primary[k].features[i], i);
+  std::map<std::string, double> sparing;
+  if (lsc_hsc)
+    for (std::size_t i = 0; i < lsc_hsc->features.size(); ++i) sparing.emplace(lsc_hsc->features[i], lsc_hsc->logfc[i]);
+  SpecificityInput s;
+  s.has_hsc = lsc_hsc != nullptr;
+  s.label = labels.empty() ? std::string() : labels.front();
+  for (std::size_t k = 1; k < labels.size(); ++k) s.label += (k + 1 == labels.size() ? " and " : ", ") + labels[k];
+  const std::size_t dash = labels.empty() ? std::string::npos : labels.front().find('-');
+  s.ratio = dash == std::string::npos || labels.front().find('=') != std::string::npos
+                ? "fold change"
+                : labels.front().substr(0, dash) + "/" + labels.front().substr(dash + 1);
+  for (std::size_t i = 0; i < primary.front().features.size(); ++i) {
+    const std::string& f = primary.front().features[i];
+    const double lfc = primary.front().logfc[i];
+    double q = primary.front().adj_p_value[i];
+    bool same_sign = true, in_all = true;
+    for (std::size_t k = 1; k < primary.size(); ++k) {
+      const auto it = index[k].find(f);
+      if (it == index[k].end()) {
+        in_all = false;
+        break;
+      }
+      const double l = primary[k].logfc[it->second], a = primary[k].adj_p_value[it->second];
+      same_sign = same_sign && ((l > 0) == (lfc > 0)) && l != 0;
+      q = std::isnan(a) || std::isnan(q) ? std::nan("") : std::max(q, a);
+    }
+    if (!in_all) continue;
+    s.feature.push_back(f);
+    s.cls.emplace_back(same_sign && q < fdr && lfc != 0 ? (lfc > 0 ? "up" : "down") : "none");
+    s.logfc_lsc_hsc.push_back(lfc);
+    s.adj_p_lsc_hsc.push_back(q);
+    s.fdr_class.push_back(q);
+    if (lsc_hsc) {
+      const auto it = sparing.find(f);
+      s.logfc_sparing.push_back(it == sparing.end() ? std::nan("") : it->second);
+    }
+  }
   return s;
 }
 
@@ -173,7 +221,7 @@ io::ResultTable candidates_table(const RankResult& r) {
     p_cox[i] = c.p_cox;
     s_out[i] = c.s_outcome;
     s_spar[i] = c.s_sparing;
-    ratio[i] = std::exp2(-c.logfc);
+    ratio[i] = c.hsc_lsc_ratio;
     n_targets[i] = c.n_targets;
     for (std::size_t k = 0; k < nc; ++k) {
       n_cat[k][i] = c.n_category[k];

@@ -91,6 +91,30 @@ std::vector<std::string> RunResult::tables_like(std::string_view prefix, std::st
   return out;
 }
 
+nlohmann::json to_json(const RunNotes& n) {
+  nlohmann::json skipped = nlohmann::json::array();
+  for (const auto& s : n.skipped) skipped.push_back({{"stage", s.stage}, {"reason", s.reason}});
+  return {{"skipped", skipped}, {"candidates_from", n.candidates_from}, {"primary", n.primary}, {"km_drawn", n.km_drawn},
+          {"km_split", n.km_split}};
+}
+
+RunNotes run_notes_from_json(const nlohmann::json& j) {
+  RunNotes n;
+  if (!j.is_object()) return n;
+  const auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string(); };
+  if (j.contains("skipped") && j["skipped"].is_array())
+    for (const auto& s : j["skipped"])
+      if (s.is_object() && s.contains("stage") && s["stage"].is_string())
+        n.skipped.push_back({s["stage"].get<std::string>(), s.value("reason", std::string())});
+  n.candidates_from = text("candidates_from");
+  if (j.contains("primary") && j["primary"].is_array())
+    for (const auto& p : j["primary"])
+      if (p.is_string()) n.primary.push_back(p.get<std::string>());
+  n.km_drawn = j.value("km_drawn", false);
+  n.km_split = text("km_split");
+  return n;
+}
+
 namespace {
 bool is_run_info(const std::string& n) { return n.rfind("run_info", 0) == 0 && fs::path(n).extension() == ".json"; }
 }  // namespace
@@ -114,6 +138,19 @@ RunResult read_run(const std::string& dir) {
     }
     const RunFile* e = layout_entry(n);
     if (e && e->table) run.tables.push_back({n, io::from_table(io::read_table(path))});
+  }
+  bool notes = false;
+  for (const auto& [n, text] : run.provenance) {
+    if (n != "run_info.json") continue;
+    const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object() && j.contains("parameters") && j["parameters"].is_object() && j["parameters"].contains("notes")) {
+      run.notes = run_notes_from_json(j["parameters"]["notes"]);
+      notes = true;
+    }
+  }
+  if (!notes && !run.tables_like("km_", ".tsv").empty()) {  // a folder written before the notes existed
+    run.notes.km_drawn = true;
+    run.notes.km_split = "median";
   }
   return run;
 }

@@ -17,25 +17,38 @@
 namespace lscmir::study {
 namespace fs = std::filesystem;
 
+namespace {
+DeTable table_of(const DeResult& result, const ContrastResult& c) {
+  const stats::TopTable& tt = c.table;
+  DeTable d;
+  d.path = "de_" + c.contrast.tag + ".tsv";
+  for (std::size_t i : tt.order) {
+    d.features.push_back(result.features[i]);
+    d.logfc.push_back(tt.logfc[i]);
+    d.ci_l.push_back(tt.ci_l[i]);
+    d.ci_r.push_back(tt.ci_r[i]);
+    d.t.push_back(tt.t[i]);
+    d.p_value.push_back(tt.p_value[i]);
+    d.adj_p_value.push_back(tt.adj_p_value[i]);
+  }
+  return d;
+}
+}  // namespace
+
 DeTable de_table(const DeResult& result, const std::string& a, const std::string& b) {
   for (const bool flip : {false, true}) {
     const ContrastResult* c = flip ? find_contrast(result, b, a) : find_contrast(result, a, b);
     if (!c) continue;
-    const stats::TopTable& tt = c->table;
-    DeTable d;
-    d.path = "de_" + c->contrast.tag + ".tsv";
-    for (std::size_t i : tt.order) {
-      d.features.push_back(result.features[i]);
-      d.logfc.push_back(tt.logfc[i]);
-      d.ci_l.push_back(tt.ci_l[i]);
-      d.ci_r.push_back(tt.ci_r[i]);
-      d.t.push_back(tt.t[i]);
-      d.p_value.push_back(tt.p_value[i]);
-      d.adj_p_value.push_back(tt.adj_p_value[i]);
-    }
+    DeTable d = table_of(result, *c);
     return flip ? d.flipped() : d;
   }
   throw core::UsageError("no DE contrast " + a + "-" + b + " (or " + b + "-" + a + ") was fitted");
+}
+
+DeTable de_table(const DeResult& result, const std::string& label) {
+  for (const auto& c : result.contrasts)
+    if (c.label == label || c.label.rfind(label + "=", 0) == 0) return table_of(result, c);
+  throw core::UsageError("no DE contrast \"" + label + "\" was fitted");
 }
 
 DeTable read_de_contrast(const std::string& dir, const std::string& a, const std::string& b) {

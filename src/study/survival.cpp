@@ -102,7 +102,9 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
   res.cox = stats::cox_screen(data, values, copt, threads);
   if (o.permutations > 0) {
     const auto tp = std::chrono::steady_clock::now();
-    res.fdr_perm = stats::permutation_fdr(data, values, copt.cox, o.permutations, o.seed, threads);
+    core::Progress progress(log, "survival", "permutations", static_cast<std::size_t>(o.permutations));
+    res.fdr_perm = stats::permutation_fdr(data, values, copt.cox, o.permutations, o.seed, threads, &progress);
+    progress.finish();
     log.info("survival", fmt::format("{} permutations of the score tests in {:.2f} s", o.permutations, seconds_since(tp)));
   }
   std::map<std::string, int> counts;

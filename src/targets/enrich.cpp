@@ -17,6 +17,19 @@
 
 namespace lscmir::targets {
 
+std::string id_type_hint(const std::string& set_gene, const std::string& target_gene) {
+  const auto numeric = [](const std::string& id) {
+    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (numeric(set_gene) && !target_gene.empty() && !numeric(target_gene))
+    return "the gene sets look like Entrez ids and the targets like symbols; use a GMT of gene symbols";
+  if (!numeric(set_gene) && numeric(target_gene))
+    return "the gene sets look like symbols and the targets like Entrez ids; use a GMT of Entrez ids";
+  if (set_gene.rfind("ENSG", 0) == 0 && target_gene.rfind("ENSG", 0) != 0)
+    return "the gene sets look like Ensembl gene ids and the targets do not; use a GMT of the targets' id type";
+  return "the gene sets and the targets table must use the same gene ids";
+}
+
 TargetTable make_target_table(std::vector<std::pair<std::string, std::string>> pairs, std::string path) {
   TargetTable t;
   t.path = std::move(path);
@@ -89,17 +102,16 @@ std::uint64_t stream_start(std::uint64_t seed, std::uint64_t permutation) {
 
 using Bits = std::vector<std::uint64_t>;
 
+/// The first gene of the first non-empty set among `sets` (those of one file when `file` is given).
+std::string example_gene(const std::vector<GeneSet>& sets, const std::string* file = nullptr) {
+  for (const auto& s : sets)
+    if (!s.genes.empty() && (!file || s.file == *file)) return s.genes.front();
+  return {};
+}
+
 /// Why no gene set shares a gene with the targets: an example id of each side and a guess at the id type.
 std::string no_shared_gene_message(const TargetTable& table, const std::vector<GeneSet>& sets, bool user_universe) {
-  std::string example_set;
-  for (const auto& s : sets)
-    if (!s.genes.empty()) {
-      example_set = s.genes.front();
-      break;
-    }
-  const auto numeric = [](const std::string& id) {
-    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
+  const std::string example_set = example_gene(sets);
   std::string msg = "no gene of these gene sets is in the targets table " + table.path;
   if (user_universe) msg += " and the universe";
   msg += " (" + std::to_string(table.genes.size()) + " target genes";
@@ -107,10 +119,7 @@ std::string no_shared_gene_message(const TargetTable& table, const std::vector<G
   msg += "; gene set ids";
   if (!example_set.empty()) msg += " e.g. \"" + core::cell_for_message(example_set) + "\"";
   msg += ")";
-  if (numeric(example_set) && !table.genes.empty() && !numeric(table.genes.front()))
-    msg += ": the gene sets look like Entrez ids and the targets like symbols; use a GMT of gene symbols";
-  else
-    msg += ": the gene sets and the targets table must use the same gene ids";
+  msg += ": " + id_type_hint(example_set, table.genes.empty() ? std::string() : table.genes.front());
   return msg;
 }
 
@@ -174,6 +183,16 @@ EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mi
       tested.push_back(&s);
     else
       res.dropped.push_back(s.name);
+  }
+  // A whole GMT file without a shared gene is most likely of another id type: say which file.
+  std::vector<std::string> files;
+  for (const auto& s : sets)
+    if (std::find(files.begin(), files.end(), s.file) == files.end()) files.push_back(s.file);
+  for (const auto& f : files) {
+    const bool any = std::any_of(tested.begin(), tested.end(), [&](const GeneSet* g) { return g->file == f; });
+    if (!any)
+      res.unmatched_files.push_back(f + " (gene ids e.g. \"" + core::cell_for_message(example_gene(sets, &f)) + "\": " +
+                                    id_type_hint(example_gene(sets, &f), table.genes.empty() ? std::string() : table.genes.front()) + ")");
   }
   const std::size_t words = (U + 63) / 64;
   auto set_bit = [](std::uint64_t* b, std::size_t i) { b[i / 64] |= std::uint64_t{1} << (i % 64); };
@@ -239,6 +258,7 @@ EnrichResult enrich(const TargetTable& table, const std::vector<std::string>& mi
         for (std::size_t i = k; i-- > 0;) std::swap(pool[i], pool[swaps[i]]);
         for (std::size_t s = 0; s < S; ++s)
           if (and_count(&set_bits[s * words], rnd.data(), words) >= res.rows[s].overlap) ++cnt[s];
+        core::progress_add(options.progress);
       }
     });
     std::vector<double> pe(S);

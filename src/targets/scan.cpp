@@ -320,14 +320,18 @@ GeneSites scan_gene(const UtrGene& gene, const SeedIndex& index, const ScanOptio
   return scan_gene_ws(gene, index, options, ws);
 }
 
-std::vector<GeneSites> scan_utrs(const UtrSet& utrs, const SeedIndex& index, const ScanOptions& options, int threads) {
+std::vector<GeneSites> scan_utrs(const UtrSet& utrs, const SeedIndex& index, const ScanOptions& options, int threads,
+                                 core::Progress* progress) {
   std::vector<GeneSites> out(utrs.genes.size());
   // Many small chunks balance uneven genes; each chunk reuses one workspace.
   const std::size_t n = utrs.genes.size();
   const std::size_t chunks = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(threads, 1)) * 16);
   core::parallel_for(chunks, threads, [&](std::size_t c) {
     ScanWorkspace ws;
-    for (std::size_t g = n * c / chunks; g < n * (c + 1) / chunks; ++g) out[g] = scan_gene_ws(utrs.genes[g], index, options, ws);
+    for (std::size_t g = n * c / chunks; g < n * (c + 1) / chunks; ++g) {
+      out[g] = scan_gene_ws(utrs.genes[g], index, options, ws);
+      core::progress_add(progress);
+    }
   });
   std::uint64_t offset = 0;
   for (auto& g : out) {

@@ -103,8 +103,10 @@ std::string dropped_sets_warning(const EnrichResult& result) {
   std::string names;
   for (std::size_t i = 0; i < result.dropped.size() && i < 5; ++i) names += (i ? ", " : "") + core::cell_for_message(result.dropped[i]);
   if (result.dropped.size() > 5) names += ", ...";
-  return fmt::format("{} gene set(s) share no gene with the universe and are not tested (not in the table, not in the FDR): {}",
-                     result.dropped.size(), names);
+  std::string msg = fmt::format("{} gene set(s) share no gene with the universe and are not tested (not in the table, not in the FDR): {}",
+                                result.dropped.size(), names);
+  for (const auto& f : result.unmatched_files) msg += "; no set of " + f + " shares a gene with the targets";
+  return msg;
 }
 
 nlohmann::json enrich_parameters(const EnrichOptions& options, const EnrichResult& result) {

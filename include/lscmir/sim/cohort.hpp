@@ -8,14 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "lscmir/core/progress.hpp"
 #include "lscmir/sim/model.hpp"
 
 namespace lscmir::sim {
 
 /// Outcomes of `n` patients of `group` in `arm` (index order; any thread count gives the same).
-/// Threads: patients in parallel, each with its own streams.
+/// Threads: patients in parallel, each with its own streams. `progress` (optional) counts patients.
 std::vector<Outcome> run_cohort(const ModelParams& p, const Arm& arm, std::size_t arm_index, AgeGroup group,
-                                std::size_t n, double horizon_days, std::uint64_t seed, int threads);
+                                std::size_t n, double horizon_days, std::uint64_t seed, int threads,
+                                core::Progress* progress = nullptr);
 
 /// A proportion with its Wilson 95% interval.
 struct Proportion {
@@ -51,7 +53,7 @@ struct DosePoint {
 std::vector<DosePoint> dose_response(const ModelParams& p, const std::vector<AgeGroup>& groups,
                                      const std::vector<double>& lsc_effects, const std::vector<double>& ratios,
                                      double sensitize, double mirna_days, std::size_t n, std::uint64_t seed,
-                                     int threads);
+                                     int threads, core::Progress* progress = nullptr);
 
 /// Calibration targets (midpoints of the published ranges) and the procedure's settings.
 struct CalibrationTargets {

@@ -4,6 +4,8 @@
 // median, and per-feature logistic models of a binary response.
 #pragma once
 
+#include "lscmir/core/progress.hpp"
+
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -57,9 +59,10 @@ CoxScreen cox_screen(const SurvivalData& data, const Eigen::MatrixXd& values, co
 /// below it, made monotone in p. Only features finite in every subject and not constant take
 /// part; the others get NaN. Permutation b uses std::mt19937_64 seeded with
 /// seed ^ (0x9E3779B97F4A7C15 * (b + 1)) whichever thread runs it, and the counts are integers
-/// (exact in double), so the result is the same for any number of threads.
+/// (exact in double), so the result is the same for any number of threads. `progress`
+/// (optional) counts the permutations.
 std::vector<double> permutation_fdr(const SurvivalData& data, const Eigen::MatrixXd& values, const CoxOptions& options,
-                                    int permutations, std::uint64_t seed, int threads);
+                                    int permutations, std::uint64_t seed, int threads, core::Progress* progress = nullptr);
 
 /// How subjects are split for a log-rank test of each feature.
 enum class LogrankSplit {

@@ -55,6 +55,10 @@ struct StudyConfig {
   // [study]
   std::string samples, counts, expression, ct, fastq_sheet;  ///< exactly one of the four inputs
   DeOptions de;
+  /// [study] primary: the contrasts (as written in `contrasts`, or a named contrast's NAME) whose
+  /// DE evidence makes the candidates; empty = the specificity calls of a three-population study,
+  /// else the only contrast (docs/config.md).
+  std::vector<std::string> primary;
   PopulationLabels labels;
   SpecificityOptions specificity;
   qpcr::QpcrOptions qpcr;    ///< [qpcr], with [study] ct and samples

@@ -14,6 +14,7 @@
 
 #include "lscmir/core/log.hpp"
 #include "lscmir/io/result_table.hpp"
+#include "lscmir/study/specificity.hpp"
 #include "lscmir/targets/enrich.hpp"
 
 namespace lscmir::study {
@@ -26,6 +27,7 @@ struct MirnaNames {
   std::map<std::string, std::vector<std::string>> precursors_of;  ///< mature key -> precursor names
   std::map<std::string, std::vector<std::string>> families_of;    ///< mature key -> TargetScan family keys
   std::map<std::string, std::string> mature_by_accession;         ///< MIMAT accession -> current mature name
+  std::map<std::string, std::vector<std::string>> matures_of;     ///< precursor name (exact) -> mature names
 };
 /// Reads a precursor-to-mature table (`precursor_name`, `mature_name`; `mature_acc` when present).
 void read_precursor_map(const std::string& path, MirnaNames& names);
@@ -33,6 +35,13 @@ void read_precursor_map(const std::string& path, MirnaNames& names);
 /// With a `mirbase_accession` column and a precursor map read first, members are matched by
 /// accession, so names changed between miRBase releases still meet.
 void read_family_info(const std::string& path, MirnaNames& names);
+
+/// The miRNAs of `table_mirnas` (sorted, unique: a targets::TargetTable's) that `name` stands for,
+/// as the ranking matches a candidate with its targets: `name` itself when the table has it, else
+/// the table's miRNAs with the same mirna_key, and, when `name` is a precursor of the miRBase map
+/// (an exact precursor name, as TCGA writes them: "hsa-mir-21"), those with the key of one of its
+/// mature miRNAs. Empty when none match. `lscmir enrich --mirbase` and `lscmir run` both use it.
+std::vector<std::string> target_mirnas(const std::string& name, const MirnaNames& names, const std::vector<std::string>& table_mirnas);
 
 /// A gene-set category counted per candidate (e.g. apoptosis): sets whose names match a regex.
 struct Category {
@@ -49,10 +58,17 @@ struct RankWeights {
   double min_consistency = 0.75;
 };
 
+/// The DE evidence candidates are ranked on. Three-population studies: the LSC-HSC columns of the
+/// specificity calls (specificity_input). Other designs: the primary contrasts (contrast_input),
+/// with `cls` "up" / "down" (in every primary contrast at FDR < fdr) or "none".
 struct SpecificityInput {
   std::vector<std::string> feature, cls;
-  std::vector<double> logfc_lsc_hsc, adj_p_lsc_hsc, fdr_class;
-  /// LSC-HSC per-patient consistency (frac_consistent, n_patients); empty when not available.
+  std::vector<double> logfc_lsc_hsc, adj_p_lsc_hsc, fdr_class;  ///< the ranking contrast (LSC-HSC or the first primary)
+  bool has_hsc = true;                ///< false: no HSC population, so no HSC-sparing component
+  std::vector<double> logfc_sparing;  ///< per feature LSC - HSC logFC for HSC sparing; empty = logfc_lsc_hsc
+  std::string label = "LSC vs HSC";   ///< the ranking contrast in words, for the evidence text
+  std::string ratio = "LSC/HSC";      ///< its fold change in words
+  /// Per-patient consistency of the ranking contrast (frac_consistent, n_patients); empty when not available.
   std::vector<double> consistency;
   std::vector<int> n_patients;
 };
@@ -79,6 +95,7 @@ struct Candidate {
   bool low_consistency = false;  ///< consistency < RankWeights::min_consistency (score down-weighted)
   std::string cohort_feature;  ///< empty when the cohort has no match
   double hr = 0.0, p_cox = 0.0;
+  double hsc_lsc_ratio = 0.0;  ///< HSC / LSC expression (2^-logFC(LSC-HSC)); NaN without an HSC population
   int n_targets = 0;
   std::vector<int> n_category;  ///< per category: targets in its sets
   std::vector<std::string> category_genes;  ///< per category: up to 10 gene names, comma-separated
@@ -86,7 +103,8 @@ struct Candidate {
 };
 
 /// Candidates are the features with adj.P.Val(LSC-HSC) < fdr or an aligned class; sorted by score
-/// (descending), ties by name. `cox`, `targets` may be empty.
+/// (descending), ties by name. `cox`, `targets` may be empty. Without sparing evidence for a
+/// feature (!spec.has_hsc, or a NaN in spec.logfc_sparing) its score leaves the sparing weight out.
 std::vector<Candidate> rank_candidates(const SpecificityInput& spec, const CoxInput& cox, const MirnaNames& names,
                                        const TargetInput& targets, const std::vector<GeneSet>& sets,
                                        const std::vector<Category>& categories, const RankWeights& w, double fdr);
@@ -99,6 +117,15 @@ struct SpecificityResult;
 SpecificityInput specificity_input(const SpecificityResult& result);
 /// The same from specificity.tsv (columns logFC.<tag>, adj.P.Val.<tag>, FDR.class; tag "LSC_vs_HSC").
 SpecificityInput read_specificity_input(const std::string& path, const std::string& tag);
+
+/// The evidence of designs without the three populations: the DE tables of the primary contrasts
+/// (each oriented as the config writes it; `labels` their names). A feature in every table is "up"
+/// ("down") when every primary contrast has adj.P.Val < fdr with a positive (negative) logFC, an
+/// intersection-union test whose q is the largest adj.P.Val; logFC is the first contrast's.
+/// `lsc_hsc` (nullptr = no HSC population) gives the sparing logFC.
+/// @throws core::UsageError when `primary` is empty.
+SpecificityInput contrast_input(const std::vector<DeTable>& primary, const std::vector<std::string>& labels, const DeTable* lsc_hsc,
+                                double fdr);
 
 /// The cohort Cox rows the ranking uses (feature, coef, HR, P.Wald), indexed by lower-case name.
 CoxInput make_cox_input(std::vector<std::string> feature, std::vector<double> coef, std::vector<double> hr, std::vector<double> p);

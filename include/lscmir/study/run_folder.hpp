@@ -29,6 +29,25 @@ const std::vector<RunFile>& run_layout();
 /// The layout entry of a file name, or nullptr when a run does not write such a file.
 const RunFile* layout_entry(std::string_view file);
 
+/// A stage of the chain that did not run, and why. The log says the same; the report lists it.
+struct SkippedStage {
+  std::string stage;   ///< "specificity", "rank", "hsc_sparing", "cohort", "forest", "cohort_km", "enrich_inhibit", "simulate", ...
+  std::string reason;  ///< one sentence for the reader of the report
+};
+
+/// What a run did beyond its tables, for the report: kept in run_info.json ("parameters" ->
+/// "notes") and read back by read_run.
+struct RunNotes {
+  std::vector<SkippedStage> skipped;   ///< in chain order
+  std::string candidates_from;         ///< "specificity" (three populations), "contrasts" (the primary ones) or "" (no candidates)
+  std::vector<std::string> primary;    ///< the contrasts the candidates were ranked on (as the config writes them)
+  bool km_drawn = false;               ///< km_<feature>.tsv curves were drawn
+  std::string km_split;                ///< how their high / low groups were split ("median"); empty when none were drawn
+};
+nlohmann::json to_json(const RunNotes& notes);
+/// The notes of a run_info.json "notes" object (missing fields keep their defaults).
+RunNotes run_notes_from_json(const nlohmann::json& j);
+
 /// What one run produced: its tables, other outputs (isomirs.gff3, qc.json, ...), and the
 /// provenance records (run_info*.json texts).
 struct RunResult {
@@ -37,6 +56,7 @@ struct RunResult {
   std::vector<std::pair<std::string, std::string>> files;      ///< other outputs: name -> text
   std::vector<std::pair<std::string, std::string>> provenance; ///< run_info file name -> JSON text
   nlohmann::json stages = nlohmann::json::array();             ///< per stage: name, seconds, outputs
+  RunNotes notes;                                              ///< skipped stages and what the report must say
 
   /// Adds (or replaces) a table. @throws core::InternalError for a name outside run_layout().
   void put(std::string file, io::ResultTable table);
@@ -47,7 +67,8 @@ struct RunResult {
 };
 
 /// Reads a run folder: every table of run_layout() present in `dir` (numbers read back by
-/// io::from_table) and every run_info*.json. @throws core::UsageError when `dir` is not a folder,
+/// io::from_table), every run_info*.json, and the notes of run_info.json (a folder of an older
+/// run without them: km_drawn when it has km_*.tsv tables, split "median"). @throws core::UsageError when `dir` is not a folder,
 /// core::InputError for a malformed table.
 RunResult read_run(const std::string& dir);
 

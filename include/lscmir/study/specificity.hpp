@@ -71,6 +71,10 @@ struct PopulationLabels {
 /// The DE table of A - B from an in-memory DE result (flipped when the result holds B - A), in
 /// topTable order. @throws core::UsageError when neither A-B nor B-A was fitted.
 DeTable de_table(const DeResult& result, const std::string& a, const std::string& b);
+/// The DE table of one contrast as the config or the command line wrote it ("A-B", a named
+/// contrast's NAME or "NAME=EXPR", a coefficient), in topTable order, oriented as written.
+/// @throws core::UsageError when no such contrast was fitted.
+DeTable de_table(const DeResult& result, const std::string& label);
 
 /// The DE table of A - B in a folder of `lscmir de` tables: de_A_vs_B.tsv, or de_B_vs_A.tsv
 /// flipped. @throws core::UsageError naming the expected files and those found.

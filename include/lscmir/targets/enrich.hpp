@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lscmir/core/progress.hpp"
 #include "lscmir/io/result_table.hpp"
 #include "lscmir/io/gmt.hpp"
 
@@ -39,6 +40,7 @@ struct EnrichOptions {
   std::size_t permutations = 10000;
   std::uint64_t seed = 1;
   int threads = 1;
+  core::Progress* progress = nullptr;  ///< counts the empirical permutations (optional; never changes the result)
 };
 
 struct EnrichRow {
@@ -55,7 +57,14 @@ struct EnrichResult {
   std::size_t universe = 0, selected = 0;
   std::vector<std::string> mirnas;  ///< the chosen miRNAs found in the table
   std::vector<std::string> dropped; ///< sets with no gene in the universe: not tested, not in BH
+  /// GMT files none of whose sets shares a gene with the universe, each with its likely id type
+  /// ("FILE (gene ids e.g. \"7157\": the gene sets look like Entrez ids ...)"); their sets are in `dropped`.
+  std::vector<std::string> unmatched_files;
 };
+
+/// A guess at why gene-set ids and target ids do not meet (Entrez numbers vs symbols, Ensembl ids),
+/// from one example id of each side.
+std::string id_type_hint(const std::string& set_gene, const std::string& target_gene);
 
 /// Universe = table genes in at least one set (intersected with `universe` when non-null);
 /// selected = universe genes targeted by any chosen miRNA. Empirical P draws random sets of

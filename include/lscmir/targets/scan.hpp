@@ -9,6 +9,8 @@
 // so Group_num values equal TargetScan's.
 #pragma once
 
+#include "lscmir/core/progress.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -79,7 +81,9 @@ GeneSites scan_gene(const UtrGene& gene, const SeedIndex& index, const ScanOptio
 
 /// Scans every gene with `threads` workers and numbers groups across genes in file order.
 /// Output is identical for any thread count.
-std::vector<GeneSites> scan_utrs(const UtrSet& utrs, const SeedIndex& index, const ScanOptions& options, int threads);
+/// `progress` (optional) counts the genes scanned.
+std::vector<GeneSites> scan_utrs(const UtrSet& utrs, const SeedIndex& index, const ScanOptions& options, int threads,
+                                 core::Progress* progress = nullptr);
 
 /// sites.tsv: targetscan_70.pl's 14 columns and header, row for row.
 std::string sites_header();

@@ -9,6 +9,7 @@
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/log.hpp"
 #include "lscmir/core/parallel.hpp"
+#include "lscmir/core/progress.hpp"
 #include "lscmir/core/run_info.hpp"
 #include "lscmir/core/sha256.hpp"
 
@@ -79,6 +80,50 @@ TEST(Logger, RecordsWarningsAndRespectsLevel) {
   EXPECT_EQ(os.str(), "[W::de] patient P07 has a single sample\n");
   ASSERT_EQ(log.warnings().size(), 1u);
   EXPECT_EQ(log.warnings()[0], "de: patient P07 has a single sample");
+}
+
+/// Issue 16: progress lines go to the logger's stream at info level, never with --quiet
+/// (warning level), not before the interval, and count every unit from any thread.
+TEST(Progress, ReportsThroughTheLoggerAndIsSilentWhenQuiet) {
+  std::ostringstream out;
+  Logger log(out);
+  {
+    Progress p(log, "sim", "patients", 1000, 0.0);
+    parallel_for(1000, 4, [&](std::size_t) { p.add(); });
+    p.finish();
+    EXPECT_GT(p.lines(), 0u);
+  }
+  const std::string text = out.str();
+  EXPECT_NE(text.find("[I::sim] "), std::string::npos) << text;
+  EXPECT_NE(text.find("100% (1000 of 1000 patients, "), std::string::npos) << text;
+  EXPECT_EQ(text.find("of 1000 patients", text.find("100%") + 30), std::string::npos) << "no repeated last line: " << text;
+
+  std::ostringstream quiet_out;
+  Logger quiet(quiet_out, LogLevel::kWarning);
+  {
+    Progress p(quiet, "sim", "patients", 1000, 0.0);
+    for (int i = 0; i < 1000; ++i) p.add();
+    EXPECT_EQ(p.lines(), 0u);
+  }
+  EXPECT_TRUE(quiet_out.str().empty());
+
+  std::ostringstream slow_out;
+  Logger slow(slow_out);
+  {
+    Progress p(slow, "sim", "patients", 1000, 3600.0);  // a short job: no line at all
+    for (int i = 0; i < 1000; ++i) p.add();
+  }
+  EXPECT_TRUE(slow_out.str().empty());
+
+  std::ostringstream open_out;
+  Logger open(open_out);
+  {
+    Progress p(open, "quant", "reads of S1", 0, 0.0);  // total unknown: counts only
+    p.set(250000);
+    p.set(500000);
+  }
+  EXPECT_NE(open_out.str().find("[I::quant] 500000 reads of S1 ("), std::string::npos) << open_out.str();
+  EXPECT_EQ(open_out.str().find('%'), std::string::npos);
 }
 
 TEST(RunInfo, SerializesEveryField) {

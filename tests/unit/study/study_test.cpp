@@ -2,6 +2,7 @@
 // study: treat p-values from topTable rows, class rules, candidate scores and name matching.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lscmir/core/error.hpp"
 #include "lscmir/stats/distributions.hpp"
 #include "lscmir/study/rank.hpp"
 #include "lscmir/study/specificity.hpp"
@@ -100,6 +102,53 @@ TEST(Rank, ScoreMatchingAndDirections) {
   EXPECT_DOUBLE_EQ(c[1].s_outcome, -1.0);                 // HR > 1 is not protective
   EXPECT_EQ(mirna_key("hsa-let-7a-5p"), "let-7a-5p");
   EXPECT_EQ(mirna_key("miR-126-3p"), "mir-126-3p");
+  // without an HSC population the sparing component and its weight leave the score
+  s.has_hsc = false;
+  const auto n = rank_candidates(s, cox, names, t, sets, default_categories(), {}, 0.05);
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_TRUE(std::isnan(n[0].s_sparing));
+  EXPECT_TRUE(std::isnan(n[0].hsc_lsc_ratio));
+  EXPECT_DOUBLE_EQ(n[0].score, (0.4 + 1.0 + 0.1) / 3);
+  EXPECT_DOUBLE_EQ(c[0].hsc_lsc_ratio, 0.25);
+}
+
+/// Issue 16: candidates of a two-group design from the primary contrasts (an intersection-union
+/// test over them), HSC sparing only from an LSC-HSC table.
+TEST(Rank, PrimaryContrastsMakeTheEvidence) {
+  const std::vector<std::string> f{"up_both", "down_both", "disagree", "weak", "only_first"};
+  DeTable a = table(f, {2, -2, 2, 0.05, 2}, 0.2), b = table({"up_both", "down_both", "disagree", "weak"}, {1, -3, -2, 0.05}, 0.2);
+  const SpecificityInput one = contrast_input({a}, {"T-N"}, nullptr, 0.05);
+  ASSERT_EQ(one.feature.size(), 5u);
+  EXPECT_FALSE(one.has_hsc);
+  EXPECT_EQ(one.cls, (std::vector<std::string>{"up", "down", "up", "none", "up"}));
+  EXPECT_EQ(one.label, "T-N");
+  EXPECT_EQ(one.ratio, "T/N");
+  const SpecificityInput two = contrast_input({a, b}, {"T-N", "R-D"}, &a, 0.05);
+  ASSERT_EQ(two.feature.size(), 4u);  // only_first is not in both tables
+  EXPECT_EQ(two.cls, (std::vector<std::string>{"up", "down", "none", "none"}));
+  EXPECT_EQ(two.label, "T-N and R-D");
+  EXPECT_DOUBLE_EQ(two.adj_p_lsc_hsc[0], std::max(a.adj_p_value[0], b.adj_p_value[0]));
+  EXPECT_DOUBLE_EQ(two.logfc_lsc_hsc[1], -2.0);  // the first contrast's logFC
+  EXPECT_TRUE(two.has_hsc);
+  EXPECT_EQ(two.logfc_sparing, (std::vector<double>{2, -2, 2, 0.05}));
+  const auto c = rank_candidates(one, {}, {}, {}, {}, default_categories(), {}, 0.05);
+  ASSERT_EQ(c.size(), 4u);
+  for (const auto& x : c) {
+    EXPECT_DOUBLE_EQ(x.s_specificity, std::min(1.0, -std::log10(x.q_specificity) / 10)) << x.feature;  // aligned: full weight
+    EXPECT_EQ(x.evidence.rfind((x.logfc > 0 ? "up" : "down") + std::string(" in T-N (q "), 0), 0u) << x.evidence;
+  }
+  EXPECT_THROW(contrast_input({}, {}, nullptr, 0.05), core::UsageError);
+}
+
+TEST(Names, PrecursorsStandForTheirMatureTargets) {
+  MirnaNames names;
+  names.matures_of["hsa-mir-21"] = {"hsa-miR-21-3p", "hsa-miR-21-5p"};
+  const std::vector<std::string> table{"HSA-MIR-155-5P", "hsa-miR-21-5p", "hsa-mir-99", "mmu-miR-21-3p"};
+  EXPECT_EQ(target_mirnas("hsa-mir-21", names, table), (std::vector<std::string>{"hsa-miR-21-5p", "mmu-miR-21-3p"}));
+  EXPECT_EQ(target_mirnas("hsa-mir-99", names, table), (std::vector<std::string>{"hsa-mir-99"}));
+  EXPECT_EQ(target_mirnas("hsa-miR-155-5p", names, table), (std::vector<std::string>{"HSA-MIR-155-5P"}));
+  EXPECT_TRUE(target_mirnas("hsa-mir-1", names, table).empty());
+  EXPECT_TRUE(target_mirnas("hsa-MIR-21", names, table).empty());  // precursor names are matched exactly
 }
 
 }  // namespace

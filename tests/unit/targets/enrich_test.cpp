@@ -7,6 +7,7 @@
 #include "lscmir/core/error.hpp"
 #include "lscmir/targets/enrich.hpp"
 #include "lscmir/targets/hypergeometric.hpp"
+#include "lscmir/targets/tables.hpp"
 
 namespace lscmir::targets {
 namespace {
@@ -116,6 +117,29 @@ TEST(Enrich, NoSharedGeneIsAnInputErrorNamingTheGmt) {
       EXPECT_NE(std::string(e.what()).find("look like Entrez ids"), std::string::npos) << e.what();
     }
   }
+}
+
+// Issue 16: an Entrez GMT beside a symbol GMT: its sets are dropped (never size 0 in the table,
+// never in the FDR) and the file is named with the likely id type.
+TEST(Enrich, AGmtOfAnotherIdTypeIsNamedAndItsSetsDropped) {
+  const auto t = toy_table();
+  std::vector<GeneSet> sets = toy_sets();
+  GeneSet e;
+  e.name = "WP1";
+  e.file = "entrez.gmt";
+  e.genes = {"7157", "672"};
+  sets.push_back(e);
+  EnrichOptions o;
+  const auto r = enrich(t, {"m0"}, sets, nullptr, o);
+  ASSERT_EQ(r.unmatched_files.size(), 1u);
+  EXPECT_EQ(r.unmatched_files[0].rfind("entrez.gmt (gene ids e.g. \"7157\": the gene sets look like Entrez ids", 0), 0u) << r.unmatched_files[0];
+  for (const auto& row : r.rows) {
+    EXPECT_GT(row.size, 0u) << row.gene_set;
+    EXPECT_NE(row.gene_set, "WP1");
+  }
+  const std::string w = dropped_sets_warning(r);
+  EXPECT_NE(w.find("no set of entrez.gmt"), std::string::npos) << w;
+  EXPECT_NE(id_type_hint("TP53", "7157").find("look like symbols and the targets like Entrez"), std::string::npos);
 }
 
 TEST(Enrich, EmpiricalIsSeededAndThreadIndependent) {
