@@ -305,6 +305,13 @@ void simulate_candidates(const StudyConfig& c, const RankResult& ranked, const R
 RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& log) {
   RunResult run;
   nlohmann::json stages = nlohmann::json::array();
+  {  // what the report says about the inputs (real or simulated, the cohort's name and time unit)
+    core::RunInfo study;
+    study.command = "study";
+    study.argv = s.argv;
+    study.parameters = study_description(c);
+    run.provenance.emplace_back("run_info.study.json", core::json_text(core::to_json(study)));
+  }
   const io::SampleSheet sheet = io::read_sample_sheet(c.samples);
 
   // 1. the expression matrix: quantified, from qPCR, or read
@@ -436,6 +443,8 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
         if (row.cls != SpecificityClass::kNone && n++ < 80) shown.push_back({row.feature, "specific", to_string(row.cls)});
     }
     run.put("qc_samples.tsv", qc.samples);
+    run.put("qc_pca.tsv", qc.pca);
+    run.put("qc_sheet.tsv", qc.sheet);
     run.put("report_expression.tsv", report_expression(qc, sheet, shown));
   }
   run.stages = std::move(stages);
