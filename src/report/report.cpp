@@ -478,7 +478,7 @@ std::string build_report(const study::RunResult& run, const std::string& title, 
   html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:\">\n";
   html += "<title>" + html_escape(title) + "</title><style>" + kStyle + "</style></head>\n<body>\n";
   html += "<header><h1>" + html_escape(title) + "</h1><p>" +
-          html_escape(fmt::format("lscmir {} report, made {} from {}", core::version(), core::utc_now_iso8601(), fs::absolute(dir).string())) +
+          html_escape(fmt::format("lscmir {} report, made {} from {}", core::version(), core::utc_now_iso8601(), dir.empty() ? std::string("a run not yet written") : fs::absolute(dir).string())) +
           "</p></header>\n<nav>" + nav + "</nav>\n<main>\n<pre id=\"script-errors\" hidden></pre>\n";
   html += b.body;
   html += "</main>\n<script type=\"application/json\" id=\"lscmir-charts\">" + json_for_script(b.charts) + "</script>\n";
