@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include <fmt/core.h>
@@ -257,6 +258,23 @@ void targets_section(Builder& b) {
     const bool empirical = t.find("FDR.empirical") != nullptr;
     const std::string lead = empirical ? "FDR.empirical" : "FDR";
     json rows = rows_of(t);
+    // the genes behind each overlap (overlap_<which>.tsv), shown beside the set
+    std::map<std::string, std::vector<std::string>> genes;
+    const std::string overlap_file = "overlap_" + which + ".tsv";
+    if (b.has(overlap_file))
+      for (const auto& r : rows_of(b.table(overlap_file))) genes[text(r["gene_set"])].push_back(text(r["gene"]));
+    std::vector<std::string> columns = columns_of(t);
+    if (!genes.empty()) {
+      columns.push_back("genes");
+      for (auto& r : rows) {
+        const auto it = genes.find(text(r["gene_set"]));
+        std::string list;
+        const std::size_t n = it == genes.end() ? 0 : it->second.size();
+        for (std::size_t k = 0; k < n && k < 40; ++k) list += (k ? ", " : "") + it->second[k];
+        if (n > 40) list += fmt::format(", ... (+{})", n - 40);
+        r["genes"] = list;
+      }
+    }
     sort_ascending(rows, "P");
     sort_ascending(rows, lead);
     json top = json::array();
@@ -271,7 +289,7 @@ void targets_section(Builder& b) {
     const std::string stat = empirical ? "empirical FDR (random miRNA sets)" : "hypergeometric FDR (BH; biased for miRNA targets)";
     if (!top.empty() && t.find("gene_set") != nullptr)
       b.chart("Gene sets enriched in the " + input,
-              fmt::format("{} of {}: bars -log10 {}, dashed line FDR = 0.05; colour: overlap / expected. miRNAs: {}.",
+              fmt::format("{} of {}: bars -log10 {}, dashed line FDR = 0.05; colour: overlap / expected; hover a bar for its overlapping genes (also in the table). miRNAs: {}.",
                           empirical ? "The 15 sets with the smallest empirical FDR" : "The 15 sets with the smallest FDR", input, stat,
                           mirnas.empty() ? "see " + f : join_words(mirnas)),
               {{"width", 360},
@@ -284,11 +302,12 @@ void targets_section(Builder& b) {
                                 {"x", {{"field", "neglog10FDR"}, {"type", "quantitative"}, {"title", "-log10 " + stat}}},
                                 {"color", {{"field", "ratio"}, {"type", "quantitative"}, {"title", "overlap / expected"}}},
                                 {"tooltip", json::array({{{"field", "gene_set"}}, {{"field", "size"}}, {{"field", "overlap"}}, {{"field", "expected"}, {"format", ".2f"}},
-                                                         {{"field", lead}, {"format", ".3g"}}, {{"field", "P"}, {"format", ".3g"}, {"title", "hypergeometric P"}}})}}}},
+                                                         {{"field", lead}, {"format", ".3g"}}, {{"field", "P"}, {"format", ".3g"}, {"title", "hypergeometric P"}},
+                                                         {{"field", "genes"}, {"title", "overlapping genes"}}})}}}},
                              {{"mark", {{"type", "rule"}, {"strokeDash", json::array({4, 4})}, {"color", "#52606d"}}},
                               {"encoding", {{"x", {{"datum", -std::log10(0.05)}}}}}}})}},
               "enrichment_" + which);
-    b.html_table(columns_of(t), rows, 60, f + ": " + input + " (smallest " + lead + " first)");
+    b.html_table(columns, rows, 60, f + ": " + input + " (smallest " + lead + " first" + (genes.empty() ? "" : "; genes: the overlapping targets") + ")");
   }
   b.end_section();
 }

@@ -420,6 +420,8 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
       if (const std::string w = targets::dropped_sets_warning(r); !w.empty()) log.warn("enrich", w);
       run.put("enrichment_" + which + ".tsv", targets::enrichment_table(r, empirical));
       rec.output("enrichment_" + which + ".tsv");
+      run.put("overlap_" + which + ".tsv", targets::overlap_genes_table(*target_table, mirnas, gene_sets, r));
+      rec.output("overlap_" + which + ".tsv");
       for (const auto& g : c.enrichment.gene_sets) rec.input("gene_sets", g);
       rec.info().parameters = targets::enrich_parameters(eo, r);
       if (empirical) rec.info().seed = eo.seed;
