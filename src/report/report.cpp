@@ -1,202 +1,267 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The run report: tables of the run folder -> Vega-Lite specs and HTML tables in one file.
+// The run report: tables of the run folder -> Vega-Lite specs and HTML tables in one file. This file
+// holds the study's samples, DE, specificity and candidates; outcome.cpp the cohort, pathways and
+// virtual patients.
 #include "lscmir/report/report.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <fmt/core.h>
 
 #include "assets.hpp"
-#include "lscmir/core/error.hpp"
+#include "builder.hpp"
 #include "lscmir/core/run_info.hpp"
-#include "lscmir/io/number.hpp"
 
 namespace lscmir::report {
+namespace detail {
 namespace {
 
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 
-constexpr const char* kSchema = "https://vega.github.io/schema/vega-lite/v5.json";
+/// Above this many samples the sample axes carry no names (hover for them).
+constexpr std::size_t kNamedSamples = 60;
+/// Volcano points labelled per contrast, and rows of each contrast's top table.
+constexpr std::size_t kVolcanoLabels = 10, kTopTableRows = 200;
 
-/// A table as JSON rows: numbers where a cell is or reads as one, null for NA / NaN / Inf, text
-/// otherwise (so a table from memory and the same table read back from its TSV give the same rows).
-json rows_of(const io::ResultTable& t) {
-  json rows = json::array();
-  const std::size_t n = t.rows();
-  for (std::size_t i = 0; i < n; ++i) {
-    json o = json::object();
-    for (std::size_t c = 0; c < t.columns.size(); ++c) {
-      const auto& col = t.columns[c];
-      if (col.kind == io::ResultTable::Kind::kText) {
-        const std::string& cell = col.text[i];
-        double v = 0;
-        if (cell == "NA" || cell == "NaN" || cell == "Inf" || cell == "-Inf") o[col.name] = nullptr;
-        else if (io::parse_double(cell, v) && std::isfinite(v) && cell[0] != '+')
-          o[col.name] = v;
-        else o[col.name] = cell;
-      } else {
-        const double v = t.cell_number(i, c);
-        if (std::isfinite(v)) o[col.name] = v;
-        else o[col.name] = nullptr;
+/// Which inputs are real and which simulated, the cohort's name, n, events and covariates.
+void provenance_banner(Builder& b) {
+  const json study = b.parameters("study");
+  std::string html = "<div class=\"banner\" id=\"study-provenance\">";
+  if (study.empty()) {
+    html += "<p><strong>Inputs:</strong> " + html_escape("not recorded (a folder written by the single commands, or by an older lscmir)") + "</p>";
+  } else {
+    const bool simulated = study.value("simulated", false);
+    const std::string sheet = study.value("samples", std::string());
+    const std::string input = study.value("input", std::string());
+    html += "<p><strong>Samples:</strong> ";
+    html += simulated ? "<span class=\"simulated\">" + html_escape("the samples are simulated") + "</span>"
+                      : "<span class=\"real\">" + html_escape("real samples") + "</span>";
+    html += html_escape(fmt::format(" (sample sheet {}, data {}; [study] simulated = {} in the config).", sheet, input, simulated ? "true" : "false")) +
+            "</p>";
+    if (study.contains("cohort") && study["cohort"].is_object()) {
+      const json& c = study["cohort"];
+      std::string name = c.value("name", std::string());
+      if (name.empty()) name = c.value("expression", std::string("the cohort"));
+      std::string n_text;
+      if (b.has("cox.tsv")) {
+        double n = 0, events = 0;
+        for (const auto& r : rows_of(b.table("cox.tsv"))) {
+          n = std::max(n, num(r.value("n", json(nullptr))));
+          events = std::max(events, num(r.value("events", json(nullptr))));
+        }
+        if (n > 0) n_text = fmt::format(", n = {} patients, {} events", pretty(n), pretty(events));
       }
+      std::vector<std::string> cov;
+      if (c.contains("covariates"))
+        for (const auto& v : c["covariates"]) cov.push_back(text(v));
+      const std::string unit = c.value("time_unit", std::string());
+      html += "<p><strong>Outcome cohort:</strong> " +
+              html_escape(fmt::format("{} (real patient data as supplied: {} and {}){}; time {}{}, event {}; covariates: {}.", name,
+                                      c.value("expression", std::string()), c.value("clinical", std::string()), n_text,
+                                      c.value("time", std::string()), unit.empty() ? "" : " (" + unit + ")", c.value("event", std::string()),
+                                      cov.empty() ? "none" : join_words(cov))) +
+              "</p>";
     }
-    rows.push_back(std::move(o));
+  }
+  html += "</div>\n";
+  b.body += html;
+}
+
+/// qc_samples.tsv rows with the sample sheet's other columns (qc_sheet.tsv) merged in by sample.
+json sample_rows(Builder& b, std::vector<std::string>& colour_columns) {
+  json rows = rows_of(b.table("qc_samples.tsv"));
+  colour_columns = {"population", "patient"};
+  if (!b.has("qc_sheet.tsv")) return rows;
+  const io::ResultTable& sheet = b.table("qc_sheet.tsv");
+  std::map<std::string, json> by_sample;
+  for (auto& r : rows_of(sheet)) by_sample[text(r["sample"])] = r;
+  for (const auto& c : sheet.columns)
+    if (c.name != "sample" && std::find(colour_columns.begin(), colour_columns.end(), c.name) == colour_columns.end())
+      colour_columns.push_back(c.name);
+  for (auto& r : rows) {
+    const auto it = by_sample.find(text(r["sample"]));
+    if (it == by_sample.end()) continue;
+    for (const auto& [k, v] : it->second.items())
+      if (!r.contains(k)) r[k] = v.is_null() ? json("NA") : json(text(v));
   }
   return rows;
 }
 
-double num(const json& v) { return v.is_number() ? v.get<double>() : std::nan(""); }
-
-/// Rows ordered by a numeric column, smallest first, missing values last (stable).
-void sort_ascending(json& rows, const std::string& column) {
-  std::stable_sort(rows.begin(), rows.end(), [&](const json& x, const json& y) {
-    const double a = num(x[column]), c = num(y[column]);
-    return std::isnan(c) ? !std::isnan(a) : (!std::isnan(a) && a < c);
-  });
+/// The Vega-Lite field name of a column (dots and brackets escaped).
+std::string field(const std::string& column) {
+  std::string out;
+  for (char c : column) {
+    if (c == '.' || c == '[' || c == ']' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
 }
 
-struct Builder {
-  const study::RunResult& run;
-  ReportSummary summary;
-  std::string body;   // HTML sections
-  json charts = json::array();
-  std::set<std::string> read;
-
-  bool has(const std::string& name) const { return run.find(name) != nullptr; }
-  const io::ResultTable& table(const std::string& name) {
-    read.insert(name);
-    return *run.find(name);
-  }
-
-  void section(const std::string& id, const std::string& title, const std::string& intro = {}) {
-    summary.sections.push_back(id);
-    body += "<section id=\"" + html_escape(id) + "\"><h2>" + html_escape(title) + "</h2>\n";
-    if (!intro.empty()) body += "<p>" + html_escape(intro) + "</p>\n";
-  }
-  void end_section() { body += "</section>\n"; }
-
-  void chart(const std::string& caption, json spec) {
-    const std::string id = fmt::format("chart{}", charts.size() + 1);
-    spec["$schema"] = kSchema;
-    if (!spec.contains("width") && !spec.contains("facet") && !spec.contains("hconcat") && !spec.contains("vconcat")) spec["width"] = 360;
-    charts.push_back({{"id", id}, {"spec", std::move(spec)}});
-    body += "<figure><div class=\"chart\" id=\"" + id + "\"></div><figcaption>" + html_escape(caption) + "</figcaption></figure>\n";
-    ++summary.charts;
-  }
-
-  /// An HTML table of `rows` (columns in `columns` order); sortable by clicking a header.
-  void html_table(const std::vector<std::string>& columns, const json& rows, std::size_t limit, const std::string& caption) {
-    ++summary.tables;
-    body += "<div class=\"table-wrap\"><table class=\"sortable\"><caption>" + html_escape(caption) + "</caption><thead><tr>";
-    for (const auto& c : columns) body += "<th>" + html_escape(c) + "</th>";
-    body += "</tr></thead><tbody>\n";
-    std::size_t n = 0;
-    for (const auto& r : rows) {
-      if (n++ >= limit) break;
-      body += "<tr>";
-      for (const auto& c : columns) {
-        const json& v = r.contains(c) ? r[c] : json(nullptr);
-        std::string text;
-        if (v.is_null()) text = "NA";
-        else if (v.is_number()) {
-          const double x = v.get<double>();
-          text = (x == std::floor(x) && std::fabs(x) < 1e15) ? fmt::format("{}", static_cast<long long>(x)) : fmt::format("{:.4g}", x);
-        } else text = v.get<std::string>();
-        body += "<td>" + html_escape(text) + "</td>";
-      }
-      body += "</tr>\n";
-    }
-    body += "</tbody></table></div>\n";
-    if (rows.size() > limit) body += "<p class=\"note\">" + html_escape(fmt::format("First {} of {} rows; the full table is in the run folder.", limit, rows.size())) + "</p>\n";
-  }
-};
-
-std::vector<std::string> columns_of(const io::ResultTable& t) {
-  std::vector<std::string> names;
-  for (const auto& c : t.columns) names.push_back(c.name);
-  return names;
-}
+}  // namespace
 
 void overview(Builder& b) {
-  if (!b.has("qc_samples.tsv")) return;
-  const io::ResultTable& t = b.table("qc_samples.tsv");
-  const json rows = rows_of(t);
-  std::set<std::string> pops, patients;
-  const auto* pcol = t.find("population");
-  const auto* patcol = t.find("patient");
-  for (std::size_t i = 0; i < t.rows(); ++i) {
-    if (pcol) pops.insert(t.cell_text(i, static_cast<std::size_t>(pcol - t.columns.data())));
-    if (patcol) patients.insert(t.cell_text(i, static_cast<std::size_t>(patcol - t.columns.data())));
+  const bool qc = b.has("qc_samples.tsv");
+  if (!qc && b.parameters("study").empty()) return;
+  if (!qc) {
+    b.section("overview", "Study overview");
+    provenance_banner(b);
+    b.end_section();
+    return;
   }
-  std::string pop_list;
-  for (const auto& p : pops) pop_list += (pop_list.empty() ? "" : ", ") + p;
+  const io::ResultTable& t = b.table("qc_samples.tsv");
+  std::vector<std::string> colour_columns;
+  const json rows = sample_rows(b, colour_columns);
+  std::set<std::string> pops, patients;
+  for (const auto& r : rows) {
+    pops.insert(text(r.value("population", json(nullptr))));
+    patients.insert(text(r.value("patient", json(nullptr))));
+  }
+  std::vector<std::string> pop_list(pops.begin(), pops.end());
   b.section("overview", "Study overview and QC",
-            fmt::format("{} samples from {} patients; populations: {}.", t.rows(), patients.size(), pop_list));
+            fmt::format("{} samples from {} patients; populations: {}.", t.rows(), patients.size(), join_words(pop_list)));
+  provenance_banner(b);
+  const bool named = t.rows() <= kNamedSamples;
+  const json sample_axis = named ? json{{"labelAngle", -60}, {"title", "sample"}}
+                                 : json{{"labels", false}, {"ticks", false},
+                                        {"title", fmt::format("{} samples, ordered by population (hover a bar for its name)", t.rows())}};
   if (t.find("lib.size") != nullptr)
-    b.chart("Library sizes (reads per sample), coloured by population.",
+    b.chart("Library size per sample", "Reads per sample (library size), coloured by population.",
             {{"data", {{"values", rows}}},
              {"mark", "bar"},
              {"encoding",
-              {{"x", {{"field", "sample"}, {"type", "nominal"}, {"sort", nullptr}, {"axis", {{"labelAngle", -60}}}}},
-               {"y", {{"field", "lib\\.size"}, {"type", "quantitative"}, {"title", "library size"}}},
+              {{"x", {{"field", "sample"}, {"type", "nominal"}, {"sort", {{"field", "population"}}}, {"axis", sample_axis}}},
+               {"y", {{"field", "lib\\.size"}, {"type", "quantitative"}, {"title", "library size (reads)"}}},
                {"color", {{"field", "population"}, {"type", "nominal"}}},
-               {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "lib\\.size"}}})}}},
-             {"width", 560}});
-  if (t.find("PC1") != nullptr)
-    b.chart("Principal components of log-expression (most variable features), coloured by population.",
-            {{"data", {{"values", rows}}},
+               {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "population"}}, {{"field", "lib\\.size"}, {"format", ","}, {"title", "library size"}}})}}},
+             {"width", named ? 560 : 760}},
+            "library_sizes");
+  if (t.find("PC1") != nullptr) {
+    std::string pc1 = "PC1", pc2 = "PC2", used;
+    if (b.has("qc_pca.tsv"))
+      for (const auto& r : rows_of(b.table("qc_pca.tsv"))) {
+        const double v = num(r["variance"]);
+        if (std::isnan(v)) continue;
+        const std::string label = fmt::format("{} ({:.1f}% of variance)", text(r["component"]), 100 * v);
+        if (r["component"] == "PC1") pc1 = label;
+        if (r["component"] == "PC2") pc2 = label;
+        used = text(r["features"]);
+      }
+    json options = json::array();
+    for (const auto& c : colour_columns) options.push_back(c);
+    b.chart("Principal components of the samples",
+            fmt::format("PCA of log-expression ({} most variable features, centred); pick the sample-sheet column that colours the points.",
+                        used.empty() ? "the" : used),
+            {{"params", json::array({{{"name", "colour_by"}, {"value", "population"}, {"bind", {{"input", "select"}, {"options", options}, {"name", "colour by "}}}}})},
+             {"data", {{"values", rows}}},
+             {"transform", json::array({{{"calculate", "isValid(datum[colour_by]) ? '' + datum[colour_by] : 'NA'"}, {"as", "colour"}}})},
              {"mark", {{"type", "point"}, {"filled", true}, {"size", 70}}},
              {"encoding",
-              {{"x", {{"field", "PC1"}, {"type", "quantitative"}}},
-               {"y", {{"field", "PC2"}, {"type", "quantitative"}}},
-               {"color", {{"field", "population"}, {"type", "nominal"}}},
-               {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "population"}}})}}}});
+              {{"x", {{"field", "PC1"}, {"type", "quantitative"}, {"title", pc1}}},
+               {"y", {{"field", "PC2"}, {"type", "quantitative"}, {"title", pc2}}},
+               {"color", {{"field", "colour"}, {"type", "nominal"}, {"title", "sheet column value"}, {"legend", {{"columns", patients.size() > 24 ? 2 : 1}, {"symbolLimit", 40}}}}},
+               {"tooltip", json::array({{{"field", "sample"}}, {{"field", "patient"}}, {{"field", "population"}}, {{"field", "colour"}, {"title", "colour"}}})}}}},
+            "pca");
+  }
   b.html_table(columns_of(t), rows, 500, "Samples.");
   b.end_section();
 }
 
 void differential(Builder& b) {
-  const std::vector<std::string> files = b.run.tables_like("de_", ".tsv");
+  // contrasts in the order given: the DE stage's outputs are in contrast order
+  std::vector<std::string> files;
+  for (const auto& f : b.outputs("de"))
+    if (f.rfind("de_", 0) == 0 && b.has(f)) files.push_back(f);
+  for (const auto& f : b.run.tables_like("de_", ".tsv"))
+    if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
   if (files.empty()) return;
-  b.section("de", "Differential expression", "Paired limma models (patient absorbed); one volcano and one MA plot per contrast.");
+  const json de = b.parameters("de");
+  const std::string method = de.value("method", std::string());
+  const std::string design = de.value("design", std::string());
+  b.section("de", "Differential expression",
+            fmt::format("limma models{}{}; per contrast a labelled volcano plot, an MA plot and a table of the top hits; the P-value "
+                        "histograms below check the tests (a flat histogram with a peak near 0 is what a good test gives).",
+                        method.empty() ? "" : " (" + method + ")", design.empty() ? "" : ", design " + design));
+  json histogram = json::array();
+  std::vector<std::string> contrast_names;
   for (const auto& f : files) {
     const io::ResultTable& t = b.table(f);
     json rows = rows_of(t);
+    std::string contrast = f.substr(3, f.size() - 7);
+    const auto vs = contrast.find("_vs_");
+    if (vs != std::string::npos) contrast = contrast.substr(0, vs) + " vs " + contrast.substr(vs + 4);
+    contrast_names.push_back(contrast);
+    std::vector<int> bins(20, 0);
     for (auto& r : rows) {
       const double p = num(r["P.Value"]), q = num(r["adj.P.Val"]);
       r["neglog10P"] = std::isnan(p) ? json(nullptr) : json(-std::log10(std::max(p, 1e-300)));
       r["significant"] = !std::isnan(q) && q < 0.05 ? "adj.P.Val < 0.05" : "not significant";
+      if (!std::isnan(p)) ++bins[static_cast<std::size_t>(std::clamp(static_cast<int>(p * 20), 0, 19))];
     }
-    std::string contrast = f.substr(3, f.size() - 7);
-    const auto vs = contrast.find("_vs_");
-    if (vs != std::string::npos) contrast = contrast.substr(0, vs) + " vs " + contrast.substr(vs + 4);
-    const json tooltip = json::array({{{"field", "feature"}}, {{"field", "logFC"}, {"format", ".3f"}}, {{"field", "adj\\.P\\.Val"}, {"format", ".3g"}}});
-    const json color = {{"field", "significant"}, {"type", "nominal"}, {"scale", {{"range", json::array({"#c0392b", "#9aa5b1"})}}}};
-    b.chart("Volcano plot, " + contrast + ".",
-            {{"data", {{"values", rows}}},
-             {"mark", {{"type", "point"}, {"filled", true}, {"size", 18}, {"opacity", 0.7}}},
-             {"encoding",
-              {{"x", {{"field", "logFC"}, {"type", "quantitative"}, {"title", "log2 fold change"}}},
-               {"y", {{"field", "neglog10P"}, {"type", "quantitative"}, {"title", "-log10 P"}}},
-               {"color", color},
-               {"tooltip", tooltip}}}});
-    b.chart("MA plot, " + contrast + ".",
+    for (int k = 0; k < 20; ++k) histogram.push_back({{"contrast", contrast}, {"from", k / 20.0}, {"to", (k + 1) / 20.0}, {"n", bins[static_cast<std::size_t>(k)]}});
+    json by_p = rows;
+    sort_ascending(by_p, "P.Value");
+    json labels = json::array();
+    for (const auto& r : by_p) {
+      if (labels.size() >= kVolcanoLabels) break;
+      if (!r["neglog10P"].is_null() && !r["logFC"].is_null())
+        labels.push_back({{"feature", r["feature"]}, {"logFC", r["logFC"]}, {"neglog10P", r["neglog10P"]}, {"side", num(r["logFC"]) < 0 ? "right" : "left"}});
+    }
+    const json tooltip = json::array({{{"field", "feature"}}, {{"field", "logFC"}, {"format", ".3f"}}, {{"field", "P\\.Value"}, {"format", ".3g"}}, {{"field", "adj\\.P\\.Val"}, {"format", ".3g"}}});
+    const json color = {{"field", "significant"}, {"type", "nominal"}, {"title", nullptr},
+                        {"scale", {{"domain", json::array({"adj.P.Val < 0.05", "not significant"})}, {"range", json::array({"#c0392b", "#9aa5b1"})}}},
+                        {"legend", {{"orient", "bottom"}, {"direction", "horizontal"}}}};
+    b.chart("Volcano plot: " + contrast,
+            fmt::format("log2 fold change ({}) against -log10 P; red: adj.P.Val < 0.05; the {} smallest P labelled.", contrast, labels.size()),
+            {{"width", 420},
+             {"height", 300},
+             {"layer",
+              json::array({{{"data", {{"values", rows}}},
+                            {"mark", {{"type", "point"}, {"filled", true}, {"size", 18}, {"opacity", 0.7}}},
+                            {"encoding",
+                             {{"x", {{"field", "logFC"}, {"type", "quantitative"}, {"title", "log2 fold change"}}},
+                              {"y", {{"field", "neglog10P"}, {"type", "quantitative"}, {"title", "-log10 P"}}},
+                              {"color", color},
+                              {"tooltip", tooltip}}}},
+                           {{"data", {{"values", labels}}},
+                            {"layer",
+                             json::array({{{"mark", {{"type", "text"}, {"align", "left"}, {"dx", 5}, {"dy", -3}, {"fontSize", 9}, {"color", "#1f2933"}}},
+                                           {"transform", json::array({{{"filter", "datum.side == 'left'"}}})},
+                                           {"encoding", {{"x", {{"field", "logFC"}, {"type", "quantitative"}}}, {"y", {{"field", "neglog10P"}, {"type", "quantitative"}}}, {"text", {{"field", "feature"}}}}}},
+                                          {{"mark", {{"type", "text"}, {"align", "right"}, {"dx", -5}, {"dy", -3}, {"fontSize", 9}, {"color", "#1f2933"}}},
+                                           {"transform", json::array({{{"filter", "datum.side == 'right'"}}})},
+                                           {"encoding", {{"x", {{"field", "logFC"}, {"type", "quantitative"}}}, {"y", {{"field", "neglog10P"}, {"type", "quantitative"}}}, {"text", {{"field", "feature"}}}}}}})}}})}},
+            "volcano_" + contrast);
+    b.chart("MA plot: " + contrast, "log2 fold change (" + contrast + ") against average log-expression; red: adj.P.Val < 0.05.",
             {{"data", {{"values", rows}}},
              {"mark", {{"type", "point"}, {"filled", true}, {"size", 18}, {"opacity", 0.7}}},
              {"encoding",
               {{"x", {{"field", "AveExpr"}, {"type", "quantitative"}, {"title", "average log-expression"}}},
                {"y", {{"field", "logFC"}, {"type", "quantitative"}, {"title", "log2 fold change"}}},
                {"color", color},
-               {"tooltip", tooltip}}}});
+               {"tooltip", tooltip}}}},
+            "ma_" + contrast);
+    b.html_table(columns_of(t), by_p, kTopTableRows, "Top hits, " + contrast + " (" + f + ", smallest P first).");
   }
+  json order = json::array();
+  for (const auto& c : contrast_names) order.push_back(c);
+  b.chart("P-value histograms per contrast", "Distribution of the moderated-t P values of every feature, 20 bins, one panel per contrast.",
+          {{"data", {{"values", histogram}}},
+           {"facet", {{"field", "contrast"}, {"type", "nominal"}, {"sort", order}, {"title", nullptr}}},
+           {"columns", 3},
+           {"spec",
+            {{"width", 200},
+             {"height", 120},
+             {"mark", {{"type", "bar"}, {"color", "#486581"}}},
+             {"encoding",
+              {{"x", {{"field", "from"}, {"type", "quantitative"}, {"bin", {{"binned", true}, {"step", 0.05}}}, {"title", "P value"}, {"scale", {{"domain", json::array({0, 1})}}}}},
+               {"x2", {{"field", "to"}}},
+               {"y", {{"field", "n"}, {"type", "quantitative"}, {"title", "features"}}},
+               {"tooltip", json::array({{{"field", "from"}}, {{"field", "to"}}, {{"field", "n"}}})}}}}}},
+          "p_value_histograms");
   b.end_section();
 }
 
@@ -206,29 +271,37 @@ void specificity(Builder& b) {
             "Intersection-union tests on treat p-values over the three paired contrasts (docs/statistics.md).");
   if (b.has("specificity_summary.tsv")) {
     const io::ResultTable& s = b.table("specificity_summary.tsv");
-    b.chart("miRNAs per specificity class.",
+    b.chart("miRNAs per specificity class", "Number of miRNAs in each specificity class.",
             {{"data", {{"values", rows_of(s)}}},
              {"mark", "bar"},
              {"encoding",
               {{"y", {{"field", "class"}, {"type", "nominal"}, {"sort", nullptr}}},
                {"x", {{"field", "n"}, {"type", "quantitative"}, {"title", "miRNAs"}}},
-               {"color", {{"field", "class"}, {"type", "nominal"}, {"legend", nullptr}}}}}});
+               {"color", {{"field", "class"}, {"type", "nominal"}, {"legend", nullptr}}}}}},
+            "specificity_classes");
   }
   if (b.has("report_expression.tsv")) {
     const io::ResultTable& e = b.table("report_expression.tsv");
     json rows = json::array();
+    std::set<std::string> samples;
     for (auto& r : rows_of(e))
-      if (r["role"] == "specific") rows.push_back(r);
+      if (r["role"] == "specific") {
+        samples.insert(text(r["sample"]));
+        rows.push_back(r);
+      }
+    const bool named = samples.size() <= kNamedSamples;
     if (!rows.empty())
-      b.chart("Heatmap of the specific miRNAs: log-expression centred and scaled per miRNA (z), samples by population.",
+      b.chart("Heatmap of the specific miRNAs", "Log-expression centred and scaled per miRNA (z); samples ordered by population, miRNAs by class.",
               {{"data", {{"values", rows}}},
                {"mark", "rect"},
                {"encoding",
-                {{"x", {{"field", "sample"}, {"type", "nominal"}, {"sort", {{"field", "population"}}}, {"axis", {{"labelAngle", -60}}}}},
+                {{"x", {{"field", "sample"}, {"type", "nominal"}, {"sort", {{"field", "population"}}},
+                        {"axis", named ? json{{"labelAngle", -60}} : json{{"labels", false}, {"ticks", false}, {"title", fmt::format("{} samples, ordered by population", samples.size())}}}}},
                  {"y", {{"field", "feature"}, {"type", "nominal"}, {"sort", {{"field", "class"}}}}},
                  {"color", {{"field", "z"}, {"type", "quantitative"}, {"scale", {{"scheme", "redblue"}, {"reverse", true}, {"domainMid", 0}}}}},
-                 {"tooltip", json::array({{{"field", "feature"}}, {{"field", "sample"}}, {{"field", "class"}}, {{"field", "value"}, {"format", ".2f"}}})}}},
-               {"width", 560}});
+                 {"tooltip", json::array({{{"field", "feature"}}, {{"field", "sample"}}, {{"field", "population"}}, {{"field", "class"}}, {{"field", "value"}, {"format", ".2f"}}})}}},
+               {"width", named ? 560 : 760}},
+              "specific_heatmap");
   }
   const io::ResultTable& t = b.table("specificity.tsv");
   json rows = json::array();
@@ -252,13 +325,20 @@ void paired_lines(Builder& b) {
   if (!b.has("report_expression.tsv")) return;
   const io::ResultTable& e = b.table("report_expression.tsv");
   json rows = json::array();
+  std::set<std::string> patients;
   for (auto& r : rows_of(e))
-    if (r["role"] == "top") rows.push_back(r);
+    if (r["role"] == "top") {
+      patients.insert(text(r["patient"]));
+      rows.push_back(r);
+    }
   if (rows.empty()) return;
   b.section("paired", "Top candidates within patients", "One line per patient across the sorted populations.");
-  b.chart("Log-expression of the top candidates in each patient's populations.",
+  const bool legend = patients.size() <= 40;
+  b.chart("Top candidates within patients: log-expression per population",
+          legend ? "One line per patient (colours in the legend), one panel per candidate."
+                 : fmt::format("One line per patient ({} patients: hover a line for its patient), one panel per candidate.", patients.size()),
           {{"data", {{"values", rows}}},
-           {"facet", {{"field", "feature"}, {"type", "nominal"}, {"title", nullptr}}},
+           {"facet", {{"field", "feature"}, {"type", "nominal"}, {"title", nullptr}, {"sort", nullptr}}},
            {"columns", 3},
            {"spec",
             {{"width", 200},
@@ -268,122 +348,10 @@ void paired_lines(Builder& b) {
               {{"x", {{"field", "population"}, {"type", "nominal"}, {"title", nullptr}, {"sort", nullptr}}},
                {"y", {{"field", "value"}, {"type", "quantitative"}, {"title", "log-expression"}, {"scale", {{"zero", false}}}}},
                {"detail", {{"field", "patient"}, {"type", "nominal"}}},
-               {"color", {{"field", "patient"}, {"type", "nominal"}, {"legend", nullptr}}},
+               {"color", {{"field", "patient"}, {"type", "nominal"}, {"legend", legend ? json{{"title", "patient"}, {"columns", patients.size() > 20 ? 2 : 1}} : json(nullptr)}}},
                {"tooltip", json::array({{{"field", "patient"}}, {{"field", "sample"}}, {{"field", "value"}, {"format", ".2f"}}})}}}}},
-           {"resolve", {{"scale", {{"y", "independent"}}}}}});
-  b.end_section();
-}
-
-void cohort(Builder& b) {
-  const bool forest = b.has("forest.tsv");
-  const std::vector<std::string> km = b.run.tables_like("km_", ".tsv");
-  if (!forest && km.empty() && !b.has("cox.tsv")) return;
-  const study::RunNotes& notes = b.run.notes;
-  b.section("cohort", "Outcome in the cohort",
-            std::string("Per-miRNA Cox models in the outcome cohort") +
-                (notes.km_drawn && !km.empty() ? "; Kaplan-Meier curves split at the " + (notes.km_split.empty() ? std::string("median") : notes.km_split) + "."
-                                               : "; no Kaplan-Meier curves were drawn."));
-  if (forest) {
-    const io::ResultTable& f = b.table("forest.tsv");
-    const json rows = rows_of(f);
-    if (!rows.empty())
-      b.chart("Forest plot: hazard ratio per unit of log-expression (95% CI) of the candidates' cohort miRNAs.",
-              {{"data", {{"values", rows}}},
-               {"layer",
-                json::array({{{"mark", "rule"},
-                              {"encoding",
-                               {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", nullptr}, {"title", nullptr}}},
-                                {"x", {{"field", "HR\\.lower95"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}, {"title", "hazard ratio"}}},
-                                {"x2", {{"field", "HR\\.upper95"}}}}}},
-                             {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
-                              {"encoding",
-                               {{"y", {{"field", "label"}, {"type", "nominal"}, {"sort", nullptr}}},
-                                {"x", {{"field", "HR"}, {"type", "quantitative"}}},
-                                {"color", {{"field", "intervention"}, {"type", "nominal"}}},
-                                {"tooltip", json::array({{{"field", "feature"}}, {{"field", "cohort_feature"}}, {{"field", "HR"}, {"format", ".3f"}}, {{"field", "P\\.Wald"}, {"format", ".3g"}}})}}}},
-                             {{"mark", {{"type", "rule"}, {"strokeDash", json::array({4, 4})}}}, {"encoding", {{"x", {{"datum", 1}}}}}}})}});
-  }
-  for (const auto& f : km) {
-    const io::ResultTable& t = b.table(f);
-    json rows = rows_of(t);
-    const std::string feature = f.substr(3, f.size() - 7);
-    // numbers at risk at a grid of times: n.risk of the first row at or after the time
-    double tmax = 0;
-    for (const auto& r : rows) tmax = std::max(tmax, num(r["time"]));
-    const double step = tmax > 0 ? std::pow(10.0, std::floor(std::log10(tmax / 4))) * (tmax / 4 >= 5 * std::pow(10.0, std::floor(std::log10(tmax / 4))) ? 5 : tmax / 4 >= 2 * std::pow(10.0, std::floor(std::log10(tmax / 4))) ? 2 : 1) : 1;
-    json risk = json::array();
-    for (const std::string g : {"high", "low"})
-      for (double at = 0; at <= tmax + 1e-9; at += step) {
-        double n = 0;
-        for (const auto& r : rows)
-          if (r["group"] == g && num(r["time"]) >= at) {
-            n = num(r["n.risk"]);
-            break;
-          }
-        risk.push_back({{"group", g}, {"time", at}, {"n", n}});
-      }
-    json curve = rows;
-    for (const std::string g : {"high", "low"}) {  // start each curve at S(0) = 1
-      curve.push_back({{"group", g}, {"time", 0}, {"surv", 1}});
-    }
-    b.chart("Kaplan-Meier curves of " + feature + " (high = above the median), with numbers at risk.",
-            {{"vconcat",
-              json::array({{{"width", 420},
-                            {"height", 220},
-                            {"data", {{"values", curve}}},
-                            {"mark", {{"type", "line"}, {"interpolate", "step-after"}}},
-                            {"encoding",
-                             {{"x", {{"field", "time"}, {"type", "quantitative"}, {"scale", {{"domain", json::array({0, tmax})}}}}},
-                              {"y", {{"field", "surv"}, {"type", "quantitative"}, {"title", "survival"}, {"scale", {{"domain", json::array({0, 1})}}}}},
-                              {"color", {{"field", "group"}, {"type", "nominal"}}}}}},
-                           {{"width", 420},
-                            {"height", 40},
-                            {"data", {{"values", risk}}},
-                            {"mark", "text"},
-                            {"encoding",
-                             {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", "at risk"}, {"scale", {{"domain", json::array({0, tmax})}}}}},
-                              {"y", {{"field", "group"}, {"type", "nominal"}, {"title", nullptr}}},
-                              {"text", {{"field", "n"}, {"type", "quantitative"}}},
-                              {"color", {{"field", "group"}, {"type", "nominal"}, {"legend", nullptr}}}}}}})}});
-  }
-  if (b.has("cox.tsv")) {
-    const io::ResultTable& t = b.table("cox.tsv");
-    json rows = rows_of(t);
-    sort_ascending(rows, "P.Wald");
-    b.html_table(columns_of(t), rows, 25, "Cohort Cox models, smallest P first.");
-  }
-  b.end_section();
-}
-
-void targets_section(Builder& b) {
-  const std::vector<std::string> files = b.run.tables_like("enrichment", ".tsv");
-  if (files.empty()) return;
-  b.section("targets", "Targets and pathways", "Enrichment of the candidates' targets in the gene sets (hypergeometric and, when run, empirical over random miRNA sets).");
-  for (const auto& f : files) {
-    const io::ResultTable& t = b.table(f);
-    json rows = rows_of(t);
-    sort_ascending(rows, "P");
-    json top = json::array();
-    for (const auto& r : rows) {
-      if (top.size() >= 15) break;
-      const double p = num(r["P"]);
-      if (std::isnan(p)) continue;
-      json x = r;
-      x["neglog10P"] = -std::log10(std::max(p, 1e-300));
-      top.push_back(x);
-    }
-    if (!top.empty() && t.find("gene_set") != nullptr)
-      b.chart("Gene sets most enriched in the targets (" + f + "): -log10 hypergeometric P; colour: overlap / expected.",
-              {{"data", {{"values", top}}},
-               {"transform", json::array({{{"calculate", "datum.overlap / max(datum.expected, 1e-9)"}, {"as", "ratio"}}})},
-               {"mark", "bar"},
-               {"encoding",
-                {{"y", {{"field", "gene_set"}, {"type", "nominal"}, {"sort", "-x"}, {"title", nullptr}}},
-                 {"x", {{"field", "neglog10P"}, {"type", "quantitative"}, {"title", "-log10 P"}}},
-                 {"color", {{"field", "ratio"}, {"type", "quantitative"}, {"title", "overlap / expected"}}},
-                 {"tooltip", json::array({{{"field", "gene_set"}}, {{"field", "size"}}, {{"field", "overlap"}}, {{"field", "expected"}, {"format", ".2f"}}, {{"field", "FDR"}, {"format", ".3g"}}})}}}});
-    b.html_table(columns_of(t), rows, 60, f + " (smallest P first)");
-  }
+           {"resolve", {{"scale", {{"y", "independent"}}}}}},
+          "paired_lines");
   b.end_section();
 }
 
@@ -396,87 +364,16 @@ void candidates(Builder& b) {
   json top = json::array();
   for (std::size_t i = 0; i < rows.size() && i < 20; ++i) top.push_back(rows[i]);
   if (!top.empty())
-    b.chart("Score of the top candidates, by intervention.",
+    b.chart("Score of the top candidates", fmt::format("The {} best-ranked therapy candidates, coloured by intervention.", top.size()),
             {{"data", {{"values", top}}},
              {"mark", "bar"},
              {"encoding",
               {{"y", {{"field", "feature"}, {"type", "nominal"}, {"sort", nullptr}}},
                {"x", {{"field", "score"}, {"type", "quantitative"}}},
                {"color", {{"field", "intervention"}, {"type", "nominal"}}},
-               {"tooltip", json::array({{{"field", "feature"}}, {{"field", "class"}}, {{"field", "score"}, {"format", ".3f"}}, {{"field", "evidence"}}})}}}});
+               {"tooltip", json::array({{{"field", "feature"}}, {{"field", "class"}}, {{"field", "score"}, {"format", ".3f"}}, {{"field", "evidence"}}})}}}},
+            "candidate_scores");
   b.html_table(columns_of(t), rows, 200, "Candidates.");
-  b.end_section();
-}
-
-void simulation(Builder& b) {
-  if (!b.has("sim_km.tsv") && !b.has("sim_summary.tsv")) return;
-  b.section("simulation", "Virtual patients",
-            "Simulated 7+3 induction and consolidation with and without the candidate's miRNA modulation (docs/simulation.md); "
-            "the miRNA effect reaches HSCs in proportion to the candidate's HSC/LSC expression ratio.");
-  if (b.has("sim_km.tsv")) {
-    const io::ResultTable& t = b.table("sim_km.tsv");
-    json rows = rows_of(t);
-    for (auto& r : rows) r["curve"] = (r["arm"].is_string() ? r["arm"].get<std::string>() : "") + " / " + (r["age_group"].is_string() ? r["age_group"].get<std::string>() : "");
-    json spec = {{"data", {{"values", rows}}},
-                 {"mark", {{"type", "line"}, {"interpolate", "step-after"}}},
-                 {"encoding",
-                  {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", "months"}}},
-                   {"y", {{"field", "surv"}, {"type", "quantitative"}, {"title", "overall survival"}, {"scale", {{"domain", json::array({0, 1})}}}}},
-                   {"color", {{"field", "curve"}, {"type", "nominal"}, {"title", "arm / age"}}}}}};
-    if (t.find("candidate") != nullptr) {
-      json inner = spec;
-      inner.erase("data");
-      inner["width"] = 320;
-      spec = {{"data", {{"values", rows}}}, {"facet", {{"field", "candidate"}, {"type", "nominal"}}}, {"spec", inner}};
-    }
-    b.chart("Simulated overall survival by arm and age group.", spec);
-  }
-  if (b.has("sim_dose_response.tsv")) {
-    const io::ResultTable& t = b.table("sim_dose_response.tsv");
-    b.chart("Dose-response: simulated 5-year overall survival against the added LSC death rate, for HSC/LSC expression ratios (the HSC cost).",
-            {{"data", {{"values", rows_of(t)}}},
-             {"facet", {{"field", "age_group"}, {"type", "nominal"}}},
-             {"spec",
-              {{"width", 300},
-               {"mark", {{"type", "line"}, {"point", true}}},
-               {"encoding",
-                {{"x", {{"field", "mirna_effect_lsc"}, {"type", "quantitative"}, {"title", "added LSC death rate (1/day)"}}},
-                 {"y", {{"field", "OS_5y"}, {"type", "quantitative"}, {"title", "5-year OS"}}},
-                 {"color", {{"field", "hsc_lsc_ratio"}, {"type", "ordinal"}, {"title", "HSC/LSC ratio"}}}}}}}});
-  }
-  if (b.has("sim_trajectories.tsv")) {
-    const io::ResultTable& t = b.table("sim_trajectories.tsv");
-    json rows = json::array();
-    std::string first;
-    const bool has_candidate = t.find("candidate") != nullptr;
-    for (auto& r : rows_of(t)) {
-      if (has_candidate) {
-        const std::string cand = r["candidate"].is_string() ? r["candidate"].get<std::string>() : r["candidate"].dump();
-        if (first.empty()) first = cand;
-        if (cand != first) continue;
-      }
-      if (num(r["patient"]) != 1 || r["age_group"] != "under60") continue;
-      for (const std::string comp : {"hsc", "lsc", "blasts", "anc"}) {
-        const double v = num(r[comp]);
-        if (v > 1e-6) rows.push_back({{"arm", r["arm"]}, {"time", r["time"]}, {"compartment", comp}, {"value", v}});
-      }
-    }
-    if (!rows.empty())
-      b.chart("Trajectories of one virtual patient (under 60) in each arm: HSCs and neutrophils relative to normal, LSC and blast counts.",
-              {{"data", {{"values", rows}}},
-               {"facet", {{"field", "arm"}, {"type", "nominal"}}},
-               {"spec",
-                {{"width", 300},
-                 {"mark", "line"},
-                 {"encoding",
-                  {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", "days"}}},
-                   {"y", {{"field", "value"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}, {"title", "size"}}},
-                   {"color", {{"field", "compartment"}, {"type", "nominal"}}}}}}}});
-  }
-  if (b.has("sim_summary.tsv")) {
-    const io::ResultTable& t = b.table("sim_summary.tsv");
-    b.html_table(columns_of(t), rows_of(t), 100, "Simulated outcomes per arm.");
-  }
   b.end_section();
 }
 
@@ -491,6 +388,13 @@ void provenance(Builder& b) {
   b.end_section();
 }
 
+}  // namespace detail
+
+namespace {
+
+using detail::json;
+namespace fs = std::filesystem;
+
 constexpr const char* kStyle = R"css(
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2933;background:#fff}
 header{background:#243b53;color:#fff;padding:1.2em 2em}header h1{margin:0;font-size:1.5em}header p{margin:.3em 0 0;opacity:.85}
@@ -501,6 +405,10 @@ figure{display:inline-block;margin:.5em 1.5em .5em 0;vertical-align:top}figcapti
 table{border-collapse:collapse;font-size:.85em}th,td{padding:.25em .6em;border-bottom:1px solid #eef2f6;text-align:left;white-space:nowrap}
 th{background:#f0f4f8;cursor:pointer;position:sticky;top:0}caption{text-align:left;font-weight:600;padding:.3em}
 .note{font-size:.85em;color:#52606d}#script-errors{color:#b00020;white-space:pre-wrap}
+.banner{border-left:4px solid #486581;background:#f0f4f8;padding:.3em 1em;margin:.8em 0}.banner p{margin:.35em 0}
+.simulated{color:#8a4b00;font-weight:600}.real{color:#1e6b3a;font-weight:600}
+.table-tools{margin-top:.8em}.table-filter{font-size:.85em;padding:.2em .4em;width:18em}
+.vega-bindings{font-size:.85em;margin-top:.3em}
 )css";
 
 constexpr const char* kScript = R"js(
@@ -511,6 +419,13 @@ constexpr const char* kScript = R"js(
   window.addEventListener('unhandledrejection', function(e){ record(e.reason); });
   var blocked = 0;
   document.addEventListener('securitypolicyviolation', function(e){ blocked++; record('blocked by the content security policy: ' + e.blockedURI); });
+  document.querySelectorAll('input.table-filter').forEach(function(input){
+    var table = input.parentNode.nextElementSibling.querySelector('table');
+    input.addEventListener('input', function(){
+      var q = input.value.toLowerCase();
+      Array.prototype.forEach.call(table.tBodies[0].rows, function(r){ r.hidden = q !== '' && r.textContent.toLowerCase().indexOf(q) < 0; });
+    });
+  });
   document.querySelectorAll('table.sortable').forEach(function(table){
     table.querySelectorAll('th').forEach(function(th, col){
       th.addEventListener('click', function(){
@@ -529,7 +444,8 @@ constexpr const char* kScript = R"js(
   });
   var charts = JSON.parse(document.getElementById('lscmir-charts').textContent);
   Promise.allSettled(charts.map(function(c){
-    return vegaEmbed('#' + c.id, c.spec, {renderer: 'canvas', actions: false});
+    return vegaEmbed('#' + c.id, c.spec, {renderer: 'svg', downloadFileName: c.file,
+      actions: {export: {svg: true, png: true}, source: false, compiled: false, editor: false}});
   })).then(function(results){
     var ok = 0;
     results.forEach(function(r, i){ if (r.status === 'fulfilled') ok++; else record('chart ' + charts[i].id + ': ' + r.reason); });
@@ -551,6 +467,7 @@ std::string script_safe(std::string_view js) {
 }  // namespace
 
 std::string build_report(const study::RunResult& run, const std::string& title, ReportSummary* summary) {
+  using namespace detail;  // NOLINT(google-build-using-namespace): the sections of this report
   Builder b{run};
   const std::string dir = run.folder;
   overview(b);
@@ -572,7 +489,7 @@ std::string build_report(const study::RunResult& run, const std::string& title, 
   html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:\">\n";
   html += "<title>" + html_escape(title) + "</title><style>" + kStyle + "</style></head>\n<body>\n";
   html += "<header><h1>" + html_escape(title) + "</h1><p>" +
-          html_escape(fmt::format("lscmir {} report, made {} from {}", core::version(), core::utc_now_iso8601(), fs::absolute(dir).string())) +
+          html_escape(fmt::format("lscmir {} report, made {} from {}", core::version(), core::utc_now_iso8601(), dir.empty() ? std::string("a run not yet written") : fs::absolute(dir).string())) +
           "</p></header>\n<nav>" + nav + "</nav>\n<main>\n<pre id=\"script-errors\" hidden></pre>\n";
   html += b.body;
   html += "</main>\n<script type=\"application/json\" id=\"lscmir-charts\">" + json_for_script(b.charts) + "</script>\n";

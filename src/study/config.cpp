@@ -92,7 +92,7 @@ StudyConfig read_study_config(const std::string& path) {
   check_keys(c, root, "top level", {"study", "qpcr", "quant", "cohort", "targets", "enrichment", "rank", "simulate", "output"});
   const toml::table* study = root["study"].as_table();
   if (!study) throw core::InputError(path, 0, "missing [study] section", "see docs/config.md");
-  check_keys(c, *study, "study", {"samples", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
+  check_keys(c, *study, "study", {"samples", "simulated", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
                                   "contrast_se", "lsc", "hsc", "lpc", "fdr", "lfc", "primary"});
   c.samples = resolve(c, get_string(c, *study, "samples"));
   if (c.samples.empty()) config_error(c, study->get("samples"), "[study] needs \"samples\" (the sample sheet)");
@@ -117,6 +117,7 @@ StudyConfig read_study_config(const std::string& path) {
   c.de.norm = get_string(c, *study, "norm", c.de.norm);
   c.de.design = get_string(c, *study, "design");
   c.de.robust = get_bool(c, *study, "robust", false);
+  c.simulated = get_bool(c, *study, "simulated", false);
   c.de.contrast_se = get_string(c, *study, "contrast_se", c.de.contrast_se);
   c.labels.lsc = get_string(c, *study, "lsc", c.labels.lsc);
   c.labels.hsc = get_string(c, *study, "hsc", c.labels.hsc);
@@ -153,7 +154,7 @@ StudyConfig read_study_config(const std::string& path) {
     throw core::InputError(path, 0, "fastq_sheet needs a [quant] section with hairpin and mature (miRBase FASTA)");
   if (const toml::table* h = root["cohort"].as_table()) {
     c.has_cohort = true;
-    check_keys(c, *h, "cohort", {"expression", "clinical", "id", "time", "event", "covariates", "km_top", "forest_top"});
+    check_keys(c, *h, "cohort", {"expression", "clinical", "id", "time", "event", "covariates", "km_top", "forest_top", "name", "time_unit"});
     auto& sv = c.cohort.survival;
     sv.expression = resolve(c, get_string(c, *h, "expression"));
     sv.clinical = resolve(c, get_string(c, *h, "clinical"));
@@ -163,6 +164,8 @@ StudyConfig read_study_config(const std::string& path) {
     sv.cohort.covariates = get_strings(c, *h, "covariates");
     c.cohort.km_top = static_cast<int>(get_number(c, *h, "km_top", c.cohort.km_top));
     c.cohort.forest_top = static_cast<int>(get_number(c, *h, "forest_top", c.cohort.forest_top));
+    c.cohort.name = get_string(c, *h, "name");
+    c.cohort.time_unit = get_string(c, *h, "time_unit");
     if (sv.expression.empty() || sv.clinical.empty() || sv.cohort.time.empty() || sv.cohort.event.empty())
       config_error(c, &root["cohort"].ref<toml::table>(), "[cohort] needs expression, clinical, time and event");
   }
@@ -236,6 +239,26 @@ StudyConfig read_study_config(const std::string& path) {
     c.title = get_string(c, *o, "title", c.title);
   }
   return c;
+}
+
+nlohmann::json study_description(const StudyConfig& c) {
+  const std::string input = !c.counts.empty() ? c.counts : !c.expression.empty() ? c.expression : !c.ct.empty() ? c.ct : c.fastq_sheet;
+  nlohmann::json d = {{"samples", std::filesystem::path(c.samples).filename().string()},
+                      {"input", std::filesystem::path(input).filename().string()},
+                      {"simulated", c.simulated},
+                      {"contrasts", c.de.contrasts},
+                      {"title", c.title}};
+  if (c.has_cohort) {
+    const auto& sv = c.cohort.survival;
+    d["cohort"] = {{"name", c.cohort.name},
+                   {"expression", std::filesystem::path(sv.expression).filename().string()},
+                   {"clinical", std::filesystem::path(sv.clinical).filename().string()},
+                   {"time", sv.cohort.time},
+                   {"time_unit", c.cohort.time_unit},
+                   {"event", sv.cohort.event},
+                   {"covariates", sv.cohort.covariates}};
+  }
+  return d;
 }
 
 }  // namespace lscmir::study

@@ -305,6 +305,13 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
       log.info("run", stage + " skipped: " + reason);
     run.notes.skipped.push_back({stage, reason});
   };
+  {  // what the report says about the inputs (real or simulated, the cohort's name and time unit)
+    core::RunInfo study;
+    study.command = "study";
+    study.argv = s.argv;
+    study.parameters = study_description(c);
+    run.provenance.emplace_back("run_info.study.json", core::json_text(core::to_json(study)));
+  }
   const io::SampleSheet sheet = io::read_sample_sheet(c.samples);
 
   // 1. the expression matrix: quantified, from qPCR, or read
@@ -488,6 +495,8 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
       if (const std::string w = targets::dropped_sets_warning(r); !w.empty()) log.warn("enrich", w);
       run.put("enrichment_" + which + ".tsv", targets::enrichment_table(r, empirical));
       rec.output("enrichment_" + which + ".tsv");
+      run.put("overlap_" + which + ".tsv", targets::overlap_genes_table(*target_table, mirnas, gene_sets, r));
+      rec.output("overlap_" + which + ".tsv");
       for (const auto& g : c.enrichment.gene_sets) rec.input("gene_sets", g);
       rec.info().parameters = targets::enrich_parameters(eo, r);
       rec.info().parameters["candidates"] = used;
@@ -518,6 +527,8 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     }
     if (!have_candidates) skip("paired", "no candidates to draw within patients", false);
     run.put("qc_samples.tsv", qc.samples);
+    run.put("qc_pca.tsv", qc.pca);
+    run.put("qc_sheet.tsv", qc.sheet);
     run.put("report_expression.tsv", report_expression(qc, sheet, shown));
   }
   run.stages = std::move(stages);

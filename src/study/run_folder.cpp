@@ -51,8 +51,11 @@ const std::vector<RunFile>& run_layout() {
       {"candidates.tsv", "", "rank", true},
       {"forest.tsv", "", "rank", true},
       {"enrichment_", ".tsv", "enrich", true},
+      {"overlap_", ".tsv", "enrich", true},
       {"sim_", ".tsv", "simulate", true},
       {"qc_samples.tsv", "", "qc", true},
+      {"qc_pca.tsv", "", "qc", true},
+      {"qc_sheet.tsv", "", "qc", true},
       {"report_expression.tsv", "", "qc", true},
       {"report.html", "", "report", false},
   };

@@ -42,6 +42,15 @@ SampleQc sample_qc(const io::LabeledMatrix& m, bool counts, const io::SampleShee
       .add_real("norm.factors", nf)
       .add_real("PC1", pca.pc1)
       .add_real("PC2", pca.pc2);
+  qc.pca.add_text("component", {"PC1", "PC2"})
+      .add_real("variance", {pca.var1, pca.var2})
+      .add_integer("features", {pca.features_used, pca.features_used});
+  // the sheet's other columns (batch, covariates), for the report's colour-by selector
+  for (std::size_t k = 0; k < sheet.columns.size(); ++k) {
+    const std::string& name = sheet.columns[k];
+    if (name == "fastq" || name == "adapter") continue;
+    qc.sheet.add_text(name, sheet.cells[k]);
+  }
   return qc;
 }
 

@@ -158,6 +158,47 @@ io::NamedTable km_table(const KmCurves& km) {
   return {"km_" + km.feature + ".tsv", std::move(t)};
 }
 
+KmPanelStats km_panel_stats(const io::ResultTable& km, const std::string& file) {
+  auto column = [&](const char* name) {
+    const io::ResultTable::Column* c = km.find(name);
+    if (!c) throw core::InputError(file, 1, std::string("a Kaplan-Meier table needs the column ") + name);
+    return static_cast<std::size_t>(c - km.columns.data());
+  };
+  const std::size_t cg = column("group"), ct = column("time"), ce = column("n.event"), cc = column("n.censor");
+  std::vector<double> time;
+  std::vector<int> event, high;
+  KmPanelStats out;
+  for (std::size_t i = 0; i < km.rows(); ++i) {
+    const bool is_high = km.cell_text(i, cg) == "high";
+    const double t = km.cell_number(i, ct), d = km.cell_number(i, ce), c = km.cell_number(i, cc);
+    if (!std::isfinite(t) || !std::isfinite(d) || !std::isfinite(c) || d < 0 || c < 0) continue;
+    for (int k = 0; k < static_cast<int>(d + c + 0.5); ++k) {
+      time.push_back(t);
+      event.push_back(k < static_cast<int>(d + 0.5) ? 1 : 0);
+      high.push_back(is_high ? 1 : 0);
+    }
+    (is_high ? out.n_high : out.n_low) += d + c;
+    (is_high ? out.events_high : out.events_low) += d;
+  }
+  if (out.n_high == 0 || out.n_low == 0 || out.events_high + out.events_low == 0) return out;
+  const stats::LogRank lr = stats::logrank_test(time, event, high);
+  out.logrank_chisq = lr.chisq;
+  out.logrank_p = lr.p_value;
+  const stats::RiskSets rs(time, event, std::vector<int>(time.size(), 0));
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(high.size()), 1);
+  for (std::size_t i = 0; i < high.size(); ++i) x(static_cast<Eigen::Index>(i), 0) = high[i];
+  const stats::CoxFit fit = stats::cox_fit(rs, x, Eigen::VectorXd::Zero(1), stats::CoxOptions{});
+  out.status = fit.status;
+  if (fit.status == stats::FitStatus::kOk) {
+    const double b = fit.coef(0), se = std::sqrt(fit.var(0, 0));
+    const double z = 1.959963984540054;
+    out.hr = std::exp(b);
+    out.hr_lower95 = std::exp(b - z * se);
+    out.hr_upper95 = std::exp(b + z * se);
+  }
+  return out;
+}
+
 std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
   std::vector<io::NamedTable> out;
   const std::size_t nf = r.features.size();

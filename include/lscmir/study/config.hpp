@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "lscmir/qpcr/study.hpp"
 #include "lscmir/quant/run.hpp"
 #include "lscmir/sim/simulate.hpp"
@@ -28,6 +30,8 @@ struct TargetTableSpec {
 struct CohortSection {
   SurvivalOptions survival;
   int km_top = 3, forest_top = 12;
+  std::string name;       ///< the cohort's name, for the report ("TCGA LAML")
+  std::string time_unit;  ///< unit of the time column ("months"); empty: guessed from its name
 };
 
 /// [enrichment]: `lscmir enrich` of the top inhibit and restore candidates' targets.
@@ -54,6 +58,7 @@ struct StudyConfig {
   std::string path;  ///< the config file; relative paths inside it are resolved against its folder
   // [study]
   std::string samples, counts, expression, ct, fastq_sheet;  ///< exactly one of the four inputs
+  bool simulated = false;     ///< the study's samples are simulated (the report says so)
   DeOptions de;
   /// [study] primary: the contrasts (as written in `contrasts`, or a named contrast's NAME) whose
   /// DE evidence makes the candidates; empty = the specificity calls of a three-population study,
@@ -78,5 +83,10 @@ struct StudyConfig {
 /// Reads and checks a config. @throws core::InputError naming the file and the line of the
 /// offending key (unknown keys list the known ones), for TOML syntax errors and missing sections.
 StudyConfig read_study_config(const std::string& path);
+
+/// What the report says about the study's inputs (run_info.study.json's parameters): the sample
+/// sheet and whether its samples are simulated, the contrasts in the order given, the cohort's
+/// name, time column and unit, event and covariates.
+nlohmann::json study_description(const StudyConfig& c);
 
 }  // namespace lscmir::study

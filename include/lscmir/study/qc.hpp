@@ -29,6 +29,8 @@ struct SampleQc {
   std::vector<std::string> features;  ///< matrix rows
   Eigen::MatrixXd logexpr;            ///< features x sheet samples: logCPM (prior 2) of counts, or the input
   io::ResultTable samples;            ///< qc_samples.tsv: sample patient population lib.size norm.factors PC1 PC2
+  io::ResultTable pca;                ///< qc_pca.tsv: component variance (fraction) features (used)
+  io::ResultTable sheet;              ///< qc_sheet.tsv: the sample sheet's columns (fastq, adapter left out)
 };
 
 /// Library sizes and normalization factors (counts; `norm` as for DE, TMM when empty or unknown),

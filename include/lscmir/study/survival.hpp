@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,6 +90,20 @@ std::vector<KmCurves> km_curves(const SurvivalCohort& cohort, const io::LabeledM
 
 /// km_<feature>.tsv: group time n.risk n.event n.censor surv std.err lower upper.
 io::NamedTable km_table(const KmCurves& curves);
+
+/// The numbers of a Kaplan-Meier panel, from a km_<feature>.tsv table alone: the table lists every
+/// distinct time of each group with its events and censorings, so the subjects are recovered
+/// exactly; then the log-rank test of high vs low (survdiff) and the Cox hazard ratio of high vs low
+/// (coxph, Efron ties) with its Wald 95% interval.
+struct KmPanelStats {
+  double n_high = 0, n_low = 0, events_high = 0, events_low = 0;
+  double logrank_chisq = std::numeric_limits<double>::quiet_NaN(), logrank_p = std::numeric_limits<double>::quiet_NaN();
+  double hr = std::numeric_limits<double>::quiet_NaN(), hr_lower95 = std::numeric_limits<double>::quiet_NaN(),
+         hr_upper95 = std::numeric_limits<double>::quiet_NaN();
+  stats::FitStatus status = stats::FitStatus::kTooFewEvents;
+};
+/// @throws core::InputError when the table lacks the group / time / n.event / n.censor columns.
+KmPanelStats km_panel_stats(const io::ResultTable& km, const std::string& file);
 
 /// cox.tsv, then logrank.tsv (with a split), km_<feature>.tsv (per --km feature), logistic.tsv
 /// (with a binary column): the bytes `lscmir survival` has always written.

@@ -81,4 +81,10 @@ io::ResultTable enrichment_table(const EnrichResult& result, bool empirical);
 /// The same as TSV text.
 std::string format_enrichment(const EnrichResult& result, bool empirical);
 
+/// overlap_<which>.tsv of a run: gene_set gene, one row per gene of a tested set that a chosen
+/// miRNA targets (the genes behind each row's `overlap`, without a user universe), sets in input
+/// order, genes in set order.
+io::ResultTable overlap_genes_table(const TargetTable& table, const std::vector<std::string>& mirnas, const std::vector<GeneSet>& sets,
+                                    const EnrichResult& result);
+
 }  // namespace lscmir::targets

@@ -129,4 +129,70 @@ TEST(Report, UserNamesReachTheHtmlEscaped) {
   EXPECT_NE(html.find("\\u003cimg src=x onerror=alert(1)\\u003e"), std::string::npos);               // the chart data
 }
 
+
+/// A run with a cohort, a forest plot, a KM table, two contrasts in a given order and the study
+/// record: the report draws what a reader needs from each, with the subjects named.
+TEST(Report, FiguresCarryTheirStatisticsAndProvenance) {
+  RunResult run = small_run("S1");
+  ResultTable de2 = *run.find("de_LSC_vs_HSC.tsv");
+  run.put("de_HSC_vs_LPC.tsv", de2);  // written second, sorts first
+  run.provenance.clear();
+  run.provenance.emplace_back("run_info.de.json",
+                              R"({"command": "de", "outputs": ["norm_factors.tsv", "de_LSC_vs_HSC.tsv", "de_HSC_vs_LPC.tsv"],
+                                  "parameters": {"method": "voom"}})");
+  run.provenance.emplace_back("run_info.study.json", R"({"command": "study", "parameters": {"simulated": true, "samples": "s.tsv",
+      "input": "c.tsv", "cohort": {"name": "Cohort <X>", "time": "OS_days", "time_unit": "", "event": "e", "covariates": ["age", "sex"]}}})");
+  run.provenance.emplace_back("run_info.cohort.json", R"({"command": "cohort", "parameters": {"covariates": ["age", "sex"], "strata": ""}})");
+  ResultTable pca;
+  pca.add_text("component", {"PC1", "PC2"}).add_real("variance", {0.4213, 0.1}).add_integer("features", {400, 400});
+  run.put("qc_pca.tsv", pca);
+  ResultTable sheet;
+  sheet.add_text("sample", {"S1", "S2", "S3"}).add_text("batch", {"b1", "b2", "b1"});
+  run.put("qc_sheet.tsv", sheet);
+  ResultTable forest;
+  forest.add_text("label", {"m1 (c1)"}).add_text("feature", {"m1"}).add_text("cohort_feature", {"c1"}).add_text("intervention", {"inhibit"});
+  forest.add_real("HR", {1.5}).add_real("HR.lower95", {1.2}).add_real("HR.upper95", {1.9}).add_real("P.Wald", {0.00012});
+  run.put("forest.tsv", forest);
+  ResultTable km;  // 3 high (2 events), 3 low (1 event)
+  km.add_text("group", {"high", "high", "low", "low"}).add_real("time", {1, 2, 0.5, 4}).add_real("n.risk", {3, 1, 3, 2});
+  km.add_real("n.event", {2, 1, 1, 0}).add_real("n.censor", {0, 0, 0, 2}).add_real("surv", {1.0 / 3, 0, 2.0 / 3, 2.0 / 3});
+  km.add_real("std.err", {0.2, 0, 0.2, 0.2}).add_real("lower", {0.1, 0, 0.3, 0.3}).add_real("upper", {1, 0, 1, 1});
+  run.put("km_c1.tsv", km);
+  const std::string html = lscmir::report::build_report(run, "t");
+  const std::string charts = charts_of(html);
+  // contrasts in the order the DE stage wrote them, not alphabetical
+  EXPECT_LT(charts.find("Volcano plot: LSC vs HSC"), charts.find("Volcano plot: HSC vs LPC"));
+  EXPECT_NE(charts.find("PC1 (42.1% of variance)"), std::string::npos);
+  EXPECT_NE(charts.find("\"options\":[\"population\",\"patient\",\"batch\"]"), std::string::npos);
+  // the forest plot's text columns and its adjustment
+  EXPECT_NE(charts.find("HR (95% CI)"), std::string::npos);
+  EXPECT_NE(charts.find("1.5 (1.2–1.9)"), std::string::npos);
+  EXPECT_NE(charts.find("1.2e-04"), std::string::npos);
+  EXPECT_NE(html.find("adjusted for age and sex"), std::string::npos);
+  // the KM panel: its statistics, the split rule, the unit guessed from the time column
+  EXPECT_NE(charts.find("log-rank P = "), std::string::npos);
+  EXPECT_NE(charts.find("HR (high vs low) = "), std::string::npos);
+  EXPECT_NE(charts.find("time (days)"), std::string::npos);
+  EXPECT_NE(charts.find("high (above the median) (n = 3)"), std::string::npos);
+  EXPECT_NE(html.find("Kaplan-Meier curves split at the median"), std::string::npos);
+  // the banner: simulated samples, the cohort named (escaped)
+  EXPECT_NE(html.find("the samples are simulated"), std::string::npos);
+  EXPECT_NE(html.find("Cohort &lt;X&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("Cohort <X>"), std::string::npos);
+  // every chart exportable
+  EXPECT_NE(html.find("export: {svg: true, png: true}"), std::string::npos);
+}
+
+/// Without KM tables, no caption speaks of Kaplan-Meier curves.
+TEST(Report, NoKaplanMeierCaptionWithoutCurves) {
+  RunResult run = small_run("S1");
+  ResultTable cox;
+  cox.add_text("feature", {"c1"}).add_real("n", {10}).add_real("events", {4}).add_real("HR", {1.1}).add_real("P.Wald", {0.5});
+  run.put("cox.tsv", cox);
+  const std::string html = lscmir::report::build_report(run, "t");
+  EXPECT_NE(html.find("Per-miRNA Cox models"), std::string::npos);
+  EXPECT_EQ(html.find("Kaplan-Meier"), std::string::npos);
+  EXPECT_NE(html.find("unadjusted"), std::string::npos);
+}
+
 }  // namespace

@@ -92,6 +92,27 @@ TEST(Enrich, DefinitionsOnAToyTable) {
   EXPECT_THROW(enrich(t, {"nope"}, toy_sets(), nullptr, o), core::UsageError);
 }
 
+/// The genes behind each row's overlap: as many as `overlap` counts, each in the set and targeted.
+TEST(Enrich, OverlapGenesAreTheCountedOnes) {
+  const auto t = toy_table();
+  const auto sets = toy_sets();
+  for (const std::vector<std::string>& chosen : {std::vector<std::string>{"m0"}, std::vector<std::string>{"m1", "m3", "m4"}}) {
+    const auto r = enrich(t, chosen, sets, nullptr, EnrichOptions{});
+    const io::ResultTable g = overlap_genes_table(t, chosen, sets, r);
+    for (const auto& row : r.rows) {
+      std::size_t n = 0;
+      for (std::size_t i = 0; i < g.rows(); ++i) n += g.cell_text(i, 0) == row.gene_set;
+      EXPECT_EQ(n, row.overlap) << row.gene_set;
+    }
+    for (std::size_t i = 0; i < g.rows(); ++i) EXPECT_NE(g.cell_text(i, 0), "S2");  // a dropped set lists no gene
+  }
+  const auto r0 = enrich(t, {"m0"}, sets, nullptr, EnrichOptions{});
+  const io::ResultTable g0 = overlap_genes_table(t, {"m0"}, sets, r0);
+  ASSERT_EQ(g0.rows(), 10u);
+  EXPECT_EQ(g0.cell_text(0, 1), "G0");
+  EXPECT_EQ(g0.cell_text(9, 1), "G9");
+}
+
 // Regression (UBSan "reference binding to null pointer"): gene sets that share no gene with the
 // targets table gave an empty universe and indexed an empty bit vector.
 TEST(Enrich, NoSharedGeneIsAnInputErrorNamingTheGmt) {
