@@ -66,6 +66,9 @@ int cmd_de(const std::vector<std::string>& argv, core::Logger& log) {
   auto* lfc_opt = app.add_option("--lfc", lfc, "Test |logFC| > X with treat (P.Value and adj.P.Val are treat's)");
   app.add_option("--contrast-se", o.de.contrast_se,
                  "exact: per-feature sqrt(c'(X'WX)^-1 c); limma: contrasts.fit's approximation")->capture_default_str();
+  app.add_option("--block", o.de.block,
+                 "Sample-sheet column of correlated blocks (e.g. patient): duplicateCorrelation and a GLS fit; "
+                 "the default design becomes ~ population");
   add_common_options(app, o.common);
   const int parsed = parse_or_exit(app, argv);
   if (parsed >= 0) return parsed;

@@ -11,6 +11,7 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/study/variable.hpp"
+#include "lscmir/stats/dup_cor.hpp"
 #include "lscmir/stats/ebayes.hpp"
 #include "lscmir/stats/lm_fit.hpp"
 #include "lscmir/stats/norm_factors.hpp"
@@ -29,6 +30,24 @@ stats::Variable make_variable(const io::SampleSheet& sheet, const std::string& n
     throw core::InputError(sheet.path, sheet.line_numbers[missing],
                            "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + name + "\", which the design uses");
   return v;
+}
+
+/// duplicateCorrelation of `e` under the model's block; the final pass is recorded in the result.
+double block_correlation(const Eigen::MatrixXd& e, const stats::LinearModel& model, const Eigen::MatrixXd* weights, int threads,
+                         DeResult& r, core::Logger& log, bool final_pass) {
+  const stats::DupCorResult dc = stats::duplicate_correlation(e, model.z, weights, model.block, model.n_blocks, threads);
+  if (dc.max_block_size <= 1) {
+    log.warn("de", "every block has a single sample: the intra-block correlation is set to 0");
+    return 0.0;
+  }
+  if (!final_pass) return dc.consensus;
+  r.consensus_correlation = dc.consensus;
+  r.correlation_features = dc.estimated;
+  log.info("de", fmt::format("consensus intra-block correlation {:.4f} ({} of {} features estimated)", dc.consensus, dc.estimated,
+                             e.rows()));
+  if (!(dc.consensus > 0))
+    log.warn("de", fmt::format("the consensus intra-block correlation is {:.4g}, not positive: blocking does not help here", dc.consensus));
+  return dc.consensus;
 }
 
 }  // namespace
@@ -64,7 +83,8 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   r.features = std::move(mat.features);
   r.samples = sheet.samples;
 
-  const std::string design_text = !o.design.empty() ? o.design : (sheet.has_column("patient") ? "~ patient + population" : "~ population");
+  const std::string design_text = !o.design.empty() ? o.design
+                                  : (sheet.has_column("patient") && o.block.empty() ? "~ patient + population" : "~ population");
   const stats::Formula formula = stats::parse_formula(design_text);
   std::vector<stats::Variable> vars;
   for (const auto& term : formula.terms) {
@@ -77,8 +97,21 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     throw core::UsageError("the design " + design_text + " has no population term, so --contrast cannot compare populations");
   const stats::Design design = stats::build_design(formula, vars);
   stats::check_design(design, formula, vars);
-  const stats::LinearModel model = stats::make_linear_model(design, formula, vars, "patient");
+  stats::LinearModel model = stats::make_linear_model(design, formula, vars, o.block.empty() ? "patient" : "");
   r.design = stats::to_string(formula);
+  if (!o.block.empty()) {
+    if (!sheet.has_column(o.block)) throw core::UsageError("--block " + o.block + " is not a column of " + sheet.path);
+    if (std::find(formula.terms.begin(), formula.terms.end(), o.block) != formula.terms.end())
+      throw core::UsageError("--block " + o.block + " is also a term of the design " + design_text +
+                             ": a blocking factor is either fixed or correlated, not both (use e.g. --design \"~ population\")");
+    std::size_t missing = 0;
+    const stats::Variable bv = variable_from_cells(o.block, sheet.column(o.block), true, missing);
+    if (missing != static_cast<std::size_t>(-1))
+      throw core::InputError(sheet.path, sheet.line_numbers[missing],
+                             "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + o.block + "\", which --block uses");
+    model.block = bv.codes;
+    model.n_blocks = static_cast<int>(bv.levels.size());
+  }
   if (!model.absorbed.empty()) {
     std::vector<int> per_group(static_cast<std::size_t>(model.n_groups), 0);
     for (int g : model.groups) ++per_group[static_cast<std::size_t>(g)];
@@ -139,13 +172,28 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     std::vector<double> eff(r.lib_size.size());
     for (std::size_t j = 0; j < eff.size(); ++j) eff[j] = r.lib_size[j] * r.norm_factors[j];
     if (r.method == "voom") {
-      const stats::VoomResult v = stats::voom(y, model, eff, threads);
+      stats::VoomResult v;
+      if (model.block.empty()) {
+        v = stats::voom(y, model, eff, threads);
+      } else {
+        // Smyth's recipe: voom, duplicateCorrelation, voom with the block and correlation,
+        // duplicateCorrelation again on the new weights.
+        stats::LinearModel plain = model;
+        plain.block.clear();
+        v = stats::voom(y, plain, eff, threads);
+        model.correlation = block_correlation(v.e, model, &v.weights, threads, r, log, false);
+        v = stats::voom(y, model, eff, threads);
+        model.correlation = block_correlation(v.e, model, &v.weights, threads, r, log, true);
+      }
       if (v.unit_weights) log.warn("de", "fewer than two features have residual df: voom weights set to 1");
       fit = stats::lm_fit(v.e, model, &v.weights, threads, nullptr, &cmat, &exact);
     } else {
-      fit = stats::lm_fit(stats::log_cpm(y, eff, 2.0, threads), model, nullptr, threads, nullptr, &cmat, &exact);
+      const Eigen::MatrixXd lc = stats::log_cpm(y, eff, 2.0, threads);
+      if (!model.block.empty()) model.correlation = block_correlation(lc, model, nullptr, threads, r, log, true);
+      fit = stats::lm_fit(lc, model, nullptr, threads, nullptr, &cmat, &exact);
     }
   } else {
+    if (!model.block.empty()) model.correlation = block_correlation(y, model, nullptr, threads, r, log, true);
     fit = stats::lm_fit(y, model, nullptr, threads, nullptr, &cmat, &exact);
   }
   stats::LmFit limma_fit = stats::contrasts_fit(fit, cmat);
@@ -213,9 +261,15 @@ std::vector<io::NamedTable> de_tables(const DeResult& r) {
 }
 
 nlohmann::json de_parameters(const DeOptions& o, const DeResult& r, int threads) {
-  return {{"design", r.design}, {"method", r.method}, {"norm", r.norm}, {"robust", o.robust},
+  nlohmann::json p = {{"design", r.design}, {"method", r.method}, {"norm", r.norm}, {"robust", o.robust},
           {"lfc", o.lfc ? nlohmann::json(*o.lfc) : nlohmann::json(nullptr)}, {"contrasts", o.contrasts}, {"coefs", o.coefs}, {"threads", threads},
           {"df_prior", r.df_prior}, {"contrast_se", o.contrast_se}, {"contrast_se_max_rel_diff", r.contrast_se_max_rel_diff}};
+  if (!o.block.empty()) {
+    p["block"] = o.block;
+    p["consensus_correlation"] = r.consensus_correlation ? nlohmann::json(*r.consensus_correlation) : nlohmann::json(0.0);
+    p["correlation_features"] = r.correlation_features;
+  }
+  return p;
 }
 
 }  // namespace lscmir::study

@@ -54,6 +54,12 @@ TEST_P(DeGolden, AgreesWithLimmaWithin1e6) {
   EXPECT_GT(tables, 0);
   const auto info = nlohmann::json::parse(slurp(out / "run_info.json"));
   EXPECT_EQ(info["command"], "de");
+  if (fs::exists(dir / "consensus_correlation.txt")) {
+    // duplicateCorrelation's consensus (--block) against limma's.
+    const double want = std::stod(slurp(dir / "consensus_correlation.txt"));
+    const double got = info["parameters"]["consensus_correlation"].get<double>();
+    EXPECT_NEAR(got, want, 1e-6 * std::abs(want)) << "consensus_correlation";
+  }
   EXPECT_EQ(info["inputs"].size(), 2u);
   EXPECT_EQ(info["inputs"][0]["sha256"].get<std::string>().size(), 64u);
   fs::remove_all(out);

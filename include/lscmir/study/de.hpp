@@ -29,6 +29,7 @@ struct DeOptions {
   bool robust = false;                 ///< robust empirical Bayes (Phipson et al. 2016)
   std::optional<double> lfc;           ///< treat threshold; P.Value and adj.P.Val become treat's
   std::string contrast_se = "exact";   ///< exact: sqrt(c'(X'WX)^-1 c) per feature; limma: contrasts.fit
+  std::string block;                   ///< sheet column of correlated blocks (duplicateCorrelation), e.g. patient
 };
 
 struct ContrastResult {
@@ -47,6 +48,8 @@ struct DeResult {
   std::string method, design, norm;    ///< as used (defaults resolved)
   double df_prior = 0.0;               ///< smallest prior df of the moderation
   double contrast_se_max_rel_diff = 0.0;  ///< largest |limma SE / exact SE - 1| over contrasts and features
+  std::optional<double> consensus_correlation;  ///< --block: duplicateCorrelation's consensus (final pass)
+  int correlation_features = 0;        ///< --block: features whose correlation could be estimated
 };
 
 /// Runs the stage. The matrix columns are matched to the sheet's samples (io::match_samples).
