@@ -69,6 +69,8 @@ int cmd_de(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--block", o.de.block,
                  "Sample-sheet column of correlated blocks (e.g. patient): duplicateCorrelation and a GLS fit; "
                  "the default design becomes ~ population");
+  app.add_flag("--sample-weights", o.de.sample_weights,
+               "Sample quality weights: voomWithQualityWeights (voom) or arrayWeights (trend, lm); writes sample_weights.tsv");
   add_common_options(app, o.common);
   const int parsed = parse_or_exit(app, argv);
   if (parsed >= 0) return parsed;

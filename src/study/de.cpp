@@ -11,6 +11,7 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/study/variable.hpp"
+#include "lscmir/stats/array_weights.hpp"
 #include "lscmir/stats/dup_cor.hpp"
 #include "lscmir/stats/ebayes.hpp"
 #include "lscmir/stats/lm_fit.hpp"
@@ -48,6 +49,15 @@ double block_correlation(const Eigen::MatrixXd& e, const stats::LinearModel& mod
   if (!(dc.consensus > 0))
     log.warn("de", fmt::format("the consensus intra-block correlation is {:.4g}, not positive: blocking does not help here", dc.consensus));
   return dc.consensus;
+}
+
+/// arrayWeights of log-expression values as a weight matrix (empty when not asked for).
+Eigen::MatrixXd sample_weight_matrix(const Eigen::MatrixXd& e, const Eigen::MatrixXd& design, bool wanted, DeResult& r) {
+  if (!wanted) return {};
+  r.sample_weights = stats::array_weights(e, design, nullptr);
+  Eigen::MatrixXd w(e.rows(), e.cols());
+  for (Eigen::Index j = 0; j < e.cols(); ++j) w.col(j).setConstant(r.sample_weights[static_cast<std::size_t>(j)]);
+  return w;
 }
 
 }  // namespace
@@ -99,6 +109,8 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   stats::check_design(design, formula, vars);
   stats::LinearModel model = stats::make_linear_model(design, formula, vars, o.block.empty() ? "patient" : "");
   r.design = stats::to_string(formula);
+  if (!o.block.empty() && o.sample_weights)
+    throw core::UsageError("--sample-weights together with --block is not supported (choose one)");
   if (!o.block.empty()) {
     if (!sheet.has_column(o.block)) throw core::UsageError("--block " + o.block + " is not a column of " + sheet.path);
     if (std::find(formula.terms.begin(), formula.terms.end(), o.block) != formula.terms.end())
@@ -173,7 +185,9 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     for (std::size_t j = 0; j < eff.size(); ++j) eff[j] = r.lib_size[j] * r.norm_factors[j];
     if (r.method == "voom") {
       stats::VoomResult v;
-      if (model.block.empty()) {
+      if (o.sample_weights) {
+        v = stats::voom_with_quality_weights(y, model, design.x, eff, threads, r.sample_weights);
+      } else if (model.block.empty()) {
         v = stats::voom(y, model, eff, threads);
       } else {
         // Smyth's recipe: voom, duplicateCorrelation, voom with the block and correlation,
@@ -190,11 +204,17 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     } else {
       const Eigen::MatrixXd lc = stats::log_cpm(y, eff, 2.0, threads);
       if (!model.block.empty()) model.correlation = block_correlation(lc, model, nullptr, threads, r, log, true);
-      fit = stats::lm_fit(lc, model, nullptr, threads, nullptr, &cmat, &exact);
+      const Eigen::MatrixXd w = sample_weight_matrix(lc, design.x, o.sample_weights, r);
+      fit = stats::lm_fit(lc, model, w.size() > 0 ? &w : nullptr, threads, nullptr, &cmat, &exact);
     }
   } else {
     if (!model.block.empty()) model.correlation = block_correlation(y, model, nullptr, threads, r, log, true);
-    fit = stats::lm_fit(y, model, nullptr, threads, nullptr, &cmat, &exact);
+    const Eigen::MatrixXd w = sample_weight_matrix(y, design.x, o.sample_weights, r);
+    fit = stats::lm_fit(y, model, w.size() > 0 ? &w : nullptr, threads, nullptr, &cmat, &exact);
+  }
+  if (o.sample_weights) {
+    const auto [lo, hi] = std::minmax_element(r.sample_weights.begin(), r.sample_weights.end());
+    log.info("de", fmt::format("sample weights from {:.3g} to {:.3g} -> sample_weights.tsv", *lo, *hi));
   }
   stats::LmFit limma_fit = stats::contrasts_fit(fit, cmat);
   // How far limma's contrasts.fit (unweighted coefficient correlation) is from the exact SE.
@@ -256,6 +276,11 @@ std::vector<io::NamedTable> de_tables(const DeResult& r) {
     nf.add_text("sample", r.samples).add_real("lib.size", r.lib_size).add_real("norm.factors", r.norm_factors);
     out.push_back({"norm_factors.tsv", std::move(nf)});
   }
+  if (!r.sample_weights.empty()) {
+    io::ResultTable sw;
+    sw.add_text("sample", r.samples).add_real("sample.weights", r.sample_weights);
+    out.push_back({"sample_weights.tsv", std::move(sw)});
+  }
   for (const auto& c : r.contrasts) out.push_back({"de_" + c.contrast.tag + ".tsv", top_table_columns(r.features, c.table)});
   return out;
 }
@@ -264,6 +289,7 @@ nlohmann::json de_parameters(const DeOptions& o, const DeResult& r, int threads)
   nlohmann::json p = {{"design", r.design}, {"method", r.method}, {"norm", r.norm}, {"robust", o.robust},
           {"lfc", o.lfc ? nlohmann::json(*o.lfc) : nlohmann::json(nullptr)}, {"contrasts", o.contrasts}, {"coefs", o.coefs}, {"threads", threads},
           {"df_prior", r.df_prior}, {"contrast_se", o.contrast_se}, {"contrast_se_max_rel_diff", r.contrast_se_max_rel_diff}};
+  p["sample_weights"] = o.sample_weights;
   if (!o.block.empty()) {
     p["block"] = o.block;
     p["consensus_correlation"] = r.consensus_correlation ? nlohmann::json(*r.consensus_correlation) : nlohmann::json(0.0);

@@ -20,7 +20,9 @@ struct VoomResult {
 };
 
 /// @param lib_size effective library sizes (lib.size x norm.factors).
+/// @param prior_weights null, or one weight per sample used in the trend fit (voom's `weights`
+///        argument, as voomWithQualityWeights passes them); the returned weights do not include them.
 VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const std::vector<double>& lib_size,
-                int threads, double span = 0.5);
+                int threads, double span = 0.5, const std::vector<double>* prior_weights = nullptr);
 
 }  // namespace lscmir::stats

@@ -30,6 +30,7 @@ struct DeOptions {
   std::optional<double> lfc;           ///< treat threshold; P.Value and adj.P.Val become treat's
   std::string contrast_se = "exact";   ///< exact: sqrt(c'(X'WX)^-1 c) per feature; limma: contrasts.fit
   std::string block;                   ///< sheet column of correlated blocks (duplicateCorrelation), e.g. patient
+  bool sample_weights = false;         ///< voomWithQualityWeights (voom) / arrayWeights (trend, lm)
 };
 
 struct ContrastResult {
@@ -50,6 +51,7 @@ struct DeResult {
   double contrast_se_max_rel_diff = 0.0;  ///< largest |limma SE / exact SE - 1| over contrasts and features
   std::optional<double> consensus_correlation;  ///< --block: duplicateCorrelation's consensus (final pass)
   int correlation_features = 0;        ///< --block: features whose correlation could be estimated
+  std::vector<double> sample_weights;  ///< --sample-weights: one per sample (sheet order), else empty
 };
 
 /// Runs the stage. The matrix columns are matched to the sheet's samples (io::match_samples).
@@ -65,7 +67,8 @@ DeResult differential_expression(const DeOptions& options, io::LabeledMatrix mat
 const ContrastResult* find_contrast(const DeResult& result, const std::string& a, const std::string& b);
 
 /// de_<tag>.tsv per contrast (limma topTable columns, sorted by P.Value) and, for counts,
-/// norm_factors.tsv (sample lib.size norm.factors).
+/// norm_factors.tsv (sample lib.size norm.factors) and, with sample weights, sample_weights.tsv
+/// (sample sample.weights).
 std::vector<io::NamedTable> de_tables(const DeResult& result);
 
 /// The topTable of one contrast: feature logFC CI.L CI.R AveExpr t P.Value adj.P.Val B.
