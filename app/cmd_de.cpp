@@ -71,6 +71,8 @@ int cmd_de(const std::vector<std::string>& argv, core::Logger& log) {
                  "the default design becomes ~ population");
   app.add_flag("--sample-weights", o.de.sample_weights,
                "Sample quality weights: voomWithQualityWeights (voom) or arrayWeights (trend, lm); writes sample_weights.tsv");
+  app.add_flag("--filter", o.de.filter,
+               "Counts: drop low counts first with edgeR's filterByExpr (design-aware; min.count 10, min.total.count 15)");
   add_common_options(app, o.common);
   const int parsed = parse_or_exit(app, argv);
   if (parsed >= 0) return parsed;

@@ -178,7 +178,30 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   eopt.trend = r.method == "trend";
   stats::LmFit fit, exact;
   const bool want_exact = o.contrast_se == "exact";
+  if (o.filter && !counts_input) throw core::UsageError("--filter (edgeR filterByExpr) needs --counts");
   if (counts_input) {
+    for (Eigen::Index g = 0; g < y.rows(); ++g) r.all_zero += (y.row(g).array() == 0.0).all() ? 1 : 0;
+    if (o.filter) {
+      // filterByExpr(y, design) on the raw library sizes, then y[keep, , keep.lib.sizes = FALSE].
+      const std::vector<bool> keep = stats::filter_by_expr(y, design.x, stats::library_sizes(y));
+      std::vector<Eigen::Index> rows;
+      for (std::size_t g = 0; g < keep.size(); ++g)
+        if (keep[g]) rows.push_back(static_cast<Eigen::Index>(g));
+      r.filter_kept = rows.size();
+      log.info("de", fmt::format("filterByExpr keeps {} of {} features ({} all zero)", rows.size(), keep.size(), r.all_zero));
+      if (rows.size() < 2) throw core::UsageError(fmt::format("--filter keeps {} feature(s): too few to fit a model", rows.size()));
+      Eigen::MatrixXd kept(static_cast<Eigen::Index>(rows.size()), y.cols());
+      std::vector<std::string> names;
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        kept.row(static_cast<Eigen::Index>(k)) = y.row(rows[k]);
+        names.push_back(std::move(r.features[static_cast<std::size_t>(rows[k])]));
+      }
+      y = std::move(kept);
+      r.features = std::move(names);
+    } else if (r.all_zero > 0 && 10 * r.all_zero >= static_cast<std::size_t>(y.rows())) {
+      log.warn("de", fmt::format("{} of {} features are zero in every sample and are tested; --filter removes low counts "
+                                 "(edgeR filterByExpr)", r.all_zero, y.rows()));
+    }
     r.lib_size = stats::library_sizes(y);
     r.norm_factors = stats::norm_factors(y, r.lib_size, norm, threads);
     std::vector<double> eff(r.lib_size.size());
@@ -290,6 +313,9 @@ nlohmann::json de_parameters(const DeOptions& o, const DeResult& r, int threads)
           {"lfc", o.lfc ? nlohmann::json(*o.lfc) : nlohmann::json(nullptr)}, {"contrasts", o.contrasts}, {"coefs", o.coefs}, {"threads", threads},
           {"df_prior", r.df_prior}, {"contrast_se", o.contrast_se}, {"contrast_se_max_rel_diff", r.contrast_se_max_rel_diff}};
   p["sample_weights"] = o.sample_weights;
+  p["filter"] = o.filter;
+  if (r.filter_kept) p["filter_kept"] = *r.filter_kept;
+  if (r.counts) p["all_zero_features"] = r.all_zero;
   if (!o.block.empty()) {
     p["block"] = o.block;
     p["consensus_correlation"] = r.consensus_correlation ? nlohmann::json(*r.consensus_correlation) : nlohmann::json(0.0);

@@ -54,6 +54,10 @@ TEST_P(DeGolden, AgreesWithLimmaWithin1e6) {
   EXPECT_GT(tables, 0);
   const auto info = nlohmann::json::parse(slurp(out / "run_info.json"));
   EXPECT_EQ(info["command"], "de");
+  if (fs::exists(dir / "filter_kept.txt")) {
+    // filterByExpr's kept count (--filter) against edgeR's.
+    EXPECT_EQ(info["parameters"]["filter_kept"].get<long>(), std::stol(slurp(dir / "filter_kept.txt")));
+  }
   if (fs::exists(dir / "consensus_correlation.txt")) {
     // duplicateCorrelation's consensus (--block) against limma's.
     const double want = std::stod(slurp(dir / "consensus_correlation.txt"));

@@ -31,6 +31,7 @@ struct DeOptions {
   std::string contrast_se = "exact";   ///< exact: sqrt(c'(X'WX)^-1 c) per feature; limma: contrasts.fit
   std::string block;                   ///< sheet column of correlated blocks (duplicateCorrelation), e.g. patient
   bool sample_weights = false;         ///< voomWithQualityWeights (voom) / arrayWeights (trend, lm)
+  bool filter = false;                 ///< counts: edgeR filterByExpr with the design, before normalization
 };
 
 struct ContrastResult {
@@ -52,6 +53,8 @@ struct DeResult {
   std::optional<double> consensus_correlation;  ///< --block: duplicateCorrelation's consensus (final pass)
   int correlation_features = 0;        ///< --block: features whose correlation could be estimated
   std::vector<double> sample_weights;  ///< --sample-weights: one per sample (sheet order), else empty
+  std::optional<std::size_t> filter_kept;  ///< --filter: features kept (features holds only those)
+  std::size_t all_zero = 0;            ///< counts: features zero in every sample (before any filter)
 };
 
 /// Runs the stage. The matrix columns are matched to the sheet's samples (io::match_samples).
