@@ -79,7 +79,15 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     throw core::UsageError("--contrast-se must be exact or limma (got \"" + o.contrast_se + "\")");
   if (o.lfc && !(*o.lfc >= 0)) throw core::UsageError("--lfc must be a non-negative log2 fold change");
 
-  const std::vector<std::size_t> cols = io::match_samples(sheet, mat);
+  std::vector<std::string> left_out;
+  const std::vector<std::size_t> cols = io::match_samples(sheet, mat, &left_out);
+  if (!left_out.empty()) {
+    std::string names;
+    for (std::size_t k = 0; k < left_out.size() && k < 5; ++k) names += fmt::format("{}\"{}\"", k ? ", " : "", left_out[k]);
+    if (left_out.size() > 5) names += ", ...";
+    log.warn("de", fmt::format("{} column(s) of {} are not in the sample sheet {} and are left out: {}", left_out.size(), mat.path,
+                               sheet.path, names));
+  }
   bool identity = cols.size() == static_cast<std::size_t>(mat.values.cols());
   for (std::size_t j = 0; j < cols.size() && identity; ++j) identity = cols[j] == j;
   Eigen::MatrixXd y;
