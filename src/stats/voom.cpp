@@ -45,7 +45,10 @@ VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const s
     if (counts.row(g).sum() == 0) continue;  // all-zero features do not inform the trend
     sx.push_back(fit.amean[g] + mean_log_lib - std::log2(1e6));
     sy.push_back(std::sqrt(fit.sigma[g]));
+    out.point_feature.push_back(static_cast<std::size_t>(g));
   }
+  out.point_x = sx;
+  out.point_y = sy;
   out.trend = lowess(sx, sy, span, 3);
   const LinearInterpolator f(out.trend.x, out.trend.y);
   out.weights.resize(ng, n);

@@ -231,6 +231,13 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
         model.correlation = block_correlation(v.e, model, &v.weights, threads, r, log, true);
       }
       if (v.unit_weights) log.warn("de", "fewer than two features have residual df: voom weights set to 1");
+      if (!v.unit_weights) {
+        const stats::LinearInterpolator f(v.trend.x, v.trend.y);
+        r.trend_feature = v.point_feature;
+        r.trend_x = v.point_x;
+        r.trend_y = v.point_y;
+        for (double x : r.trend_x) r.trend_fit.push_back(f(x));
+      }
       fit = stats::lm_fit(v.e, model, &v.weights, threads, nullptr, &cmat, &exact);
     } else {
       const Eigen::MatrixXd lc = stats::log_cpm(y, eff, 2.0, threads);
@@ -313,6 +320,35 @@ std::vector<io::NamedTable> de_tables(const DeResult& r) {
     out.push_back({"sample_weights.tsv", std::move(sw)});
   }
   for (const auto& c : r.contrasts) out.push_back({"de_" + c.contrast.tag + ".tsv", top_table_columns(r.features, c.table)});
+  return out;
+}
+
+std::vector<io::NamedTable> de_diagnostic_tables(const DeResult& r) {
+  std::vector<io::NamedTable> out;
+  if (!r.trend_feature.empty()) {
+    std::vector<std::string> names;
+    for (std::size_t i : r.trend_feature) names.push_back(r.features[i]);
+    io::ResultTable t;
+    t.add_text("feature", std::move(names)).add_real("mean_log_count", r.trend_x).add_real("sqrt_sd", r.trend_y).add_real("trend", r.trend_fit);
+    out.push_back({"voom_trend.tsv", std::move(t)});
+  }
+  constexpr int kBins = 20;
+  std::vector<std::string> label;
+  std::vector<double> lo, hi, count;
+  for (const auto& c : r.contrasts) {
+    std::vector<double> bins(kBins, 0.0);
+    for (double p : c.table.p_value)
+      if (std::isfinite(p)) bins[static_cast<std::size_t>(std::clamp(static_cast<int>(p * kBins), 0, kBins - 1))] += 1.0;
+    for (int b = 0; b < kBins; ++b) {
+      label.push_back(c.label);
+      lo.push_back(static_cast<double>(b) / kBins);
+      hi.push_back(static_cast<double>(b + 1) / kBins);
+      count.push_back(bins[static_cast<std::size_t>(b)]);
+    }
+  }
+  io::ResultTable h;
+  h.add_text("contrast", std::move(label)).add_real("bin_lower", std::move(lo)).add_real("bin_upper", std::move(hi)).add_real("count", std::move(count));
+  out.push_back({"pvalue_histogram.tsv", std::move(h)});
   return out;
 }
 

@@ -17,6 +17,9 @@ struct VoomResult {
   Eigen::MatrixXd weights;  ///< 1 / f(fitted log count)^4
   LowessResult trend;       ///< the mean-variance trend (x: log2 count size, y: sqrt sd)
   bool unit_weights = false;  ///< true when fewer than two features had residual df
+  /// The points of the trend (features with a count): feature index, mean log2 count size, sqrt sd.
+  std::vector<std::size_t> point_feature;
+  std::vector<double> point_x, point_y;
 };
 
 /// @param lib_size effective library sizes (lib.size x norm.factors).

@@ -55,7 +55,15 @@ struct DeResult {
   std::vector<double> sample_weights;  ///< --sample-weights: one per sample (sheet order), else empty
   std::optional<std::size_t> filter_kept;  ///< --filter: features kept (features holds only those)
   std::size_t all_zero = 0;            ///< counts: features zero in every sample (before any filter)
+  /// voom: the mean-variance trend of the final voom pass (points and the lowess curve at them).
+  std::vector<std::size_t> trend_feature;
+  std::vector<double> trend_x, trend_y, trend_fit;
 };
+
+/// Diagnostics for plots (written by `lscmir de`): voom_trend.tsv (voom only: feature
+/// mean_log_count sqrt_sd trend) and pvalue_histogram.tsv (contrast bin_lower bin_upper count,
+/// 20 bins of width 0.05 per contrast).
+std::vector<io::NamedTable> de_diagnostic_tables(const DeResult& result);
 
 /// Runs the stage. The matrix columns are matched to the sheet's samples (io::match_samples).
 /// @throws core::UsageError: unknown method / norm, voom on log-expression, a design term that is
