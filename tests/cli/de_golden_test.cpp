@@ -98,7 +98,7 @@ TEST_P(DeGolden, AgreesWithLimmaWithin1e6) {
 INSTANTIATE_TEST_SUITE_P(Cases, DeGolden, ::testing::ValuesIn(cases("tests/reference/de")));
 
 TEST(DeDeterminism, SameBytesForOneAndTwoThreads) {
-  for (const std::string c : {"three_pop_trend_robust", "expr_na_lm", "thca_voom_robust", "block_unbal_voom", "block_expr_na_lm"}) {
+  for (const std::string c : {"three_pop_trend_robust", "expr_na_lm", "thca_voom_robust", "block_unbal_voom", "block_expr_na_lm", "sw_unbal_voom", "filter_unbal_block_voom"}) {
     const std::string a = case_args(fs::path("tests/reference/de") / c);
     const fs::path o1 = scratch(c + "_t1"), o2 = scratch(c + "_t2");
     ASSERT_EQ(run("de", a, o1, 1), 0);
