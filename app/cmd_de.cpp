@@ -33,8 +33,7 @@ int run_de(const DeCliOptions& o, const std::vector<std::string>& argv, core::Lo
   info.inputs.push_back({counts ? "counts" : "expression", mat.path, mat.sha256, mat.bytes});
   info.inputs.push_back({"samples", sheet.path, sheet.sha256, sheet.bytes});
   const study::DeResult r = study::differential_expression(o.de, std::move(mat), counts, sheet, threads, log);
-  std::vector<io::NamedTable> tables = study::de_tables(r);
-  for (auto& t : study::de_diagnostic_tables(r)) tables.push_back(std::move(t));
+  const std::vector<io::NamedTable> tables = study::de_tables(r);
   std::vector<std::string> outputs;
   for (const auto& t : tables) outputs.push_back(t.file);
   outputs.push_back("run_info.json");

@@ -124,7 +124,8 @@ Eigen::Vector2d block_variance_components(const Eigen::VectorXd& y, const Eigen:
   double mult_used = 0, y_used = 0;
   // Per class: orthonormal basis of span(P_c B), the complement's grouped observation, and the
   // class's part of the small invariant problem.
-  std::vector<Eigen::MatrixXd> bases;
+  std::vector<Eigen::MatrixXd> bases, class_b;
+  std::vector<Eigen::VectorXd> class_g;
   std::vector<double> class_size;
   Eigen::Index t = 0;
   for (const auto& [s, blocks] : classes) {
@@ -135,6 +136,8 @@ Eigen::Vector2d block_variance_components(const Eigen::VectorXd& y, const Eigen:
       bc.row(j) = b.row(blocks[static_cast<std::size_t>(j)]);
       gc[j] = g[blocks[static_cast<std::size_t>(j)]];
     }
+    class_b.push_back(bc);
+    class_g.push_back(gc);
     Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qc(bc);
     const Eigen::Index rc = rank > 0 ? qc.rank() : 0;
     Eigen::MatrixXd basis = qc.householderQ() * Eigen::MatrixXd::Identity(nc, rc);
@@ -153,24 +156,15 @@ Eigen::Vector2d block_variance_components(const Eigen::VectorXd& y, const Eigen:
     // T = W' M W = diag(s) - (W'B)(W'B)', h = W' g, with W = blockdiag(bases) over the classes.
     Eigen::MatrixXd wb(t, rank);
     Eigen::VectorXd h(t), dg(t);
-    Eigen::Index off = 0, c = 0;
-    for (const auto& [s, blocks] : classes) {
-      const Eigen::MatrixXd& basis = bases[static_cast<std::size_t>(c)];
+    Eigen::Index off = 0;
+    for (std::size_t c = 0; c < bases.size(); ++c) {
+      const Eigen::MatrixXd& basis = bases[c];
       const Eigen::Index rc = basis.cols();
-      if (rc > 0) {
-        const auto nc = static_cast<Eigen::Index>(blocks.size());
-        Eigen::MatrixXd bc(nc, rank);
-        Eigen::VectorXd gc(nc);
-        for (Eigen::Index j = 0; j < nc; ++j) {
-          bc.row(j) = b.row(blocks[static_cast<std::size_t>(j)]);
-          gc[j] = g[blocks[static_cast<std::size_t>(j)]];
-        }
-        wb.middleRows(off, rc) = basis.transpose() * bc;
-        h.segment(off, rc) = basis.transpose() * gc;
-        dg.segment(off, rc).setConstant(s);
-        off += rc;
-      }
-      ++c;
+      if (rc == 0) continue;
+      wb.middleRows(off, rc) = basis.transpose() * class_b[c];
+      h.segment(off, rc) = basis.transpose() * class_g[c];
+      dg.segment(off, rc).setConstant(class_size[c]);
+      off += rc;
     }
     Eigen::MatrixXd tm = -wb * wb.transpose();
     tm.diagonal() += dg;

@@ -320,6 +320,7 @@ std::vector<io::NamedTable> de_tables(const DeResult& r) {
     out.push_back({"sample_weights.tsv", std::move(sw)});
   }
   for (const auto& c : r.contrasts) out.push_back({"de_" + c.contrast.tag + ".tsv", top_table_columns(r.features, c.table)});
+  for (auto& t : de_diagnostic_tables(r)) out.push_back(std::move(t));
   return out;
 }
 

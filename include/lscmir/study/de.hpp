@@ -60,7 +60,7 @@ struct DeResult {
   std::vector<double> trend_x, trend_y, trend_fit;
 };
 
-/// Diagnostics for plots (written by `lscmir de`): voom_trend.tsv (voom only: feature
+/// Diagnostics for plots (part of de_tables, so written by `lscmir de` and `lscmir run`): voom_trend.tsv (voom only: feature
 /// mean_log_count sqrt_sd trend) and pvalue_histogram.tsv (contrast bin_lower bin_upper count,
 /// 20 bins of width 0.05 per contrast).
 std::vector<io::NamedTable> de_diagnostic_tables(const DeResult& result);
