@@ -66,6 +66,13 @@ int cmd_de(const std::vector<std::string>& argv, core::Logger& log) {
   auto* lfc_opt = app.add_option("--lfc", lfc, "Test |logFC| > X with treat (P.Value and adj.P.Val are treat's)");
   app.add_option("--contrast-se", o.de.contrast_se,
                  "exact: per-feature sqrt(c'(X'WX)^-1 c); limma: contrasts.fit's approximation")->capture_default_str();
+  app.add_option("--block", o.de.block,
+                 "Sample-sheet column of correlated blocks (e.g. patient): duplicateCorrelation and a GLS fit; "
+                 "the default design becomes ~ population");
+  app.add_flag("--sample-weights", o.de.sample_weights,
+               "Sample quality weights: voomWithQualityWeights (voom) or arrayWeights (trend, lm); writes sample_weights.tsv");
+  app.add_flag("--filter", o.de.filter,
+               "Counts: drop low counts first with edgeR's filterByExpr (design-aware; min.count 10, min.total.count 15)");
   add_common_options(app, o.common);
   const int parsed = parse_or_exit(app, argv);
   if (parsed >= 0) return parsed;

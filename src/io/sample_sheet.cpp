@@ -81,7 +81,7 @@ SampleSheet read_sample_sheet(const std::string& path) {
   return sheet;
 }
 
-std::vector<std::size_t> match_samples(const SampleSheet& sheet, const LabeledMatrix& matrix) {
+std::vector<std::size_t> match_samples(const SampleSheet& sheet, const LabeledMatrix& matrix, std::vector<std::string>* left_out) {
   std::unordered_map<std::string_view, std::size_t> column_of;
   column_of.reserve(matrix.samples.size());
   for (std::size_t j = 0; j < matrix.samples.size(); ++j) column_of.emplace(matrix.samples[j], j);
@@ -123,6 +123,10 @@ std::vector<std::size_t> match_samples(const SampleSheet& sheet, const LabeledMa
   if (!not_in_matrix.empty())
     throw core::InputError(sheet.path, first_missing_line,
                            matrix_part.empty() ? sheet_part : sheet_part + "; and " + matrix_part, hint);
+  if (!not_in_sheet.empty() && left_out != nullptr) {
+    *left_out = std::move(not_in_sheet);
+    return index;
+  }
   if (!not_in_sheet.empty())
     throw core::InputError(matrix.path, 0,
                            detail::count_noun(not_in_sheet.size(), "sample column", "sample columns") +

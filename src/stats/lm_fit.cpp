@@ -29,6 +29,38 @@ struct Workspace {
   std::vector<int> piv;
 };
 
+/// Generalized least squares with correlated blocks: the (already weight-scaled) rows of each
+/// block are multiplied by C^-1/2, C = (1 - rho) I + rho 11' over the block's m observations.
+/// C^-1/2 = (1 - rho)^-1/2 (I + a 11') with a = (1 / sqrt(1 + m c) - 1) / m, c = rho / (1 - rho);
+/// any square root gives the same coefficients, residual sum of squares and (X'V^-1X)^-1.
+template <typename Ws>
+void whiten_blocks(const LinearModel& m, const std::vector<int>& obs, Eigen::MatrixXd& zt, Eigen::VectorXd& rt, Ws& ws) {
+  const double rho = m.correlation;
+  const double c = rho / (1.0 - rho), root = 1.0 / std::sqrt(1.0 - rho);
+  ws.gw.assign(static_cast<std::size_t>(m.n_blocks), 0.0);
+  ws.gy.assign(static_cast<std::size_t>(m.n_blocks), 0.0);
+  ws.gz.setZero(m.n_blocks, zt.cols());
+  for (std::size_t r = 0; r < obs.size(); ++r) {
+    const auto k = static_cast<std::size_t>(m.block[static_cast<std::size_t>(obs[r])]);
+    ws.gw[k] += 1.0;
+    ws.gy[k] += rt[static_cast<Eigen::Index>(r)];
+    ws.gz.row(static_cast<Eigen::Index>(k)) += zt.row(static_cast<Eigen::Index>(r));
+  }
+  for (std::size_t k = 0; k < ws.gw.size(); ++k) {
+    const double mk = ws.gw[k];
+    if (mk == 0) continue;
+    const double den = 1.0 + mk * c;
+    if (!(den > 0)) throw core::NumericalError("the block correlation " + std::to_string(rho) + " is below -1/(block size - 1): the GLS covariance is not positive definite");
+    ws.gw[k] = (1.0 / std::sqrt(den) - 1.0) / mk;  // a of this block
+  }
+  for (std::size_t r = 0; r < obs.size(); ++r) {
+    const auto k = static_cast<std::size_t>(m.block[static_cast<std::size_t>(obs[r])]);
+    const auto rr = static_cast<Eigen::Index>(r);
+    rt[rr] = root * (rt[rr] + ws.gw[k] * ws.gy[k]);
+    zt.row(rr) = root * (zt.row(rr) + ws.gw[k] * ws.gz.row(static_cast<Eigen::Index>(k)));
+  }
+}
+
 struct OneFit {
   double sigma = kNaN;
   double df = 0;
@@ -100,6 +132,10 @@ OneFit fit_feature(const double* yr, const double* wr, Eigen::Index n, const Lin
       ws.rt[r] = sw * yr[i];
       ws.zt.row(r) = sw * m.z.row(i);
     }
+  }
+  if (!m.block.empty()) {
+    whiten_blocks(m, ws.obs, ws.zt, ws.rt, ws);
+    ws.orig = ws.zt.colwise().squaredNorm().transpose();
   }
   ws.orig = ws.orig.cwiseSqrt();
   for (Eigen::Index j = 0; j < q; ++j)
@@ -203,6 +239,7 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
              Eigen::MatrixXd* fitted, const Eigen::MatrixXd* contrasts, LmFit* exact) {
   const Eigen::Index ng = y.rows(), n = y.cols(), q = model.z.cols();
   core::ensure(model.z.rows() == n, "lm_fit: design rows differ from samples");
+  core::ensure(model.block.empty() || model.groups.empty(), "lm_fit: a blocked model with an absorbed factor");
   core::ensure(weights == nullptr || (weights->rows() == ng && weights->cols() == n), "lm_fit: weights shape");
   LmFit fit;
   fit.coefficients.resize(ng, q);
@@ -226,7 +263,15 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
   }
 
   // The unweighted design's coefficient covariance (for contrasts), from the centered design.
-  const Eigen::MatrixXd z0 = center_within(model.z, model);
+  Eigen::MatrixXd z0 = center_within(model.z, model);
+  if (!model.block.empty()) {
+    // limma's cov.coefficients of a blocked fit: (X' C^-1 X)^-1 of the unweighted design.
+    std::vector<int> all(static_cast<std::size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i) all[static_cast<std::size_t>(i)] = static_cast<int>(i);
+    Workspace ws;
+    Eigen::VectorXd dummy = Eigen::VectorXd::Zero(n);
+    whiten_blocks(model, all, z0, dummy, ws);
+  }
   Eigen::HouseholderQR<Eigen::MatrixXd> qr0(z0);
   const Eigen::MatrixXd r0 = qr0.matrixQR().topRows(q).triangularView<Eigen::Upper>();
   Eigen::MatrixXd r0inv = Eigen::MatrixXd::Identity(q, q);
@@ -234,7 +279,7 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
   fit.cov_unscaled = r0inv * r0inv.transpose();
 
   const bool all_finite = y.allFinite();
-  if (weights == nullptr && all_finite) {
+  if (weights == nullptr && all_finite && model.block.empty()) {
     // One factorization for every feature, applied to blocks of features in parallel.
     const int group_rank = model.groups.empty() ? 0 : model.n_groups;
     const double df = static_cast<double>(n - group_rank - q);

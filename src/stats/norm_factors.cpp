@@ -223,4 +223,31 @@ Eigen::MatrixXd log_cpm(const Eigen::MatrixXd& counts, const std::vector<double>
   return out;
 }
 
+std::vector<bool> filter_by_expr(const Eigen::MatrixXd& counts, const Eigen::MatrixXd& design, const std::vector<double>& lib_size,
+                                 const FilterByExprOptions& o) {
+  const Eigen::Index ng = counts.rows(), n = counts.cols();
+  // Leverages of [1, X] (R's hat(design) adds an intercept column).
+  Eigen::MatrixXd x1(n, design.cols() + 1);
+  x1.col(0).setOnes();
+  x1.rightCols(design.cols()) = design;
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(x1);
+  qr.setThreshold(1e-7);
+  const Eigen::MatrixXd q1 = qr.householderQ() * Eigen::MatrixXd::Identity(n, qr.rank());
+  double min_size = 1.0 / q1.rowwise().squaredNorm().maxCoeff();
+  if (min_size > o.large_n) min_size = o.large_n + (min_size - o.large_n) * o.min_prop;
+  const double cutoff = o.min_count / median(lib_size) * 1e6;
+  constexpr double kTol = 1e-14;
+  std::vector<bool> keep(static_cast<std::size_t>(ng));
+  for (Eigen::Index g = 0; g < ng; ++g) {
+    double total = 0;
+    int above = 0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      total += counts(g, j);
+      if (counts(g, j) / lib_size[static_cast<std::size_t>(j)] * 1e6 >= cutoff) ++above;
+    }
+    keep[static_cast<std::size_t>(g)] = above >= min_size - kTol && total >= o.min_total_count - kTol;
+  }
+  return keep;
+}
+
 }  // namespace lscmir::stats

@@ -11,7 +11,7 @@
 namespace lscmir::stats {
 
 VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const std::vector<double>& lib_size,
-                int threads, double span) {
+                int threads, double span, const std::vector<double>* prior_weights) {
   const Eigen::Index ng = counts.rows(), n = counts.cols();
   if (ng < 2) throw core::NumericalError("voom needs at least two features to fit a mean-variance trend");
   VoomResult out;
@@ -22,7 +22,12 @@ VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const s
     for (Eigen::Index g = 0; g < ng; ++g) out.e(g, j) = std::log2((counts(g, j) + 0.5) / denom * 1e6);
   });
   Eigen::MatrixXd fitted;
-  const LmFit fit = lm_fit(out.e, model, nullptr, threads, &fitted);
+  Eigen::MatrixXd pw;
+  if (prior_weights != nullptr) {
+    pw.resize(ng, n);
+    for (Eigen::Index j = 0; j < n; ++j) pw.col(j).setConstant((*prior_weights)[static_cast<std::size_t>(j)]);
+  }
+  const LmFit fit = lm_fit(out.e, model, prior_weights != nullptr ? &pw : nullptr, threads, &fitted);
   Eigen::Index with_df = 0;
   for (Eigen::Index g = 0; g < ng; ++g) with_df += fit.df_residual[g] > 0 ? 1 : 0;
   if (with_df < 2) {
@@ -40,7 +45,10 @@ VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const s
     if (counts.row(g).sum() == 0) continue;  // all-zero features do not inform the trend
     sx.push_back(fit.amean[g] + mean_log_lib - std::log2(1e6));
     sy.push_back(std::sqrt(fit.sigma[g]));
+    out.point_feature.push_back(static_cast<std::size_t>(g));
   }
+  out.point_x = sx;
+  out.point_y = sy;
   out.trend = lowess(sx, sy, span, 3);
   const LinearInterpolator f(out.trend.x, out.trend.y);
   out.weights.resize(ng, n);

@@ -93,7 +93,7 @@ StudyConfig read_study_config(const std::string& path) {
   const toml::table* study = root["study"].as_table();
   if (!study) throw core::InputError(path, 0, "missing [study] section", "see docs/config.md");
   check_keys(c, *study, "study", {"samples", "simulated", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
-                                  "contrast_se", "lsc", "hsc", "lpc", "fdr", "lfc", "primary"});
+                                  "contrast_se", "block", "sample_weights", "filter", "lsc", "hsc", "lpc", "fdr", "lfc", "primary"});
   c.samples = resolve(c, get_string(c, *study, "samples"));
   if (c.samples.empty()) config_error(c, study->get("samples"), "[study] needs \"samples\" (the sample sheet)");
   c.counts = resolve(c, get_string(c, *study, "counts"));
@@ -119,6 +119,9 @@ StudyConfig read_study_config(const std::string& path) {
   c.de.robust = get_bool(c, *study, "robust", false);
   c.simulated = get_bool(c, *study, "simulated", false);
   c.de.contrast_se = get_string(c, *study, "contrast_se", c.de.contrast_se);
+  c.de.block = get_string(c, *study, "block");
+  c.de.sample_weights = get_bool(c, *study, "sample_weights", false);
+  c.de.filter = get_bool(c, *study, "filter", false);
   c.labels.lsc = get_string(c, *study, "lsc", c.labels.lsc);
   c.labels.hsc = get_string(c, *study, "hsc", c.labels.hsc);
   c.labels.lpc = get_string(c, *study, "lpc", c.labels.lpc);

@@ -11,6 +11,8 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/study/variable.hpp"
+#include "lscmir/stats/array_weights.hpp"
+#include "lscmir/stats/dup_cor.hpp"
 #include "lscmir/stats/ebayes.hpp"
 #include "lscmir/stats/lm_fit.hpp"
 #include "lscmir/stats/norm_factors.hpp"
@@ -29,6 +31,33 @@ stats::Variable make_variable(const io::SampleSheet& sheet, const std::string& n
     throw core::InputError(sheet.path, sheet.line_numbers[missing],
                            "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + name + "\", which the design uses");
   return v;
+}
+
+/// duplicateCorrelation of `e` under the model's block; the final pass is recorded in the result.
+double block_correlation(const Eigen::MatrixXd& e, const stats::LinearModel& model, const Eigen::MatrixXd* weights, int threads,
+                         DeResult& r, core::Logger& log, bool final_pass) {
+  const stats::DupCorResult dc = stats::duplicate_correlation(e, model.z, weights, model.block, model.n_blocks, threads);
+  if (dc.max_block_size <= 1) {
+    log.warn("de", "every block has a single sample: the intra-block correlation is set to 0");
+    return 0.0;
+  }
+  if (!final_pass) return dc.consensus;
+  r.consensus_correlation = dc.consensus;
+  r.correlation_features = dc.estimated;
+  log.info("de", fmt::format("consensus intra-block correlation {:.4f} ({} of {} features estimated)", dc.consensus, dc.estimated,
+                             e.rows()));
+  if (!(dc.consensus > 0))
+    log.warn("de", fmt::format("the consensus intra-block correlation is {:.4g}, not positive: blocking does not help here", dc.consensus));
+  return dc.consensus;
+}
+
+/// arrayWeights of log-expression values as a weight matrix (empty when not asked for).
+Eigen::MatrixXd sample_weight_matrix(const Eigen::MatrixXd& e, const Eigen::MatrixXd& design, bool wanted, DeResult& r) {
+  if (!wanted) return {};
+  r.sample_weights = stats::array_weights(e, design, nullptr);
+  Eigen::MatrixXd w(e.rows(), e.cols());
+  for (Eigen::Index j = 0; j < e.cols(); ++j) w.col(j).setConstant(r.sample_weights[static_cast<std::size_t>(j)]);
+  return w;
 }
 
 }  // namespace
@@ -50,7 +79,15 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     throw core::UsageError("--contrast-se must be exact or limma (got \"" + o.contrast_se + "\")");
   if (o.lfc && !(*o.lfc >= 0)) throw core::UsageError("--lfc must be a non-negative log2 fold change");
 
-  const std::vector<std::size_t> cols = io::match_samples(sheet, mat);
+  std::vector<std::string> left_out;
+  const std::vector<std::size_t> cols = io::match_samples(sheet, mat, &left_out);
+  if (!left_out.empty()) {
+    std::string names;
+    for (std::size_t k = 0; k < left_out.size() && k < 5; ++k) names += fmt::format("{}\"{}\"", k ? ", " : "", left_out[k]);
+    if (left_out.size() > 5) names += ", ...";
+    log.warn("de", fmt::format("{} column(s) of {} are not in the sample sheet {} and are left out: {}", left_out.size(), mat.path,
+                               sheet.path, names));
+  }
   bool identity = cols.size() == static_cast<std::size_t>(mat.values.cols());
   for (std::size_t j = 0; j < cols.size() && identity; ++j) identity = cols[j] == j;
   Eigen::MatrixXd y;
@@ -64,7 +101,8 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   r.features = std::move(mat.features);
   r.samples = sheet.samples;
 
-  const std::string design_text = !o.design.empty() ? o.design : (sheet.has_column("patient") ? "~ patient + population" : "~ population");
+  const std::string design_text = !o.design.empty() ? o.design
+                                  : (sheet.has_column("patient") && o.block.empty() ? "~ patient + population" : "~ population");
   const stats::Formula formula = stats::parse_formula(design_text);
   std::vector<stats::Variable> vars;
   for (const auto& term : formula.terms) {
@@ -77,8 +115,23 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     throw core::UsageError("the design " + design_text + " has no population term, so --contrast cannot compare populations");
   const stats::Design design = stats::build_design(formula, vars);
   stats::check_design(design, formula, vars);
-  const stats::LinearModel model = stats::make_linear_model(design, formula, vars, "patient");
+  stats::LinearModel model = stats::make_linear_model(design, formula, vars, o.block.empty() ? "patient" : "");
   r.design = stats::to_string(formula);
+  if (!o.block.empty() && o.sample_weights)
+    throw core::UsageError("--sample-weights together with --block is not supported (choose one)");
+  if (!o.block.empty()) {
+    if (!sheet.has_column(o.block)) throw core::UsageError("--block " + o.block + " is not a column of " + sheet.path);
+    if (std::find(formula.terms.begin(), formula.terms.end(), o.block) != formula.terms.end())
+      throw core::UsageError("--block " + o.block + " is also a term of the design " + design_text +
+                             ": a blocking factor is either fixed or correlated, not both (use e.g. --design \"~ population\")");
+    std::size_t missing = 0;
+    const stats::Variable bv = variable_from_cells(o.block, sheet.column(o.block), true, missing);
+    if (missing != static_cast<std::size_t>(-1))
+      throw core::InputError(sheet.path, sheet.line_numbers[missing],
+                             "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + o.block + "\", which --block uses");
+    model.block = bv.codes;
+    model.n_blocks = static_cast<int>(bv.levels.size());
+  }
   if (!model.absorbed.empty()) {
     std::vector<int> per_group(static_cast<std::size_t>(model.n_groups), 0);
     for (int g : model.groups) ++per_group[static_cast<std::size_t>(g)];
@@ -139,24 +192,76 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   };
   stats::LmFit fit, exact;
   const bool want_exact = o.contrast_se == "exact";
+  if (o.filter && !counts_input) throw core::UsageError("--filter (edgeR filterByExpr) needs --counts");
   if (counts_input) {
+    for (Eigen::Index g = 0; g < y.rows(); ++g) r.all_zero += (y.row(g).array() == 0.0).all() ? 1 : 0;
+    if (o.filter) {
+      // filterByExpr(y, design) on the raw library sizes, then y[keep, , keep.lib.sizes = FALSE].
+      const std::vector<bool> keep = stats::filter_by_expr(y, design.x, stats::library_sizes(y));
+      std::vector<Eigen::Index> rows;
+      for (std::size_t g = 0; g < keep.size(); ++g)
+        if (keep[g]) rows.push_back(static_cast<Eigen::Index>(g));
+      r.filter_kept = rows.size();
+      log.info("de", fmt::format("filterByExpr keeps {} of {} features ({} all zero)", rows.size(), keep.size(), r.all_zero));
+      if (rows.size() < 2) throw core::UsageError(fmt::format("--filter keeps {} feature(s): too few to fit a model", rows.size()));
+      Eigen::MatrixXd kept(static_cast<Eigen::Index>(rows.size()), y.cols());
+      std::vector<std::string> names;
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        kept.row(static_cast<Eigen::Index>(k)) = y.row(rows[k]);
+        names.push_back(std::move(r.features[static_cast<std::size_t>(rows[k])]));
+      }
+      y = std::move(kept);
+      r.features = std::move(names);
+    } else if (r.all_zero > 0 && 10 * r.all_zero >= static_cast<std::size_t>(y.rows())) {
+      log.warn("de", fmt::format("{} of {} features are zero in every sample and are tested; --filter removes low counts "
+                                 "(edgeR filterByExpr)", r.all_zero, y.rows()));
+    }
     r.lib_size = stats::library_sizes(y);
     r.norm_factors = stats::norm_factors(y, r.lib_size, norm, threads);
     std::vector<double> eff(r.lib_size.size());
     for (std::size_t j = 0; j < eff.size(); ++j) eff[j] = r.lib_size[j] * r.norm_factors[j];
     if (r.method == "voom") {
-      const stats::VoomResult v = stats::voom(y, model, eff, threads);
+      stats::VoomResult v;
+      if (o.sample_weights) {
+        v = stats::voom_with_quality_weights(y, model, design.x, eff, threads, r.sample_weights);
+      } else if (model.block.empty()) {
+        v = stats::voom(y, model, eff, threads);
+      } else {
+        // Smyth's recipe: voom, duplicateCorrelation, voom with the block and correlation,
+        // duplicateCorrelation again on the new weights.
+        stats::LinearModel plain = model;
+        plain.block.clear();
+        v = stats::voom(y, plain, eff, threads);
+        model.correlation = block_correlation(v.e, model, &v.weights, threads, r, log, false);
+        v = stats::voom(y, model, eff, threads);
+        model.correlation = block_correlation(v.e, model, &v.weights, threads, r, log, true);
+      }
       if (v.unit_weights) log.warn("de", "fewer than two features have residual df: voom weights set to 1");
+      if (!v.unit_weights) {
+        const stats::LinearInterpolator f(v.trend.x, v.trend.y);
+        r.trend_feature = v.point_feature;
+        r.trend_x = v.point_x;
+        r.trend_y = v.point_y;
+        for (double x : r.trend_x) r.trend_fit.push_back(f(x));
+      }
       add_paired(v.e);
       fit = stats::lm_fit(v.e, model, &v.weights, threads, nullptr, &cmat, &exact);
     } else {
       const Eigen::MatrixXd lc = stats::log_cpm(y, eff, 2.0, threads);
       add_paired(lc);
-      fit = stats::lm_fit(lc, model, nullptr, threads, nullptr, &cmat, &exact);
+      if (!model.block.empty()) model.correlation = block_correlation(lc, model, nullptr, threads, r, log, true);
+      const Eigen::MatrixXd w = sample_weight_matrix(lc, design.x, o.sample_weights, r);
+      fit = stats::lm_fit(lc, model, w.size() > 0 ? &w : nullptr, threads, nullptr, &cmat, &exact);
     }
   } else {
     add_paired(y);
-    fit = stats::lm_fit(y, model, nullptr, threads, nullptr, &cmat, &exact);
+    if (!model.block.empty()) model.correlation = block_correlation(y, model, nullptr, threads, r, log, true);
+    const Eigen::MatrixXd w = sample_weight_matrix(y, design.x, o.sample_weights, r);
+    fit = stats::lm_fit(y, model, w.size() > 0 ? &w : nullptr, threads, nullptr, &cmat, &exact);
+  }
+  if (o.sample_weights) {
+    const auto [lo, hi] = std::minmax_element(r.sample_weights.begin(), r.sample_weights.end());
+    log.info("de", fmt::format("sample weights from {:.3g} to {:.3g} -> sample_weights.tsv", *lo, *hi));
   }
   stats::LmFit limma_fit = stats::contrasts_fit(fit, cmat);
   // How far limma's contrasts.fit (unweighted coefficient correlation) is from the exact SE.
@@ -218,15 +323,60 @@ std::vector<io::NamedTable> de_tables(const DeResult& r) {
     nf.add_text("sample", r.samples).add_real("lib.size", r.lib_size).add_real("norm.factors", r.norm_factors);
     out.push_back({"norm_factors.tsv", std::move(nf)});
   }
+  if (!r.sample_weights.empty()) {
+    io::ResultTable sw;
+    sw.add_text("sample", r.samples).add_real("sample.weights", r.sample_weights);
+    out.push_back({"sample_weights.tsv", std::move(sw)});
+  }
   for (const auto& c : r.contrasts) out.push_back({"de_" + c.contrast.tag + ".tsv", top_table_columns(r.features, c.table)});
   for (const auto& p : r.paired) out.push_back(paired_table(p));
+  for (auto& t : de_diagnostic_tables(r)) out.push_back(std::move(t));
+  return out;
+}
+
+std::vector<io::NamedTable> de_diagnostic_tables(const DeResult& r) {
+  std::vector<io::NamedTable> out;
+  if (!r.trend_feature.empty()) {
+    std::vector<std::string> names;
+    for (std::size_t i : r.trend_feature) names.push_back(r.features[i]);
+    io::ResultTable t;
+    t.add_text("feature", std::move(names)).add_real("mean_log_count", r.trend_x).add_real("sqrt_sd", r.trend_y).add_real("trend", r.trend_fit);
+    out.push_back({"voom_trend.tsv", std::move(t)});
+  }
+  constexpr int kBins = 20;
+  std::vector<std::string> label;
+  std::vector<double> lo, hi, count;
+  for (const auto& c : r.contrasts) {
+    std::vector<double> bins(kBins, 0.0);
+    for (double p : c.table.p_value)
+      if (std::isfinite(p)) bins[static_cast<std::size_t>(std::clamp(static_cast<int>(p * kBins), 0, kBins - 1))] += 1.0;
+    for (int b = 0; b < kBins; ++b) {
+      label.push_back(c.label);
+      lo.push_back(static_cast<double>(b) / kBins);
+      hi.push_back(static_cast<double>(b + 1) / kBins);
+      count.push_back(bins[static_cast<std::size_t>(b)]);
+    }
+  }
+  io::ResultTable h;
+  h.add_text("contrast", std::move(label)).add_real("bin_lower", std::move(lo)).add_real("bin_upper", std::move(hi)).add_real("count", std::move(count));
+  out.push_back({"pvalue_histogram.tsv", std::move(h)});
   return out;
 }
 
 nlohmann::json de_parameters(const DeOptions& o, const DeResult& r, int threads) {
-  return {{"design", r.design}, {"method", r.method}, {"norm", r.norm}, {"robust", o.robust},
+  nlohmann::json p = {{"design", r.design}, {"method", r.method}, {"norm", r.norm}, {"robust", o.robust},
           {"lfc", o.lfc ? nlohmann::json(*o.lfc) : nlohmann::json(nullptr)}, {"contrasts", o.contrasts}, {"coefs", o.coefs}, {"threads", threads},
           {"df_prior", r.df_prior}, {"contrast_se", o.contrast_se}, {"contrast_se_max_rel_diff", r.contrast_se_max_rel_diff}};
+  p["sample_weights"] = o.sample_weights;
+  p["filter"] = o.filter;
+  if (r.filter_kept) p["filter_kept"] = *r.filter_kept;
+  if (r.counts) p["all_zero_features"] = r.all_zero;
+  if (!o.block.empty()) {
+    p["block"] = o.block;
+    p["consensus_correlation"] = r.consensus_correlation ? nlohmann::json(*r.consensus_correlation) : nlohmann::json(0.0);
+    p["correlation_features"] = r.correlation_features;
+  }
+  return p;
 }
 
 }  // namespace lscmir::study

@@ -30,7 +30,33 @@ TEST_P(DeGolden, AgreesWithLimmaWithin1e6) {
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
     const bool de_table = name.rfind("de_", 0) == 0;
-    if (!de_table && name != "norm_factors.tsv") continue;
+    if (name == "pvalue_histogram.tsv") {
+      // Rows keyed by contrast and bin: compared line by line (counts exact, bin edges 1e-12).
+      auto rows = [](const fs::path& p) {
+        std::vector<std::vector<std::string>> out;
+        std::istringstream in(slurp(p));
+        std::string line;
+        while (std::getline(in, line)) {
+          std::vector<std::string> f;
+          std::stringstream ls(line);
+          std::string c;
+          while (std::getline(ls, c, '\t')) f.push_back(c);
+          out.push_back(f);
+        }
+        return out;
+      };
+      const auto want = rows(e.path()), got = rows(out / name);
+      ASSERT_EQ(got.size(), want.size()) << name;
+      EXPECT_EQ(got[0], want[0]);
+      for (std::size_t i = 1; i < want.size(); ++i) {
+        EXPECT_EQ(got[i][0], want[i][0]) << name << " row " << i;
+        EXPECT_NEAR(num(got[i][1]), num(want[i][1]), 1e-12) << name << " row " << i;
+        EXPECT_EQ(num(got[i][3]), num(want[i][3])) << name << " row " << i;
+      }
+      ++tables;
+      continue;
+    }
+    if (!de_table && name != "norm_factors.tsv" && name != "sample_weights.tsv" && name != "voom_trend.tsv") continue;
     ++tables;
     const Tsv want = read_tsv(e.path());
     const Tsv got = read_tsv(out / name);
@@ -54,6 +80,16 @@ TEST_P(DeGolden, AgreesWithLimmaWithin1e6) {
   EXPECT_GT(tables, 0);
   const auto info = nlohmann::json::parse(slurp(out / "run_info.json"));
   EXPECT_EQ(info["command"], "de");
+  if (fs::exists(dir / "filter_kept.txt")) {
+    // filterByExpr's kept count (--filter) against edgeR's.
+    EXPECT_EQ(info["parameters"]["filter_kept"].get<long>(), std::stol(slurp(dir / "filter_kept.txt")));
+  }
+  if (fs::exists(dir / "consensus_correlation.txt")) {
+    // duplicateCorrelation's consensus (--block) against limma's.
+    const double want = std::stod(slurp(dir / "consensus_correlation.txt"));
+    const double got = info["parameters"]["consensus_correlation"].get<double>();
+    EXPECT_NEAR(got, want, 1e-6 * std::abs(want)) << "consensus_correlation";
+  }
   EXPECT_EQ(info["inputs"].size(), 2u);
   EXPECT_EQ(info["inputs"][0]["sha256"].get<std::string>().size(), 64u);
   fs::remove_all(out);
@@ -62,7 +98,7 @@ TEST_P(DeGolden, AgreesWithLimmaWithin1e6) {
 INSTANTIATE_TEST_SUITE_P(Cases, DeGolden, ::testing::ValuesIn(cases("tests/reference/de")));
 
 TEST(DeDeterminism, SameBytesForOneAndTwoThreads) {
-  for (const std::string c : {"three_pop_trend_robust", "expr_na_lm", "thca_voom_robust"}) {
+  for (const std::string c : {"three_pop_trend_robust", "expr_na_lm", "thca_voom_robust", "block_unbal_voom", "block_expr_na_lm", "sw_unbal_voom", "filter_unbal_block_voom"}) {
     const std::string a = case_args(fs::path("tests/reference/de") / c);
     const fs::path o1 = scratch(c + "_t1"), o2 = scratch(c + "_t2");
     ASSERT_EQ(run("de", a, o1, 1), 0);

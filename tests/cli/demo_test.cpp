@@ -78,6 +78,7 @@ TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
   // km tables gain n.censor, and coxph-style column scaling moves cox.tsv digits by <= 1e-11 relative;
   // regenerated in issue 13: exact contrast standard errors change LSC-LPC and what depends on it;
   // issue 16 adds qc_pca.tsv, qc_sheet.tsv and overlap_*.tsv for the report, the others unchanged).
+  // issue 13 again: the de diagnostics voom_trend.tsv and pvalue_histogram.tsv are added).
   std::istringstream sums(slurp("tests/reference/demo/tables.sha256"));
   std::string digest, name;
   std::set<std::string> listed;

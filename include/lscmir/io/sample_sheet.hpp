@@ -33,6 +33,9 @@ SampleSheet read_sample_sheet(const std::string& path);
 /// For every sheet sample, the index of its column in the matrix (sheet order).
 /// @throws core::InputError when a sheet sample is missing from the matrix or a matrix column is
 ///         missing from the sheet; the message lists up to 5 offending names and the count.
-std::vector<std::size_t> match_samples(const SampleSheet& sheet, const LabeledMatrix& matrix);
+///         With `left_out` non-null, matrix columns missing from the sheet are not an error: their
+///         names are returned there (the sheet then selects a subset of the matrix).
+std::vector<std::size_t> match_samples(const SampleSheet& sheet, const LabeledMatrix& matrix,
+                                       std::vector<std::string>* left_out = nullptr);
 
 }  // namespace lscmir::io

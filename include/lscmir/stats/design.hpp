@@ -67,6 +67,12 @@ struct LinearModel {
   std::vector<int> groups;           ///< empty, or group index per sample
   int n_groups = 0;
   std::string absorbed;              ///< name of the absorbed factor, empty if none
+  /// Correlated blocks (limma's lmFit with block and correlation): when non-empty (and groups is
+  /// empty), observations in the same block have correlation `correlation` and each feature is
+  /// fitted by generalized least squares.
+  std::vector<int> block;            ///< block index per sample, or empty
+  int n_blocks = 0;
+  double correlation = 0.0;
 };
 
 /// Builds the LinearModel from a checked design: absorbs `absorb` (e.g. "patient") when the

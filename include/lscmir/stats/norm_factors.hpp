@@ -32,6 +32,18 @@ std::vector<double> norm_factors(const Eigen::MatrixXd& counts, const std::vecto
 Eigen::MatrixXd log_cpm(const Eigen::MatrixXd& counts, const std::vector<double>& eff_lib_size,
                         double prior_count = 2.0, int threads = 1);
 
+/// Options of edgeR's filterByExpr (its defaults).
+struct FilterByExprOptions {
+  double min_count = 10, min_total_count = 15, large_n = 10, min_prop = 0.7;
+};
+
+/// edgeR::filterByExpr(counts, design): keeps a feature with total count >= min_total_count and
+/// CPM >= min_count / median(lib_size) * 1e6 in at least n samples, n = 1 / max leverage of the
+/// design (plus an intercept), shrunk to large_n + (n - large_n) * min_prop above large_n.
+/// Returns one keep flag per feature.
+std::vector<bool> filter_by_expr(const Eigen::MatrixXd& counts, const Eigen::MatrixXd& design, const std::vector<double>& lib_size,
+                                 const FilterByExprOptions& options = {});
+
 /// R's quantile(type = 7) of a copy of v.
 double quantile7(std::vector<double> v, double p);
 /// R's median.

@@ -17,10 +17,15 @@ struct VoomResult {
   Eigen::MatrixXd weights;  ///< 1 / f(fitted log count)^4
   LowessResult trend;       ///< the mean-variance trend (x: log2 count size, y: sqrt sd)
   bool unit_weights = false;  ///< true when fewer than two features had residual df
+  /// The points of the trend (features with a count): feature index, mean log2 count size, sqrt sd.
+  std::vector<std::size_t> point_feature;
+  std::vector<double> point_x, point_y;
 };
 
 /// @param lib_size effective library sizes (lib.size x norm.factors).
+/// @param prior_weights null, or one weight per sample used in the trend fit (voom's `weights`
+///        argument, as voomWithQualityWeights passes them); the returned weights do not include them.
 VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const std::vector<double>& lib_size,
-                int threads, double span = 0.5);
+                int threads, double span = 0.5, const std::vector<double>* prior_weights = nullptr);
 
 }  // namespace lscmir::stats

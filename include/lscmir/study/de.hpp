@@ -30,6 +30,9 @@ struct DeOptions {
   bool robust = false;                 ///< robust empirical Bayes (Phipson et al. 2016)
   std::optional<double> lfc;           ///< treat threshold; P.Value and adj.P.Val become treat's
   std::string contrast_se = "exact";   ///< exact: sqrt(c'(X'WX)^-1 c) per feature; limma: contrasts.fit
+  std::string block;                   ///< sheet column of correlated blocks (duplicateCorrelation), e.g. patient
+  bool sample_weights = false;         ///< voomWithQualityWeights (voom) / arrayWeights (trend, lm)
+  bool filter = false;                 ///< counts: edgeR filterByExpr with the design, before normalization
 };
 
 struct ContrastResult {
@@ -52,7 +55,20 @@ struct DeResult {
   /// fitted log scale (voom's E, the log-CPM of trend, the expression of lm); empty without a
   /// patient column.
   std::vector<PairedDifferences> paired;
+  std::optional<double> consensus_correlation;  ///< --block: duplicateCorrelation's consensus (final pass)
+  int correlation_features = 0;        ///< --block: features whose correlation could be estimated
+  std::vector<double> sample_weights;  ///< --sample-weights: one per sample (sheet order), else empty
+  std::optional<std::size_t> filter_kept;  ///< --filter: features kept (features holds only those)
+  std::size_t all_zero = 0;            ///< counts: features zero in every sample (before any filter)
+  /// voom: the mean-variance trend of the final voom pass (points and the lowess curve at them).
+  std::vector<std::size_t> trend_feature;
+  std::vector<double> trend_x, trend_y, trend_fit;
 };
+
+/// Diagnostics for plots (part of de_tables, so written by `lscmir de` and `lscmir run`): voom_trend.tsv (voom only: feature
+/// mean_log_count sqrt_sd trend) and pvalue_histogram.tsv (contrast bin_lower bin_upper count,
+/// 20 bins of width 0.05 per contrast).
+std::vector<io::NamedTable> de_diagnostic_tables(const DeResult& result);
 
 /// Runs the stage. The matrix columns are matched to the sheet's samples (io::match_samples).
 /// @throws core::UsageError: unknown method / norm, voom on log-expression, a design term that is
@@ -67,8 +83,8 @@ DeResult differential_expression(const DeOptions& options, io::LabeledMatrix mat
 const ContrastResult* find_contrast(const DeResult& result, const std::string& a, const std::string& b);
 
 /// de_<tag>.tsv per contrast (limma topTable columns, sorted by P.Value) and, for counts,
-/// norm_factors.tsv (sample lib.size norm.factors), and paired_<tag>.tsv per population contrast
-/// when the sheet has patients.
+/// norm_factors.tsv (sample lib.size norm.factors), with sample weights sample_weights.tsv
+/// (sample sample.weights), and paired_<tag>.tsv per population contrast when the sheet has patients.
 std::vector<io::NamedTable> de_tables(const DeResult& result);
 
 /// The topTable of one contrast: feature logFC CI.L CI.R AveExpr t P.Value adj.P.Val B.

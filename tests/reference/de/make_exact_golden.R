@@ -151,3 +151,31 @@ for (cv in list(list(name = "unbal_coef_age", term = "age", coef = "age"),
                             paste0('--design "~ population + ', cv$term, '"')),
              setNames(list(tt_full(ebc, cv$coef)), cv$coef))
 }
+
+# The same contrasts on the cell-means parametrization ~ 0 + population + patient (no intercept:
+# nothing is absorbed, every population has its own column). limma's contrasts.fit
+# (--contrast-se limma) and the exact SEs; the exact answer equals unbal_voom_exact's (the
+# column space is the same), checked here.
+sc <- s
+dcm <- model.matrix(~ 0 + population + patient, data = sc)
+vcm <- voom(y, dcm)
+fcm <- lmFit(vcm, dcm)
+Ccm <- matrix(0, ncol(dcm), 3, dimnames = list(colnames(dcm), contrasts))
+for (j in seq_along(contrasts)) {
+  ab <- paste0("population", strsplit(contrasts[j], "-", fixed = TRUE)[[1]])
+  Ccm[ab[1], j] <- 1; Ccm[ab[2], j] <- -1
+}
+fcm2 <- contrasts.fit(fcm, Ccm)
+ebl <- eBayes(fcm2)
+cm_args <- paste(base_args, '--design "~ 0 + population + patient"')
+write_case("unbal_cellmeans_limma", paste(cm_args, "--contrast-se limma"),
+           setNames(lapply(seq_along(contrasts), function(j) tt_full(ebl, j)), vapply(contrasts, tag_of, "")))
+fcme <- fcm2
+for (j in 1:3) fcme$stdev.unscaled[, j] <- vapply(seq_len(nrow(Y)), function(g) {
+  X <- dcm * sqrt(vcm$weights[g, ])
+  sqrt(drop(t(Ccm[, j]) %*% solve(crossprod(X)) %*% Ccm[, j]))
+}, 0)
+ebe <- eBayes(fcme)
+for (j in 1:3) stopifnot(max(abs(ebe$p.value[, j] / exact[[tag_of(contrasts[j])]]$P.Value - 1)) < 1e-8)
+write_case("unbal_cellmeans_exact", cm_args,
+           setNames(lapply(seq_along(contrasts), function(j) tt_full(ebe, j)), vapply(contrasts, tag_of, "")))
