@@ -313,6 +313,20 @@ KmByMedian km_by_split(const std::vector<double>& time, const std::vector<int>& 
   return {kaplan_meier(th, eh), kaplan_meier(tl, el)};
 }
 
+std::vector<int> split_membership(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
+                                  Eigen::Index feature, LogrankSplit split) {
+  core::ensure(event.size() == time.size() && static_cast<std::size_t>(values.cols()) == time.size(),
+               "split_membership: lengths differ");
+  const FiniteOutcome d = finite_outcome(time, event, {}, values, feature);
+  MaxStat ms;
+  const std::vector<int> g = split_groups(d, split, ms);
+  std::vector<int> out(time.size(), -1);
+  std::size_t r = 0;
+  for (std::size_t k = 0; k < time.size(); ++k)
+    if (std::isfinite(values(feature, static_cast<Eigen::Index>(k)))) out[k] = g[r++];
+  return out;
+}
+
 KmByMedian km_by_median(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
                         Eigen::Index feature) {
   return km_by_split(time, event, values, feature, LogrankSplit::kMedian);

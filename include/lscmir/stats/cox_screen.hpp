@@ -95,6 +95,10 @@ struct KmByMedian {
 };
 KmByMedian km_by_split(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
                        Eigen::Index feature, LogrankSplit split);
+/// The groups km_by_split draws, per subject: 1 = high, 0 = low, -1 = left out (a NaN value, the
+/// middle of a tertile / quartile split, or no maxstat cut point).
+std::vector<int> split_membership(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
+                                  Eigen::Index feature, LogrankSplit split);
 /// km_by_split with the median split.
 KmByMedian km_by_median(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
                         Eigen::Index feature);
