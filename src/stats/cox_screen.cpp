@@ -11,6 +11,7 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
+#include "lscmir/stats/cox_zph.hpp"
 #include "lscmir/stats/distributions.hpp"
 #include "lscmir/stats/glm.hpp"
 #include "lscmir/stats/norm_factors.hpp"
@@ -98,6 +99,14 @@ CoxScreenRow cox_row(const SurvivalData& d, const Eigen::MatrixXd& values, Eigen
     row.p_score = pchisq_upper(dv.u.dot(dv.imat.ldlt().solve(dv.u)), 1);
   }
   row.p_lrt = pchisq_upper(2 * (fit.loglik - ll_reduced), 1);
+  if (o.ph_test) {
+    const CoxZph zph = cox_zph(rs, x, fit.coef, copt.ties);
+    row.ph_chisq = zph.chisq;
+    row.ph_p = zph.p_value;
+    row.ph_global_chisq = zph.global_chisq;
+    row.ph_global_df = zph.global_df > 0 ? zph.global_df : kNaN;
+    row.ph_global_p = zph.global_p;
+  }
   std::vector<double> lp(use.size());
   const Eigen::VectorXd eta = x * fit.coef;
   for (std::size_t r = 0; r < use.size(); ++r) lp[r] = eta[static_cast<Eigen::Index>(r)];

@@ -124,6 +124,7 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
   stats::CoxScreenOptions copt;
   copt.cox.ties = parse_ties(o.ties);
   copt.min_events = o.min_events;
+  copt.ph_test = o.ph_test;
   log.info("survival", fmt::format("{} features; {} patients matched, {} usable (time, event{})", m.features.size(), cohort.ids.size(),
                                    base.size(), o.cohort.covariates.empty() ? "" : ", covariates"));
 
@@ -146,6 +147,9 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
   log.info("survival", "cox: " + summary);
 
   res.split = o.split;
+  res.ph_test = o.ph_test;
+  res.ph_level = o.ph_level;
+  res.ph_global = o.ph_test && !o.cohort.covariates.empty();
   // The rows of the Cox models; stratified by --strata (the KM curves are not).
   if (!o.split.empty())
     res.logrank = stats::logrank_split_screen(data.time, data.event, data.strata, values, parse_split(o.split), threads);
@@ -260,10 +264,27 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
         .add_real("P.LRT", per_feature(rows, &Row::p_lrt))
         .add_real("P.score", per_feature(rows, &Row::p_score))
         .add_real("C", per_feature(rows, &Row::c))
-        .add_real("FDR", r.cox.fdr)
-        .add_text("status", status_of(rows));
+        .add_real("FDR", r.cox.fdr);
+    if (r.ph_test) {
+      // The status says when PH is rejected (an otherwise ok fit).
+      std::vector<std::string> st = status_of(rows);
+      for (std::size_t f = 0; f < nf; ++f)
+        if (rows[f].status == stats::FitStatus::kOk && rows[f].ph_p < r.ph_level) st[f] = "ph_rejected";
+      t.add_text("status", std::move(st));
+    } else {
+      t.add_text("status", status_of(rows));
+    }
     if (!r.fdr_perm.empty()) t.add_real("FDR.perm", r.fdr_perm);
+    if (r.ph_test) t.add_real("PH.chisq", per_feature(rows, &Row::ph_chisq)).add_real("PH.P", per_feature(rows, &Row::ph_p));
     out.push_back({"cox.tsv", std::move(t)});
+    if (r.ph_test && r.ph_global) {
+      io::ResultTable g;
+      g.add_text("feature", r.features)
+          .add_real("chisq", per_feature(rows, &Row::ph_global_chisq))
+          .add_real("df", per_feature(rows, &Row::ph_global_df))
+          .add_real("P", per_feature(rows, &Row::ph_global_p));
+      out.push_back({"cox_ph_global.tsv", std::move(g)});
+    }
   }
   if (!r.split.empty()) {
     using Row = stats::LogrankSplitRow;
@@ -323,6 +344,7 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
 std::vector<std::string> survival_output_files(const SurvivalOptions& o) {
   std::vector<std::string> files = {"cox.tsv", "run_info.json"};
   if (!o.split.empty()) files.emplace_back("logrank.tsv");
+  if (o.ph_test && !o.cohort.covariates.empty()) files.emplace_back("cox_ph_global.tsv");
   if (!o.cohort.binary.empty()) files.emplace_back("logistic.tsv");
   for (const auto& f : o.km) files.push_back("km_" + f + ".tsv");
   if (o.cohort.cause > 0) {

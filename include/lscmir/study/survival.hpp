@@ -72,6 +72,8 @@ struct SurvivalResult {
   std::vector<KmCurves> km;                      ///< in --km order
   bool has_logistic = false;
   stats::LogisticScreen logistic;                ///< per feature when has_logistic
+  bool ph_test = false, ph_global = false;       ///< PH columns in cox.tsv; cox_ph_global.tsv (with covariates)
+  double ph_level = 0.05;
   int cause = 0;                                 ///< --cause; 0 = no competing-risks tables
   stats::FineGrayScreen finegray;                ///< per feature when cause > 0
   std::vector<CifCurves> cif;                    ///< per --km feature when cause > 0
@@ -115,7 +117,9 @@ std::vector<io::NamedTable> cif_tables(const CifCurves& cif);
 
 /// cox.tsv, then logrank.tsv (with a split), km_<feature>.tsv (per --km feature), logistic.tsv
 /// (with a binary column): the bytes `lscmir survival` has always written; with --cause also
-/// finegray.tsv and cif_<feature>.tsv / gray_<feature>.tsv per --km feature.
+/// finegray.tsv and cif_<feature>.tsv / gray_<feature>.tsv per --km feature; with --ph-test the
+/// PH.chisq PH.P columns of cox.tsv (status ph_rejected for an ok fit with PH.P < --ph-level) and,
+/// with covariates, cox_ph_global.tsv (feature chisq df P: the global test).
 std::vector<io::NamedTable> survival_tables(const SurvivalResult& result);
 
 /// The files `lscmir survival` writes into its folder (run_info.json included), in the order its
