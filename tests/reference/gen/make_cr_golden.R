@@ -1,0 +1,150 @@
+# Goldens for competing risks and the proportional-hazards test of `lscmir survival`:
+# cmprsk 2.2 crr / cuminc and survival 3.5 cox.zph on the TCGA LAML cohort.
+#
+#   Rscript tests/reference/gen/make_cr_golden.R      (from the repository root)
+#
+# Inputs: tests/data/laml/expression.tsv, tests/data/laml/clinical.tsv and the relapse endpoint
+# tests/data/laml/relapse.tsv (tests/reference/gen/make_cr_laml.R).
+# Cases (tests/reference/survival/<case>/, args.txt = the lscmir arguments without --out):
+#   laml_cr_relapse   relapse_status, --cause 1, --km hsa-mir-155 hsa-mir-181a-1:
+#                     finegray.tsv, cif_*.tsv, gray_*.tsv
+#   laml_cr_adjusted  --cause 1 --covariates age,risk_cyto: finegray.tsv (crr cov1 = the
+#                     feature + model.matrix(~ age + risk_cyto)[, -1], treatment coding, C-locale levels)
+#   laml_cr_death     --cause 2 (death without relapse) --split tertile --km hsa-mir-155
+#   laml_ph           OS, --covariates age,risk_cyto --ph-test: cox.subset.tsv (feature PH.chisq PH.P
+#                     of cox.tsv; cox.zph(fit)$table row "x", transform "km") and cox_ph_global.tsv
+#                     (row GLOBAL)
+#   laml_ph_breslow   OS, --ties breslow --ph-test: cox.subset.tsv
+# finegray.tsv: crr(ftime, fstatus, cov1, failcode = K) with its defaults (gtol 1e-6, maxiter 10),
+#   coef = $coef[1], se = sqrt($var[1, 1]), z, P = 2 pnorm(-|z|), HR and its 95% interval
+#   exp(coef -+ qnorm(0.975) se), FDR = p.adjust(P, "BH"), status ok / not_converged ($converged).
+# cif_F.tsv: cuminc(ftime, fstatus, group) with group = "high" (x above the median; tertile: above
+#   the upper tertile) or "low" (at or below the median / lower tertile; the middle third left out):
+#   for every group and cause, the points after each jump (cuminc's step corners without the
+#   first point at 0 and the last point carried to the largest time; the last row of each time).
+# gray_F.tsv: cuminc's $Tests (stat, pv, df) per cause.
+suppressPackageStartupMessages({
+  library(survival)
+  library(cmprsk)
+})
+source("tests/reference/gen/common.R")
+Sys.setlocale("LC_COLLATE", "C")
+
+expr <- read.delim("tests/data/laml/expression.tsv", check.names = FALSE, stringsAsFactors = FALSE)
+feats <- expr$feature
+em <- as.matrix(expr[, -1]); rownames(em) <- feats
+read_clin <- function(p) {
+  cl <- read.delim(p, stringsAsFactors = FALSE, na.strings = "NA")
+  cl[match(colnames(em), cl$patient), ]
+}
+rel <- read_clin("tests/data/laml/relapse.tsv")
+os <- read_clin("tests/data/laml/clinical.tsv")
+
+write_case <- function(name, args, tables, notes) {
+  dir <- file.path("tests/reference/survival", name)
+  unlink(dir, recursive = TRUE)
+  dir.create(dir, recursive = TRUE)
+  writeLines(args, file.path(dir, "args.txt"))
+  for (f in names(tables)) write_golden(tables[[f]], file.path(dir, f))
+  writeLines(c(paste("case:", name), paste("args:", args), notes), file.path(dir, "notes.txt"))
+}
+
+covmat <- function(cl, covs) {
+  if (length(covs) == 0) return(NULL)
+  d <- cl[, covs, drop = FALSE]
+  for (v in covs) if (is.character(d[[v]])) d[[v]] <- factor(d[[v]])
+  model.matrix(as.formula(paste("~", paste(covs, collapse = "+"))), d)[, -1, drop = FALSE]
+}
+
+finegray <- function(cl, cause, covs) {
+  z <- covmat(cl, covs)
+  base <- !is.na(cl$relapse_months) & !is.na(cl$relapse_status)
+  if (!is.null(z)) base <- base & complete.cases(z)
+  maxscore <- 0
+  rows <- lapply(feats, function(f) {
+    x <- em[f, ]
+    ok <- base & is.finite(x)
+    cov1 <- cbind(x = x[ok], if (!is.null(z)) z[ok, , drop = FALSE])
+    fit <- crr(cl$relapse_months[ok], cl$relapse_status[ok], cov1, failcode = cause)
+    maxscore <<- max(maxscore, max(abs(fit$score)))
+    co <- unname(fit$coef[1]); se <- sqrt(fit$var[1, 1]); zz <- co / se
+    q <- qnorm(0.975)
+    data.frame(feature = f, n = sum(ok), events = sum(cl$relapse_status[ok] == cause), coef = co,
+               HR = exp(co), HR.lower95 = exp(co - q * se), HR.upper95 = exp(co + q * se), se = se,
+               z = zz, P = 2 * pnorm(-abs(zz)), FDR = NA_real_,
+               status = if (fit$converged) "ok" else "not_converged", stringsAsFactors = FALSE)
+  })
+  t <- do.call(rbind, rows)
+  t$FDR <- p.adjust(t$P, "BH")
+  list(table = t, note = sprintf("crr: max |score| at the returned coef %.3g; statuses: %s", maxscore,
+                                 paste(names(table(t$status)), table(t$status), collapse = ", ")))
+}
+
+cif_tables <- function(cl, f, split) {
+  base <- !is.na(cl$relapse_months) & !is.na(cl$relapse_status)
+  x <- em[f, base]; tt <- cl$relapse_months[base]; st <- cl$relapse_status[base]
+  if (split == "median") {
+    g <- ifelse(x > quantile(x, 0.5, type = 7), "high", "low")
+  } else {
+    g <- ifelse(x > quantile(x, 2 / 3, type = 7), "high", ifelse(x <= quantile(x, 1 / 3, type = 7), "low", NA))
+  }
+  keep <- !is.na(g)
+  ci <- cuminc(tt[keep], st[keep], g[keep])
+  causes <- sort(unique(st[keep][st[keep] != 0]))
+  out <- NULL
+  for (gr in c("high", "low")) for (k in causes) {
+    cur <- ci[[paste(gr, k)]]
+    n <- length(cur$time)
+    d <- data.frame(group = gr, cause = k, time = cur$time, est = cur$est, var = cur$var)[-c(1, n), ]
+    d <- d[!duplicated(d$time, fromLast = TRUE), ]
+    out <- rbind(out, d)
+  }
+  tests <- ci$Tests
+  gray <- data.frame(cause = as.numeric(rownames(tests)), stat = tests[, "stat"], P = tests[, "pv"], df = tests[, "df"])
+  list(cif = out, gray = gray)
+}
+
+laml_rel <- "--expression tests/data/laml/expression.tsv --clinical tests/data/laml/relapse.tsv --id patient --time relapse_months --event relapse_status"
+laml_os <- "--expression tests/data/laml/expression.tsv --clinical tests/data/laml/clinical.tsv --id patient --time OS_months --event OS_event"
+
+# laml_cr_relapse
+fg <- finegray(rel, 1, character(0))
+tabs <- list(finegray.tsv = fg$table)
+for (f in c("hsa-mir-155", "hsa-mir-181a-1")) {
+  ct <- cif_tables(rel, f, "median")
+  tabs[[paste0("cif_", f, ".tsv")]] <- ct$cif
+  tabs[[paste0("gray_", f, ".tsv")]] <- ct$gray
+}
+write_case("laml_cr_relapse", paste(laml_rel, "--cause 1 --km hsa-mir-155 --km hsa-mir-181a-1"), tabs,
+           c("relapse endpoint: tests/data/laml/relapse.tsv (make_cr_laml.R); 187 patients (one NA status)", fg$note))
+
+fg <- finegray(rel, 1, c("age", "risk_cyto"))
+write_case("laml_cr_adjusted", paste(laml_rel, "--cause 1 --covariates age,risk_cyto"), list(finegray.tsv = fg$table),
+           c("crr cov1 = x, age, risk_cytoIntermediate, risk_cytoN.D., risk_cytoPoor", fg$note))
+
+fg <- finegray(rel, 2, character(0))
+ct <- cif_tables(rel, "hsa-mir-155", "tertile")
+write_case("laml_cr_death", paste(laml_rel, "--cause 2 --split tertile --km hsa-mir-155"),
+           list(finegray.tsv = fg$table, `cif_hsa-mir-155.tsv` = ct$cif, `gray_hsa-mir-155.tsv` = ct$gray),
+           c("cause 2 = death without relapse; cif groups: top vs bottom tertile", fg$note))
+
+ph_case <- function(name, extra, covs, ties) {
+  z <- covmat(os, covs)
+  ph <- NULL; gl <- NULL
+  for (f in feats) {
+    d <- data.frame(time = os$OS_months, event = os$OS_event, x = em[f, ])
+    if (!is.null(z)) d <- cbind(d, z)
+    fit <- coxph(as.formula(paste("Surv(time, event) ~", paste(c("x", colnames(z)), collapse = "+"))), data = d, ties = ties)
+    tb <- cox.zph(fit, transform = "km", terms = FALSE)$table
+    ph <- rbind(ph, data.frame(feature = f, PH.chisq = tb["x", "chisq"], PH.P = tb["x", "p"]))
+    gl <- rbind(gl, data.frame(feature = f, chisq = tb["GLOBAL", "chisq"], df = tb["GLOBAL", "df"], P = tb["GLOBAL", "p"]))
+  }
+  tabs <- list(cox.subset.tsv = ph)
+  if (length(covs)) tabs$cox_ph_global.tsv <- gl
+  write_case(name, paste(laml_os, extra), tabs,
+             c(sprintf("cox.zph(coxph(Surv(time, event) ~ x%s, ties = \"%s\"), transform = \"km\")", if (length(covs)) " + covariates" else "", ties),
+               "cox.subset.tsv: the PH columns of lscmir's cox.tsv; the other columns are checked by the other cases"))
+}
+ph_case("laml_ph", "--covariates age,risk_cyto --ph-test", c("age", "risk_cyto"), "efron")
+ph_case("laml_ph_breslow", "--ties breslow --ph-test", character(0), "breslow")
+cat("done\n")
