@@ -57,7 +57,7 @@ int cmd_survival(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--cause", o.cohort.cause,
                  "Competing risks: --event holds 0 = censored, this code = the event of interest, other positive codes = "
                  "competing events (adds finegray.tsv; with --km, cif_FEATURE.tsv and gray_FEATURE.tsv)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 999999999));
   app.add_option("--covariates", o.cohort.covariates, "Adjust for these clinical columns (comma-separated)")->delimiter(',');
   app.add_option("--reference", o.cohort.reference, "Reference level of a categorical covariate: var=level (repeatable)");
   app.add_option("--strata", o.cohort.strata, "Stratify the Cox models by this clinical column");
