@@ -181,6 +181,7 @@ struct FgData {
   std::vector<int> code;
   std::vector<double> gm;
   Eigen::MatrixXd z;                   ///< sorted, non-indicator columns centered
+  std::vector<double> zr;              ///< z row-major
   std::vector<std::size_t> block_end;  ///< block b is [block_begin(b), block_end[b])
   std::vector<std::size_t> block_begin;
 };
@@ -200,6 +201,9 @@ FgData fg_data(const std::vector<double>& time, const std::vector<int>& status, 
     d.z.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(o[i]));
   }
   d.z = center_covariates(d.z);  // the likelihood, score and information are shift-invariant
+  d.zr.resize(n * static_cast<std::size_t>(x.cols()));
+  for (std::size_t i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < x.cols(); ++j) d.zr[i * static_cast<std::size_t>(x.cols()) + static_cast<std::size_t>(j)] = d.z(static_cast<Eigen::Index>(i), j);
   // Censoring KM, evaluated just before each time (at time 0: at 0, as crr's approx() does).
   double g = 1;
   for (std::size_t b = 0; b < n;) {
@@ -230,61 +234,79 @@ struct FgDerivatives {
 };
 
 FgDerivatives fg_derivatives(const FgData& dd, const Eigen::VectorXd& beta, bool second, bool keep) {
-  const Eigen::Index p = dd.z.cols();
-  const auto n = static_cast<Eigen::Index>(dd.t.size());
-  const Eigen::VectorXd eta = dd.z * beta;
-  const Eigen::ArrayXd w = eta.array().exp();
+  // Plain loops over a row-major copy of z and small buffers: no allocation inside the pass (a
+  // screen calls this a few times per Newton step for every feature).
+  const auto p = static_cast<std::size_t>(dd.z.cols());
+  const std::size_t n = dd.t.size();
+  const double* z = dd.zr.data();
+  std::vector<double> eta(n), w(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    double e = 0;
+    for (std::size_t j = 0; j < p; ++j) e += z[i * p + j] * beta[static_cast<Eigen::Index>(j)];
+    eta[i] = e;
+    w[i] = std::exp(e);
+  }
   FgDerivatives r;
-  r.u = Eigen::VectorXd::Zero(p);
-  r.imat = Eigen::MatrixXd::Zero(p, p);
-  double r0 = w.sum(), c0 = 0;
-  Eigen::VectorXd r1 = dd.z.transpose() * w.matrix(), c1 = Eigen::VectorXd::Zero(p);
-  Eigen::MatrixXd r2, c2;
-  if (second) {
-    r2 = dd.z.transpose() * w.matrix().asDiagonal() * dd.z;
-    c2 = Eigen::MatrixXd::Zero(p, p);
+  r.u = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p));
+  r.imat = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
+  std::vector<double> r1(p, 0.0), c1(p, 0.0), r2(second ? p * p : 0, 0.0), c2(second ? p * p : 0, 0.0), zsum(p), zb(p);
+  double r0 = 0, c0 = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    r0 += w[i];
+    for (std::size_t j = 0; j < p; ++j) {
+      r1[j] += w[i] * z[i * p + j];
+      if (second)
+        for (std::size_t k = 0; k < p; ++k) r2[j * p + k] += w[i] * z[i * p + j] * z[i * p + k];
+    }
   }
   for (std::size_t b = 0; b < dd.block_begin.size(); ++b) {
     const std::size_t lo = dd.block_begin[b], hi = dd.block_end[b];
     double nd = 0;
-    Eigen::VectorXd zsum = Eigen::VectorXd::Zero(p);
+    std::fill(zsum.begin(), zsum.end(), 0.0);
     for (std::size_t i = lo; i < hi; ++i)
       if (dd.code[i] == 1) {
         nd += 1;
-        zsum += dd.z.row(static_cast<Eigen::Index>(i)).transpose();
-        r.loglik += eta[static_cast<Eigen::Index>(i)];
+        for (std::size_t j = 0; j < p; ++j) zsum[j] += z[i * p + j];
+        r.loglik += eta[i];
       }
     if (nd > 0) {
       const double gt = dd.gm[lo];
       const double s0 = r0 + gt * c0;
-      const Eigen::VectorXd s1 = r1 + gt * c1;
-      const Eigen::VectorXd zb = s1 / s0;
+      for (std::size_t j = 0; j < p; ++j) zb[j] = (r1[j] + gt * c1[j]) / s0;
       r.loglik -= nd * std::log(s0);
-      r.u += zsum - nd * zb;
-      if (second) r.imat += nd * ((r2 + gt * c2) / s0 - zb * zb.transpose());
+      for (std::size_t j = 0; j < p; ++j) {
+        r.u[static_cast<Eigen::Index>(j)] += zsum[j] - nd * zb[j];
+        if (second)
+          for (std::size_t k = 0; k < p; ++k)
+            r.imat(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(k)) +=
+                nd * ((r2[j * p + k] + gt * c2[j * p + k]) / s0 - zb[j] * zb[k]);
+      }
       if (keep) {
         r.fail_block.push_back(b);
         r.d.push_back(nd);
         r.s0.push_back(s0);
         r.g.push_back(gt);
-        r.zbar.push_back(zb);
+        r.zbar.push_back(Eigen::Map<const Eigen::VectorXd>(zb.data(), static_cast<Eigen::Index>(p)));
       }
     }
     for (std::size_t i = lo; i < hi; ++i) {
-      const auto ii = static_cast<Eigen::Index>(i);
-      const double wi = w[ii];
+      const double wi = w[i];
+      const bool comp = dd.code[i] == 2;
+      const double wg = comp ? wi / dd.gm[i] : 0.0;
       r0 -= wi;
-      r1 -= wi * dd.z.row(ii).transpose();
-      if (second) r2 -= wi * dd.z.row(ii).transpose() * dd.z.row(ii);
-      if (dd.code[i] == 2) {
-        const double wg = wi / dd.gm[i];
-        c0 += wg;
-        c1 += wg * dd.z.row(ii).transpose();
-        if (second) c2 += wg * dd.z.row(ii).transpose() * dd.z.row(ii);
+      c0 += wg;
+      for (std::size_t j = 0; j < p; ++j) {
+        const double zj = z[i * p + j];
+        r1[j] -= wi * zj;
+        c1[j] += wg * zj;
+        if (second)
+          for (std::size_t k = 0; k < p; ++k) {
+            r2[j * p + k] -= wi * zj * z[i * p + k];
+            c2[j * p + k] += wg * zj * z[i * p + k];
+          }
       }
     }
   }
-  (void)n;
   return r;
 }
 
