@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <type_traits>
 
 #include <fmt/core.h>
 
@@ -247,10 +248,9 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
     for (std::size_t f = 0; f < nf; ++f) v[f] = stats::to_string(rows[f].status);
     return v;
   };
-  {
-    using Row = stats::CoxScreenRow;
-    const auto& rows = r.cox.rows;
-    io::ResultTable t;
+  // The columns cox.tsv and finegray.tsv share: feature n events coef HR HR.lower95 HR.upper95 se z.
+  auto estimate_columns = [&](io::ResultTable& t, const auto& rows) {
+    using Row = std::decay_t<decltype(rows[0])>;
     t.add_text("feature", r.features)
         .add_real("n", per_feature(rows, &Row::n))
         .add_real("events", per_feature(rows, &Row::events))
@@ -259,8 +259,14 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
         .add_real("HR.lower95", per_feature(rows, &Row::hr_lower95))
         .add_real("HR.upper95", per_feature(rows, &Row::hr_upper95))
         .add_real("se", per_feature(rows, &Row::se))
-        .add_real("z", per_feature(rows, &Row::z))
-        .add_real("P.Wald", per_feature(rows, &Row::p_wald))
+        .add_real("z", per_feature(rows, &Row::z));
+  };
+  {
+    using Row = stats::CoxScreenRow;
+    const auto& rows = r.cox.rows;
+    io::ResultTable t;
+    estimate_columns(t, rows);
+    t.add_real("P.Wald", per_feature(rows, &Row::p_wald))
         .add_real("P.LRT", per_feature(rows, &Row::p_lrt))
         .add_real("P.score", per_feature(rows, &Row::p_score))
         .add_real("C", per_feature(rows, &Row::c))
@@ -305,16 +311,8 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
     using Row = stats::FineGrayRow;
     const auto& rows = r.finegray.rows;
     io::ResultTable t;
-    t.add_text("feature", r.features)
-        .add_real("n", per_feature(rows, &Row::n))
-        .add_real("events", per_feature(rows, &Row::events))
-        .add_real("coef", per_feature(rows, &Row::coef))
-        .add_real("HR", per_feature(rows, &Row::hr))
-        .add_real("HR.lower95", per_feature(rows, &Row::hr_lower95))
-        .add_real("HR.upper95", per_feature(rows, &Row::hr_upper95))
-        .add_real("se", per_feature(rows, &Row::se))
-        .add_real("z", per_feature(rows, &Row::z))
-        .add_real("P", per_feature(rows, &Row::p_value))
+    estimate_columns(t, rows);
+    t.add_real("P", per_feature(rows, &Row::p_value))
         .add_real("FDR", r.finegray.fdr)
         .add_text("status", status_of(rows));
     out.push_back({"finegray.tsv", std::move(t)});

@@ -15,8 +15,9 @@ using namespace lscmir::golden;  // NOLINT: test-local helpers
 
 namespace {
 
-/// Kaplan-Meier tables repeat the group in the first column: rows are keyed by group and time.
-Tsv read_km(const fs::path& p) {
+/// Kaplan-Meier (group, time) and cumulative incidence (group, cause, time) tables: rows keyed by
+/// their first `keys` columns, the last of them a time (compared as a number).
+Tsv read_keyed(const fs::path& p, int keys) {
   Tsv t;
   std::ifstream in(p);
   std::string line;
@@ -29,29 +30,9 @@ Tsv read_km(const fs::path& p) {
     std::vector<std::string> cells;
     std::stringstream ss(line);
     while (std::getline(ss, c, '\t')) cells.push_back(c);
-    const std::string key = cells[0] + "|" + std::to_string(std::stod(cells[1]));
-    cells.insert(cells.begin(), key);
-    t.order.push_back(key);
-    t.rows[key] = cells;
-  }
-  return t;
-}
-
-/// Cumulative incidence tables: rows keyed by group, cause and time.
-Tsv read_cif(const fs::path& p) {
-  Tsv t;
-  std::ifstream in(p);
-  std::string line;
-  std::getline(in, line);
-  std::stringstream hs(line);
-  std::string c;
-  t.header.push_back("key");
-  while (std::getline(hs, c, '\t')) t.header.push_back(c);
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    while (std::getline(ss, c, '\t')) cells.push_back(c);
-    const std::string key = cells[0] + "|" + cells[1] + "|" + std::to_string(std::stod(cells[2]));
+    std::string key;
+    for (int k = 0; k + 1 < keys; ++k) key += cells[static_cast<std::size_t>(k)] + "|";
+    key += std::to_string(std::stod(cells[static_cast<std::size_t>(keys - 1)]));
     cells.insert(cells.begin(), key);
     t.order.push_back(key);
     t.rows[key] = cells;
@@ -111,10 +92,10 @@ TEST_P(SurvivalGolden, AgreesWithR) {
       return Tolerance{1e-6, 1e-12};
     };
     const bool km = name.rfind("km_", 0) == 0;
-    Tsv want = km ? read_km(e.path()) : cif ? read_cif(e.path()) : read_tsv(e.path());
+    Tsv want = km ? read_keyed(e.path(), 2) : cif ? read_keyed(e.path(), 3) : read_tsv(e.path());
     const bool subset = name.size() > 11 && name.compare(name.size() - 11, 11, ".subset.tsv") == 0;
     if (subset) name = name.substr(0, name.size() - 11) + ".tsv";
-    Tsv got = km ? read_km(out / name) : cif ? read_cif(out / name) : read_tsv(out / name);
+    Tsv got = km ? read_keyed(out / name, 2) : cif ? read_keyed(out / name, 3) : read_tsv(out / name);
     ASSERT_FALSE(got.header.empty()) << "lscmir wrote no " << name;
     if (subset) keep_golden_columns(got, want);
     blank_unstable_rows(got, want);
