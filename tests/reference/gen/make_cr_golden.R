@@ -56,7 +56,9 @@ covmat <- function(cl, covs) {
   model.matrix(as.formula(paste("~", paste(covs, collapse = "+"))), d)[, -1, drop = FALSE]
 }
 
-finegray <- function(cl, cause, covs) {
+finegray <- function(cl, cause, covs, em = get("em", globalenv()), tcol = "relapse_months", scol = "relapse_status") {
+  cl$relapse_months <- cl[[tcol]]; cl$relapse_status <- cl[[scol]]
+  feats <- rownames(em)
   z <- covmat(cl, covs)
   base <- !is.na(cl$relapse_months) & !is.na(cl$relapse_status)
   if (!is.null(z)) base <- base & complete.cases(z)
@@ -80,8 +82,11 @@ finegray <- function(cl, cause, covs) {
                                  paste(names(table(t$status)), table(t$status), collapse = ", ")))
 }
 
-cif_tables <- function(cl, f, split) {
-  base <- !is.na(cl$relapse_months) & !is.na(cl$relapse_status)
+cif_tables <- function(cl, f, split, em = get("em", globalenv()), tcol = "relapse_months", scol = "relapse_status", covs = character(0)) {
+  cl$relapse_months <- cl[[tcol]]; cl$relapse_status <- cl[[scol]]
+  base <- !is.na(cl$relapse_months) & !is.na(cl$relapse_status) & is.finite(em[f, ])
+  z <- covmat(cl, covs)
+  if (!is.null(z)) base <- base & complete.cases(z)
   x <- em[f, base]; tt <- cl$relapse_months[base]; st <- cl$relapse_status[base]
   if (split == "median") {
     g <- ifelse(x > quantile(x, 0.5, type = 7), "high", "low")
@@ -145,6 +150,29 @@ ph_case <- function(name, extra, covs, ties) {
              c(sprintf("cox.zph(coxph(Surv(time, event) ~ x%s, ties = \"%s\"), transform = \"km\")", if (length(covs)) " + covariates" else "", ties),
                "cox.subset.tsv: the PH columns of lscmir's cox.tsv; the other columns are checked by the other cases"))
 }
+# R survival's mgus2 (survival 3.5-3), the competing-risks example of its vignette: progression to
+# a plasma cell malignancy (PCM, code 1) with death before it as the competing event (code 2):
+# etime = ptime if pstat == 1 else futime; status = 1 if pstat == 1, else 2 * death. Months,
+# many ties (also between events and censorings). Features: age, hgb, creat, mspike (with NAs,
+# so every feature has its own rows and its own censoring KM); covariate sex (F / M).
+mg <- survival::mgus2
+mg_clin <- data.frame(patient = sprintf("p%04d", seq_len(nrow(mg))), sex = as.character(mg$sex),
+                      etime = ifelse(mg$pstat == 1, mg$ptime, mg$futime),
+                      status = ifelse(mg$pstat == 1, 1L, 2L * mg$death), stringsAsFactors = FALSE)
+mg_feat <- rbind(age = mg$age, hgb = mg$hgb, creat = mg$creat, mspike = mg$mspike)
+colnames(mg_feat) <- mg_clin$patient
+dir.create("tests/data/rsurv/mgus2", recursive = TRUE, showWarnings = FALSE)
+write_golden(mg_clin, "tests/data/rsurv/mgus2/clinical.tsv")
+write_golden(cbind(data.frame(feature = rownames(mg_feat), stringsAsFactors = FALSE), as.data.frame(mg_feat, check.names = FALSE)),
+             "tests/data/rsurv/mgus2/expression.tsv")
+mg_cl <- read.delim("tests/data/rsurv/mgus2/clinical.tsv", stringsAsFactors = FALSE)
+mg_em <- as.matrix(read.delim("tests/data/rsurv/mgus2/expression.tsv", check.names = FALSE, row.names = 1))
+fg <- finegray(mg_cl, 1, "sex", em = mg_em, tcol = "etime", scol = "status")
+ct <- cif_tables(mg_cl, "hgb", "median", em = mg_em, tcol = "etime", scol = "status", covs = "sex")
+write_case("rsurv_mgus2_cr", "--expression tests/data/rsurv/mgus2/expression.tsv --clinical tests/data/rsurv/mgus2/clinical.tsv --id patient --time etime --event status --cause 1 --covariates sex --km hgb",
+           list(finegray.tsv = fg$table, cif_hgb.tsv = ct$cif, gray_hgb.tsv = ct$gray),
+           c("survival::mgus2: PCM (1) vs death (2); crr cov1 = feature + sexM; cif of hgb split at its median", fg$note))
+
 ph_case("laml_ph", "--covariates age,risk_cyto --ph-test", c("age", "risk_cyto"), "efron")
 ph_case("laml_ph_breslow", "--ties breslow --ph-test", character(0), "breslow")
 cat("done\n")
