@@ -15,6 +15,8 @@
 #                     of cox.tsv; cox.zph(fit)$table row "x", transform "km") and cox_ph_global.tsv
 #                     (row GLOBAL)
 #   laml_ph_breslow   OS, --ties breslow --ph-test: cox.subset.tsv
+#   rsurv_mgus2_cr    survival::mgus2 (PCM vs death), --cause 1 --covariates sex --km hgb
+#   surv_edge_cr      generated: time-0 events and censoring, ties, NAs, a constant feature
 # finegray.tsv: crr(ftime, fstatus, cov1, failcode = K) with its defaults (gtol 1e-6, maxiter 10),
 #   coef = $coef[1], se = sqrt($var[1, 1]), z, P = 2 pnorm(-|z|), HR and its 95% interval
 #   exp(coef -+ qnorm(0.975) se), FDR = p.adjust(P, "BH"), status ok / not_converged ($converged).
@@ -172,6 +174,33 @@ ct <- cif_tables(mg_cl, "hgb", "median", em = mg_em, tcol = "etime", scol = "sta
 write_case("rsurv_mgus2_cr", "--expression tests/data/rsurv/mgus2/expression.tsv --clinical tests/data/rsurv/mgus2/clinical.tsv --id patient --time etime --event status --cause 1 --covariates sex --km hgb",
            list(finegray.tsv = fg$table, cif_hgb.tsv = ct$cif, gray_hgb.tsv = ct$gray),
            c("survival::mgus2: PCM (1) vs death (2); crr cov1 = feature + sexM; cif of hgb split at its median", fg$note))
+
+# Generated edge case tests/data/surv_edge_cr/: 60 patients, integer times with heavy ties, an
+# event of each kind and a censoring at time 0 (crr takes G at 0, not before it), features x
+# (normal), x2 (0..3, ties in the covariate), x_na (x with 6 NAs: its own rows and censoring KM)
+# and const (constant: crr stops on a singular system, so the golden has NA and status constant).
+RNGkind("Mersenne-Twister", "Inversion", "Rejection")
+set.seed(3)
+n <- 60
+et <- round(rexp(n, 0.5)); es <- sample(0:2, n, TRUE, prob = c(.3, .4, .3))
+et[1:3] <- 0; es[1:3] <- c(0, 1, 2)
+ex <- rnorm(n); ex2 <- round(runif(n) * 3); exna <- ex; exna[c(5, 11, 17, 23, 29, 35)] <- NA
+ids <- sprintf("p%02d", seq_len(n))
+dir.create("tests/data/surv_edge_cr", recursive = TRUE, showWarnings = FALSE)
+write_golden(data.frame(patient = ids, time = et, status = es), "tests/data/surv_edge_cr/clinical.tsv")
+edge_m <- rbind(x = ex, x2 = ex2, x_na = exna, const = rep(2, n)); colnames(edge_m) <- ids
+write_golden(cbind(data.frame(feature = rownames(edge_m), stringsAsFactors = FALSE), as.data.frame(edge_m, check.names = FALSE)),
+             "tests/data/surv_edge_cr/expression.tsv")
+edge_cl <- read.delim("tests/data/surv_edge_cr/clinical.tsv", stringsAsFactors = FALSE)
+edge_em <- as.matrix(read.delim("tests/data/surv_edge_cr/expression.tsv", check.names = FALSE, row.names = 1))
+fg <- finegray(edge_cl, 1, character(0), em = edge_em[1:3, , drop = FALSE], tcol = "time", scol = "status")
+fg$table <- rbind(fg$table, data.frame(feature = "const", n = n, events = sum(es == 1), coef = NA, HR = NA, HR.lower95 = NA,
+                                       HR.upper95 = NA, se = NA, z = NA, P = NA, FDR = NA, status = "constant"))
+fg$table$FDR <- p.adjust(fg$table$P, "BH")
+ct <- cif_tables(edge_cl, "x", "median", em = edge_em, tcol = "time", scol = "status")
+write_case("surv_edge_cr", "--expression tests/data/surv_edge_cr/expression.tsv --clinical tests/data/surv_edge_cr/clinical.tsv --id patient --time time --event status --cause 1 --km x --min-events 1",
+           list(finegray.tsv = fg$table, cif_x.tsv = ct$cif, gray_x.tsv = ct$gray),
+           c("generated: events and a censoring at time 0, heavy ties, NAs (x_na), a constant feature (crr fails: golden NA, status constant)", fg$note))
 
 ph_case("laml_ph", "--covariates age,risk_cyto --ph-test", c("age", "risk_cyto"), "efron")
 ph_case("laml_ph_breslow", "--ties breslow --ph-test", character(0), "breslow")
