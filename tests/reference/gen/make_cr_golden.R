@@ -16,6 +16,7 @@
 #                     (row GLOBAL)
 #   laml_ph_breslow   OS, --ties breslow --ph-test: cox.subset.tsv
 #   rsurv_mgus2_cr    survival::mgus2 (PCM vs death), --cause 1 --covariates sex --km hgb
+#   rsurv_veteran_ph  survival::veteran, --strata celltype --covariates trt --ph-test
 #   surv_edge_cr      generated: time-0 events and censoring, ties, NAs, a constant feature
 # finegray.tsv: crr(ftime, fstatus, cov1, failcode = K) with its defaults (gtol 1e-6, maxiter 10),
 #   coef = $coef[1], se = sqrt($var[1, 1]), z, P = 2 pnorm(-|z|), HR and its 95% interval
@@ -204,4 +205,19 @@ write_case("surv_edge_cr", "--expression tests/data/surv_edge_cr/expression.tsv 
 
 ph_case("laml_ph", "--covariates age,risk_cyto --ph-test", c("age", "risk_cyto"), "efron")
 ph_case("laml_ph_breslow", "--ties breslow --ph-test", character(0), "breslow")
+
+# Stratified: survival::veteran (tests/data/rsurv/veteran, make_surv_rdata.R), strata celltype,
+# covariate trt; cox.zph's km transform pools the strata, the risk sets are per stratum.
+vcl <- read.delim("tests/data/rsurv/veteran/clinical.tsv", stringsAsFactors = FALSE)
+vem <- as.matrix(read.delim("tests/data/rsurv/veteran/expression.tsv", check.names = FALSE, row.names = 1))
+ph <- NULL; gl <- NULL
+for (f in rownames(vem)) {
+  d <- data.frame(time = vcl$time, event = vcl$event, s = vcl$celltype, trt = vcl$trt, x = vem[f, ])
+  tb <- cox.zph(coxph(Surv(time, event) ~ x + trt + strata(s), data = d), transform = "km", terms = FALSE)$table
+  ph <- rbind(ph, data.frame(feature = f, PH.chisq = tb["x", "chisq"], PH.P = tb["x", "p"]))
+  gl <- rbind(gl, data.frame(feature = f, chisq = tb["GLOBAL", "chisq"], df = tb["GLOBAL", "df"], P = tb["GLOBAL", "p"]))
+}
+write_case("rsurv_veteran_ph", "--expression tests/data/rsurv/veteran/expression.tsv --clinical tests/data/rsurv/veteran/clinical.tsv --id patient --time time --event event --strata celltype --covariates trt --ph-test",
+           list(cox.subset.tsv = ph, cox_ph_global.tsv = gl),
+           "cox.zph(coxph(Surv(time, event) ~ x + trt + strata(celltype)), transform = \"km\")")
 cat("done\n")
