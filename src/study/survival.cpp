@@ -160,6 +160,8 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
     std::vector<int> status(base.size());
     for (std::size_t r = 0; r < base.size(); ++r) status[r] = cohort.status[base[r]];
     res.cause = o.cohort.cause;
+    if (!o.cohort.strata.empty())
+      log.info("survival", "Fine-Gray models and Gray's tests are not stratified (--strata applies to the Cox models and log-rank tests)");
     const auto tf = std::chrono::steady_clock::now();
     res.finegray = stats::fine_gray_screen(data.time, status, data.covariates, values, o.cohort.cause, o.min_events, threads);
     log.info("survival", fmt::format("Fine-Gray models of cause {} in {:.2f} s", o.cohort.cause, seconds_since(tf)));
