@@ -54,6 +54,10 @@ int cmd_survival(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--id", o.cohort.id, "Clinical column holding the patient ids of the matrix columns")->required();
   app.add_option("--time", o.cohort.time, "Clinical column: follow-up time")->required();
   app.add_option("--event", o.cohort.event, "Clinical column: event indicator (1 = event, 0 = censored)")->required();
+  app.add_option("--cause", o.cohort.cause,
+                 "Competing risks: --event holds 0 = censored, this code = the event of interest, other positive codes = "
+                 "competing events (adds finegray.tsv; with --km, cif_FEATURE.tsv and gray_FEATURE.tsv)")
+      ->check(CLI::Range(1, 999999999));
   app.add_option("--covariates", o.cohort.covariates, "Adjust for these clinical columns (comma-separated)")->delimiter(',');
   app.add_option("--reference", o.cohort.reference, "Reference level of a categorical covariate: var=level (repeatable)");
   app.add_option("--strata", o.cohort.strata, "Stratify the Cox models by this clinical column");
@@ -63,6 +67,8 @@ int cmd_survival(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--binary", o.cohort.binary, "Clinical 0/1 column for per-feature logistic regression");
   app.add_option("--permutations", o.permutations, "Permutation FDR of the Cox score tests (adds FDR.perm)")->check(CLI::NonNegativeNumber);
   app.add_option("--seed", o.seed, "Seed for --permutations")->capture_default_str();
+  app.add_flag("--ph-test", o.ph_test, "Proportional-hazards test of each Cox fit (cox.zph, km transform): adds PH.chisq PH.P");
+  app.add_option("--ph-level", o.ph_level, "With --ph-test: PH.P below this marks the row ph_rejected")->capture_default_str();
   app.add_option("--min-events", o.min_events, "Fewer events than this: status too_few_events")->capture_default_str();
   add_common_options(app, options.common);
   const int parsed = parse_or_exit(app, argv);

@@ -11,6 +11,7 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
+#include "lscmir/stats/cox_zph.hpp"
 #include "lscmir/stats/distributions.hpp"
 #include "lscmir/stats/glm.hpp"
 #include "lscmir/stats/norm_factors.hpp"
@@ -98,6 +99,14 @@ CoxScreenRow cox_row(const SurvivalData& d, const Eigen::MatrixXd& values, Eigen
     row.p_score = pchisq_upper(dv.u.dot(dv.imat.ldlt().solve(dv.u)), 1);
   }
   row.p_lrt = pchisq_upper(2 * (fit.loglik - ll_reduced), 1);
+  if (o.ph_test) {
+    const CoxZph zph = cox_zph(rs, x, fit.coef, copt.ties);
+    row.ph_chisq = zph.chisq;
+    row.ph_p = zph.p_value;
+    row.ph_global_chisq = zph.global_chisq;
+    row.ph_global_df = zph.global_df > 0 ? zph.global_df : kNaN;
+    row.ph_global_p = zph.global_p;
+  }
   std::vector<double> lp(use.size());
   const Eigen::VectorXd eta = x * fit.coef;
   for (std::size_t r = 0; r < use.size(); ++r) lp[r] = eta[static_cast<Eigen::Index>(r)];
@@ -312,6 +321,20 @@ KmByMedian km_by_split(const std::vector<double>& time, const std::vector<int>& 
     (g[i] == 1 ? eh : el).push_back(d.e[i]);
   }
   return {kaplan_meier(th, eh), kaplan_meier(tl, el)};
+}
+
+std::vector<int> split_membership(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
+                                  Eigen::Index feature, LogrankSplit split) {
+  core::ensure(event.size() == time.size() && static_cast<std::size_t>(values.cols()) == time.size(),
+               "split_membership: lengths differ");
+  const FiniteOutcome d = finite_outcome(time, event, {}, values, feature);
+  MaxStat ms;
+  const std::vector<int> g = split_groups(d, split, ms);
+  std::vector<int> out(time.size(), -1);
+  std::size_t r = 0;
+  for (std::size_t k = 0; k < time.size(); ++k)
+    if (std::isfinite(values(feature, static_cast<Eigen::Index>(k)))) out[k] = g[r++];
+  return out;
 }
 
 KmByMedian km_by_median(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,

@@ -33,6 +33,12 @@ int parse_flag(const std::string& s) {
   return -1;
 }
 
+/// A competing-risks event code: a non-negative integer ("0", "1", "2", ...), else -1.
+int parse_code(const std::string& s) {
+  if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) return -1;
+  return std::stoi(s);
+}
+
 }  // namespace
 
 Cohort build_cohort(const CohortSpec& o, const io::LabeledMatrix& m, const io::Table& clin, core::Logger& log) {
@@ -71,6 +77,7 @@ Cohort build_cohort(const CohortSpec& o, const io::LabeledMatrix& m, const io::T
   const std::size_t n = rows.size();
   c.time.assign(n, kNaN);
   c.event.assign(n, -1);
+  if (o.cause > 0) c.status.assign(n, -1);
   for (std::size_t k = 0; k < n; ++k) {
     const auto& row = clin.rows[rows[k]];
     double v = 0;
@@ -81,11 +88,30 @@ Cohort build_cohort(const CohortSpec& o, const io::LabeledMatrix& m, const io::T
       c.time[k] = v;
     }
     if (!is_missing(row[e_col])) {
+      if (o.cause > 0) {
+        c.status[k] = parse_code(row[e_col]);
+        if (c.status[k] < 0)
+          throw core::InputError(clin.path, clin.line_numbers[rows[k]],
+                                 "expected 0 (censored) or a positive integer event code in column \"" + o.event + "\" (--cause " +
+                                     std::to_string(o.cause) + "), found \"" + row[e_col] + "\"");
+        c.event[k] = c.status[k] == o.cause;
+        continue;
+      }
       c.event[k] = parse_flag(row[e_col]);
       if (c.event[k] < 0)
         throw core::InputError(clin.path, clin.line_numbers[rows[k]],
                                "expected 0 or 1 in column \"" + o.event + "\", found \"" + row[e_col] + "\"");
     }
+  }
+  if (o.cause > 0 && std::find(c.status.begin(), c.status.end(), o.cause) == c.status.end()) {
+    std::set<int> codes(c.status.begin(), c.status.end());
+    codes.erase(-1);
+    std::string found;
+    for (const int v : codes) found += (found.empty() ? "" : ", ") + std::to_string(v);
+    throw core::InputError(clin.path, 1,
+                           "--cause " + std::to_string(o.cause) + ": no patient of the matrix has code " + std::to_string(o.cause) +
+                               " in column \"" + o.event + "\" (codes found: " + (found.empty() ? "none" : found) + ")",
+                           "the event column holds 0 = censored, the --cause code = the event of interest, other positive codes = competing events");
   }
   c.strata.assign(n, 0);
   if (!o.strata.empty()) {

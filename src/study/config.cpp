@@ -157,7 +157,7 @@ StudyConfig read_study_config(const std::string& path) {
     throw core::InputError(path, 0, "fastq_sheet needs a [quant] section with hairpin and mature (miRBase FASTA)");
   if (const toml::table* h = root["cohort"].as_table()) {
     c.has_cohort = true;
-    check_keys(c, *h, "cohort", {"expression", "clinical", "id", "time", "event", "covariates", "km_top", "forest_top", "name", "time_unit"});
+    check_keys(c, *h, "cohort", {"expression", "clinical", "id", "time", "event", "covariates", "km_top", "forest_top", "name", "time_unit", "cause", "ph_test"});
     auto& sv = c.cohort.survival;
     sv.expression = resolve(c, get_string(c, *h, "expression"));
     sv.clinical = resolve(c, get_string(c, *h, "clinical"));
@@ -165,6 +165,10 @@ StudyConfig read_study_config(const std::string& path) {
     sv.cohort.time = get_string(c, *h, "time");
     sv.cohort.event = get_string(c, *h, "event");
     sv.cohort.covariates = get_strings(c, *h, "covariates");
+    sv.cohort.cause = static_cast<int>(get_number(c, *h, "cause", 0));
+    if (sv.cohort.cause < 0 || static_cast<double>(sv.cohort.cause) != get_number(c, *h, "cause", 0))
+      config_error(c, h->get("cause"), "[cohort] cause must be a positive integer event code");
+    sv.ph_test = get_bool(c, *h, "ph_test", false);
     c.cohort.km_top = static_cast<int>(get_number(c, *h, "km_top", c.cohort.km_top));
     c.cohort.forest_top = static_cast<int>(get_number(c, *h, "forest_top", c.cohort.forest_top));
     c.cohort.name = get_string(c, *h, "name");

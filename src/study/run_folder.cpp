@@ -49,6 +49,8 @@ const std::vector<RunFile>& run_layout() {
       {"cox.tsv", "", "cohort", true},
       {"logrank.tsv", "", "cohort", true},
       {"logistic.tsv", "", "cohort", true},
+      {"finegray.tsv", "", "cohort", true},
+      {"cox_ph_global.tsv", "", "cohort", true},
       {"km_", ".tsv", "cohort_km", true},
       {"target_pairs.tsv", "", "targets", true},
       {"candidates.tsv", "", "rank", true},

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <type_traits>
 
 #include <fmt/core.h>
 
@@ -53,11 +54,45 @@ std::vector<KmCurves> km_curves(const stats::SurvivalData& data, const Eigen::Ma
   return out;
 }
 
+CifCurves cif_curves(const std::string& feature, const stats::SurvivalData& data, const std::vector<int>& status,
+                     const Eigen::MatrixXd& values, Eigen::Index f, stats::LogrankSplit how) {
+  const std::vector<int> g = stats::split_membership(data.time, data.event, values, f, how);
+  CifCurves out;
+  out.feature = feature;
+  std::vector<double> t;
+  std::vector<int> st, grp;
+  for (std::size_t k = 0; k < g.size(); ++k) {
+    if (g[k] < 0) continue;
+    t.push_back(data.time[k]);
+    st.push_back(status[k]);
+    grp.push_back(g[k] == 1 ? 0 : 1);  // cuminc's group order: high, low
+  }
+  for (const int s : st)
+    if (s > 0 && std::find(out.causes.begin(), out.causes.end(), s) == out.causes.end()) out.causes.push_back(s);
+  std::sort(out.causes.begin(), out.causes.end());
+  const bool both = std::count(grp.begin(), grp.end(), 0) > 0 && std::count(grp.begin(), grp.end(), 1) > 0;
+  for (int gi = 0; gi < 2; ++gi) {
+    std::vector<double> tg;
+    std::vector<int> sg;
+    for (std::size_t k = 0; k < t.size(); ++k)
+      if (grp[k] == gi) {
+        tg.push_back(t[k]);
+        sg.push_back(st[k]);
+      }
+    for (const int c : out.causes) out.curves.push_back({gi == 0 ? "high" : "low", c, stats::cumulative_incidence(tg, sg, c)});
+  }
+  if (both)
+    for (const int c : out.causes) out.gray.push_back(stats::gray_test(t, st, grp, 2, c));
+  return out;
+}
+
 }  // namespace
 
 void validate(const SurvivalOptions& o) {
   parse_ties(o.ties);
   if (!o.split.empty()) parse_split(o.split);
+  if (o.cohort.cause < 0) throw core::UsageError("--cause must be a positive event code (got " + std::to_string(o.cohort.cause) + ")");
+  if (!(o.ph_level > 0 && o.ph_level < 1)) throw core::UsageError("--ph-level must lie between 0 and 1");
 }
 
 const stats::CoxScreenRow* SurvivalResult::cox_row(std::string_view feature) const {
@@ -90,6 +125,7 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
   stats::CoxScreenOptions copt;
   copt.cox.ties = parse_ties(o.ties);
   copt.min_events = o.min_events;
+  copt.ph_test = o.ph_test;
   log.info("survival", fmt::format("{} features; {} patients matched, {} usable (time, event{})", m.features.size(), cohort.ids.size(),
                                    base.size(), o.cohort.covariates.empty() ? "" : ", covariates"));
 
@@ -114,10 +150,29 @@ SurvivalResult survival_screen(const SurvivalOptions& o, const SurvivalCohort& s
   log.info("survival", "cox: " + summary);
 
   res.split = o.split;
+  res.ph_test = o.ph_test;
+  res.ph_level = o.ph_level;
+  res.ph_global = o.ph_test && !o.cohort.covariates.empty();
   // The rows of the Cox models; stratified by --strata (the KM curves are not).
   if (!o.split.empty())
     res.logrank = stats::logrank_split_screen(data.time, data.event, data.strata, values, parse_split(o.split), threads);
   res.km = km_curves(data, values, m.features, o.km, o.split);
+  if (o.cohort.cause > 0) {
+    // Competing risks on the rows of the Cox models: codes of the same patients.
+    std::vector<int> status(base.size());
+    for (std::size_t r = 0; r < base.size(); ++r) status[r] = cohort.status[base[r]];
+    res.cause = o.cohort.cause;
+    if (!o.cohort.strata.empty())
+      log.info("survival", "Fine-Gray models and Gray's tests are not stratified (--strata applies to the Cox models and log-rank tests)");
+    const auto tf = std::chrono::steady_clock::now();
+    res.finegray = stats::fine_gray_screen(data.time, status, data.covariates, values, o.cohort.cause, o.min_events, threads);
+    log.info("survival", fmt::format("Fine-Gray models of cause {} in {:.2f} s", o.cohort.cause, seconds_since(tf)));
+    const stats::LogrankSplit how = o.split.empty() ? stats::LogrankSplit::kMedian : parse_split(o.split);
+    for (const auto& feature : o.km) {
+      const auto f = static_cast<Eigen::Index>(std::find(m.features.begin(), m.features.end(), feature) - m.features.begin());
+      res.cif.push_back(cif_curves(feature, data, status, values, f, how));
+    }
+  }
   if (!o.cohort.binary.empty()) {
     // Patients with a response and every covariate; each feature then drops its own NAs.
     std::vector<std::size_t> rows;
@@ -199,6 +254,32 @@ KmPanelStats km_panel_stats(const io::ResultTable& km, const std::string& file) 
   return out;
 }
 
+std::vector<io::NamedTable> cif_tables(const CifCurves& c) {
+  std::vector<std::string> group;
+  std::vector<double> cause, time, est, var;
+  for (const auto& curve : c.curves)
+    for (const auto& p : curve.points) {
+      group.push_back(curve.group);
+      cause.push_back(curve.cause);
+      time.push_back(p.time);
+      est.push_back(p.est);
+      var.push_back(p.var);
+    }
+  io::ResultTable t;
+  t.add_text("group", std::move(group)).add_real("cause", std::move(cause)).add_real("time", std::move(time));
+  t.add_real("est", std::move(est)).add_real("var", std::move(var));
+  std::vector<double> gc, gs, gp, gd;
+  for (std::size_t i = 0; i < c.gray.size(); ++i) {
+    gc.push_back(c.causes[i]);
+    gs.push_back(c.gray[i].stat);
+    gp.push_back(c.gray[i].p_value);
+    gd.push_back(c.gray[i].df);
+  }
+  io::ResultTable g;
+  g.add_real("cause", std::move(gc)).add_real("stat", std::move(gs)).add_real("P", std::move(gp)).add_real("df", std::move(gd));
+  return {{"cif_" + c.feature + ".tsv", std::move(t)}, {"gray_" + c.feature + ".tsv", std::move(g)}};
+}
+
 std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
   std::vector<io::NamedTable> out;
   const std::size_t nf = r.features.size();
@@ -212,10 +293,9 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
     for (std::size_t f = 0; f < nf; ++f) v[f] = stats::to_string(rows[f].status);
     return v;
   };
-  {
-    using Row = stats::CoxScreenRow;
-    const auto& rows = r.cox.rows;
-    io::ResultTable t;
+  // The columns cox.tsv and finegray.tsv share: feature n events coef HR HR.lower95 HR.upper95 se z.
+  auto estimate_columns = [&](io::ResultTable& t, const auto& rows) {
+    using Row = std::decay_t<decltype(rows[0])>;
     t.add_text("feature", r.features)
         .add_real("n", per_feature(rows, &Row::n))
         .add_real("events", per_feature(rows, &Row::events))
@@ -224,15 +304,38 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
         .add_real("HR.lower95", per_feature(rows, &Row::hr_lower95))
         .add_real("HR.upper95", per_feature(rows, &Row::hr_upper95))
         .add_real("se", per_feature(rows, &Row::se))
-        .add_real("z", per_feature(rows, &Row::z))
-        .add_real("P.Wald", per_feature(rows, &Row::p_wald))
+        .add_real("z", per_feature(rows, &Row::z));
+  };
+  {
+    using Row = stats::CoxScreenRow;
+    const auto& rows = r.cox.rows;
+    io::ResultTable t;
+    estimate_columns(t, rows);
+    t.add_real("P.Wald", per_feature(rows, &Row::p_wald))
         .add_real("P.LRT", per_feature(rows, &Row::p_lrt))
         .add_real("P.score", per_feature(rows, &Row::p_score))
         .add_real("C", per_feature(rows, &Row::c))
-        .add_real("FDR", r.cox.fdr)
-        .add_text("status", status_of(rows));
+        .add_real("FDR", r.cox.fdr);
+    if (r.ph_test) {
+      // The status says when PH is rejected (an otherwise ok fit).
+      std::vector<std::string> st = status_of(rows);
+      for (std::size_t f = 0; f < nf; ++f)
+        if (rows[f].status == stats::FitStatus::kOk && rows[f].ph_p < r.ph_level) st[f] = "ph_rejected";
+      t.add_text("status", std::move(st));
+    } else {
+      t.add_text("status", status_of(rows));
+    }
     if (!r.fdr_perm.empty()) t.add_real("FDR.perm", r.fdr_perm);
+    if (r.ph_test) t.add_real("PH.chisq", per_feature(rows, &Row::ph_chisq)).add_real("PH.P", per_feature(rows, &Row::ph_p));
     out.push_back({"cox.tsv", std::move(t)});
+    if (r.ph_test && r.ph_global) {
+      io::ResultTable g;
+      g.add_text("feature", r.features)
+          .add_real("chisq", per_feature(rows, &Row::ph_global_chisq))
+          .add_real("df", per_feature(rows, &Row::ph_global_df))
+          .add_real("P", per_feature(rows, &Row::ph_global_p));
+      out.push_back({"cox_ph_global.tsv", std::move(g)});
+    }
   }
   if (!r.split.empty()) {
     using Row = stats::LogrankSplitRow;
@@ -249,6 +352,18 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
     out.push_back({"logrank.tsv", std::move(t)});
   }
   for (const auto& km : r.km) out.push_back(km_table(km));
+  if (r.cause > 0) {
+    using Row = stats::FineGrayRow;
+    const auto& rows = r.finegray.rows;
+    io::ResultTable t;
+    estimate_columns(t, rows);
+    t.add_real("P", per_feature(rows, &Row::p_value))
+        .add_real("FDR", r.finegray.fdr)
+        .add_text("status", status_of(rows));
+    out.push_back({"finegray.tsv", std::move(t)});
+    for (const auto& c : r.cif)
+      for (auto& nt : cif_tables(c)) out.push_back(std::move(nt));
+  }
   if (r.has_logistic) {
     using Row = stats::LogisticScreenRow;
     const auto& rows = r.logistic.rows;
@@ -272,16 +387,27 @@ std::vector<io::NamedTable> survival_tables(const SurvivalResult& r) {
 std::vector<std::string> survival_output_files(const SurvivalOptions& o) {
   std::vector<std::string> files = {"cox.tsv", "run_info.json"};
   if (!o.split.empty()) files.emplace_back("logrank.tsv");
+  if (o.ph_test && !o.cohort.covariates.empty()) files.emplace_back("cox_ph_global.tsv");
   if (!o.cohort.binary.empty()) files.emplace_back("logistic.tsv");
   for (const auto& f : o.km) files.push_back("km_" + f + ".tsv");
+  if (o.cohort.cause > 0) {
+    files.emplace_back("finegray.tsv");
+    for (const auto& f : o.km) {
+      files.push_back("cif_" + f + ".tsv");
+      files.push_back("gray_" + f + ".tsv");
+    }
+  }
   return files;
 }
 
 nlohmann::json survival_parameters(const SurvivalOptions& o, int threads) {
-  return {{"id", o.cohort.id},       {"time", o.cohort.time},     {"event", o.cohort.event},
+  nlohmann::json j = {{"id", o.cohort.id},       {"time", o.cohort.time},     {"event", o.cohort.event},
           {"covariates", o.cohort.covariates}, {"strata", o.cohort.strata}, {"ties", o.ties},
           {"split", o.split},        {"km", o.km},                {"binary", o.cohort.binary},
           {"threads", threads},      {"min_events", o.min_events}, {"permutations", o.permutations}};
+  if (o.cohort.cause > 0) j["cause"] = o.cohort.cause;
+  if (o.ph_test) j["ph_level"] = o.ph_level;
+  return j;
 }
 
 }  // namespace lscmir::study

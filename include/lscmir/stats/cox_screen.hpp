@@ -28,6 +28,7 @@ struct SurvivalData {
 struct CoxScreenOptions {
   CoxOptions cox;
   int min_events = 3;  ///< fewer events than this: status kTooFewEvents (the fit is still reported)
+  bool ph_test = false;  ///< also the cox.zph test of each fit (CoxScreenRow::ph_*)
 };
 
 /// One feature's Cox model: the feature's coefficient with its Wald interval and the three tests
@@ -38,6 +39,8 @@ struct CoxScreenRow {
   double n = 0, events = 0;  ///< subjects with a finite value, and their events
   double coef = kNaN, hr = kNaN, hr_lower95 = kNaN, hr_upper95 = kNaN, se = kNaN, z = kNaN;
   double p_wald = kNaN, p_lrt = kNaN, p_score = kNaN, c = kNaN;
+  /// With CoxScreenOptions::ph_test: cox.zph of the feature's term and the global test.
+  double ph_chisq = kNaN, ph_p = kNaN, ph_global_chisq = kNaN, ph_global_df = kNaN, ph_global_p = kNaN;
   /// Precedence: too_few_events > constant > aliased > separation > not_converged > ok.
   FitStatus status = FitStatus::kOk;
 };
@@ -98,6 +101,10 @@ struct KmByMedian {
 };
 KmByMedian km_by_split(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
                        Eigen::Index feature, LogrankSplit split);
+/// The groups km_by_split draws, per subject: 1 = high, 0 = low, -1 = left out (a NaN value, the
+/// middle of a tertile / quartile split, or no maxstat cut point).
+std::vector<int> split_membership(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
+                                  Eigen::Index feature, LogrankSplit split);
 /// km_by_split with the median split.
 KmByMedian km_by_median(const std::vector<double>& time, const std::vector<int>& event, const Eigen::MatrixXd& values,
                         Eigen::Index feature);

@@ -24,7 +24,10 @@ namespace lscmir::study {
 struct CohortSpec {
   std::string id;     ///< patient ids, matched to the matrix columns
   std::string time;   ///< follow-up time (non-negative)
-  std::string event;  ///< 1 / TRUE = event, 0 / FALSE = censored
+  std::string event;  ///< 1 / TRUE = event, 0 / FALSE = censored (without `cause`)
+  /// --cause K (0 = not given): `event` holds 0 = censored, K = the event of interest, any other
+  /// positive integer = a competing event.
+  int cause = 0;
   std::vector<std::string> covariates;
   /// Reference levels of categorical covariates, "var=level" each (default: the first level in
   /// byte order, as R's factor()).
@@ -37,7 +40,8 @@ struct Cohort {
   std::vector<std::string> ids;          ///< matrix column order
   std::vector<std::size_t> matrix_col;   ///< column of the expression matrix per patient
   std::vector<double> time;              ///< NaN = missing
-  std::vector<int> event;                ///< -1 = missing
+  std::vector<int> event;                ///< -1 = missing; with a cause: 1 = that cause, 0 = otherwise
+  std::vector<int> status;               ///< with a cause: the event code (0 = censored); empty without
   std::vector<int> strata;               ///< code of the sorted level; -1 = missing; all 0 without strata
   std::vector<double> binary;            ///< NaN = missing; empty without a binary column
   Eigen::MatrixXd covariates;            ///< patients x columns (treatment coded), NaN = missing
@@ -48,7 +52,8 @@ struct Cohort {
 /// cells are empty or "NA"; a missing covariate cell makes that patient's covariate row missing.
 /// Logs (context "survival") how many columns and rows have no partner.
 /// @throws core::InputError: a missing column, a duplicate id, no matching column, a time that is
-///   not a non-negative number, an event or binary cell other than 0 / 1 / TRUE / FALSE.
+///   not a non-negative number, an event or binary cell other than 0 / 1 / TRUE / FALSE (with
+///   `cause`: an event cell that is not a non-negative integer, or no patient with code `cause`).
 /// @throws core::UsageError: a reference that is not var=level or names no level.
 Cohort build_cohort(const CohortSpec& spec, const io::LabeledMatrix& m, const io::Table& clinical, core::Logger& log);
 

@@ -14,6 +14,7 @@
 
 #include "lscmir/core/log.hpp"
 #include "lscmir/io/result_table.hpp"
+#include "lscmir/stats/competing.hpp"
 #include "lscmir/stats/cox_screen.hpp"
 #include "lscmir/study/cohort.hpp"
 
@@ -27,13 +28,15 @@ namespace lscmir::study {
 /// Every option of `lscmir survival` but the shared --threads, --out, --force and --quiet.
 struct SurvivalOptions {
   std::string expression, clinical;  ///< input paths (read by the caller; kept for run_info)
-  CohortSpec cohort;                 ///< --id, --time, --event, --covariates, --reference, --strata, --binary
+  CohortSpec cohort;                 ///< --id, --time, --event, --cause, --covariates, --reference, --strata, --binary
   std::string ties = "efron";        ///< efron or breslow
   std::string split;                 ///< "", median, tertile, quartile or maxstat
   std::vector<std::string> km;       ///< features for Kaplan-Meier curves
   int min_events = 3;
   int permutations = 0;  ///< 0 = no permutation FDR
   std::uint64_t seed = 1;
+  bool ph_test = false;    ///< --ph-test: cox.zph (transform "km") of every Cox fit
+  double ph_level = 0.05;  ///< --ph-level: PH.P below it marks the row ph_rejected
 };
 
 /// Checks --ties and --split (what can be checked before reading any input).
@@ -43,6 +46,20 @@ void validate(const SurvivalOptions& options);
 struct KmCurves {
   std::string feature;
   stats::KmByMedian curves;
+};
+
+/// With --cause: the cumulative incidence of every cause in the high and low groups of a --km
+/// feature (split as its KM curves), and Gray's test per cause.
+struct CifCurves {
+  std::string feature;
+  struct Curve {
+    std::string group;  ///< high or low
+    int cause;
+    std::vector<stats::CifPoint> points;
+  };
+  std::vector<Curve> curves;  ///< high then low, causes ascending within each
+  std::vector<int> causes;    ///< every event code of the split's patients, ascending
+  std::vector<stats::GrayTest> gray;  ///< per causes[i]; empty when a group is empty
 };
 
 struct SurvivalResult {
@@ -56,6 +73,11 @@ struct SurvivalResult {
   std::vector<KmCurves> km;                      ///< in --km order
   bool has_logistic = false;
   stats::LogisticScreen logistic;                ///< per feature when has_logistic
+  bool ph_test = false, ph_global = false;       ///< PH columns in cox.tsv; cox_ph_global.tsv (with covariates)
+  double ph_level = 0.05;
+  int cause = 0;                                 ///< --cause; 0 = no competing-risks tables
+  stats::FineGrayScreen finegray;                ///< per feature when cause > 0
+  std::vector<CifCurves> cif;                    ///< per --km feature when cause > 0
 
   /// The Cox row of `feature`, or nullptr when there is no such feature.
   const stats::CoxScreenRow* cox_row(std::string_view feature) const;
@@ -104,9 +126,14 @@ struct KmPanelStats {
 };
 /// @throws core::InputError when the table lacks the group / time / n.event / n.censor columns.
 KmPanelStats km_panel_stats(const io::ResultTable& km, const std::string& file);
+/// cif_<feature>.tsv (group cause time est var) and gray_<feature>.tsv (cause stat P df).
+std::vector<io::NamedTable> cif_tables(const CifCurves& cif);
 
 /// cox.tsv, then logrank.tsv (with a split), km_<feature>.tsv (per --km feature), logistic.tsv
-/// (with a binary column): the bytes `lscmir survival` has always written.
+/// (with a binary column): the bytes `lscmir survival` has always written; with --cause also
+/// finegray.tsv and cif_<feature>.tsv / gray_<feature>.tsv per --km feature; with --ph-test the
+/// PH.chisq PH.P columns of cox.tsv (status ph_rejected for an ok fit with PH.P < --ph-level) and,
+/// with covariates, cox_ph_global.tsv (feature chisq df P: the global test).
 std::vector<io::NamedTable> survival_tables(const SurvivalResult& result);
 
 /// The files `lscmir survival` writes into its folder (run_info.json included), in the order its

@@ -4,15 +4,19 @@
 #include "lscmir/study/cohort.hpp"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/table.hpp"
+#include "lscmir/study/config.hpp"
 #include "lscmir/study/survival.hpp"
 
 namespace lscmir::study {
@@ -191,4 +195,22 @@ TEST(SurvivalStage, TablesHaveTheCommandsFilesAndColumns) {
 }
 
 }  // namespace
+
+TEST(CohortConfig, CauseAndPhTestKeys) {
+  const auto dir = std::filesystem::temp_directory_path() / ("lscmir_cohort_cfg_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& cohort) {
+    std::ofstream(dir / "c.toml") << "[study]\nsamples = \"s.tsv\"\ncounts = \"c.tsv\"\ncontrasts = [\"LSC-HSC\"]\n"
+                                  << "[cohort]\nexpression = \"e.tsv\"\nclinical = \"k.tsv\"\ntime = \"t\"\nevent = \"s\"\n" << cohort;
+    return (dir / "c.toml").string();
+  };
+  const StudyConfig c = read_study_config(write("cause = 1\nph_test = true\n"));
+  EXPECT_EQ(c.cohort.survival.cohort.cause, 1);
+  EXPECT_TRUE(c.cohort.survival.ph_test);
+  EXPECT_EQ(read_study_config(write("")).cohort.survival.cohort.cause, 0);
+  EXPECT_THROW(read_study_config(write("cause = 1.5\n")), core::InputError);
+  EXPECT_THROW(read_study_config(write("cause = -2\n")), core::InputError);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace lscmir::study
