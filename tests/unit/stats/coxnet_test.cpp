@@ -119,8 +119,10 @@ void check_case(const std::string& name, double alpha, double thresh) {
               max_dr, max_cvm, max_cvsd, max_coef);
 }
 
-TEST(Coxnet, LassoPathAndCvMatchGlmnetOnLaml) { check_case("laml_os_lasso", 1.0, 1e-11); }
-TEST(Coxnet, ElasticNetPathAndCvMatchGlmnetOnLaml) { check_case("laml_os_enet", 0.5, 1e-11); }
+// glmnet's default thresh (1e-7), what `lscmir score fit` uses, and a tight one (1e-11).
+TEST(Coxnet, LassoPathAndCvMatchGlmnetOnLaml) { check_case("laml_os_lasso_default", 1.0, 1e-7); }
+TEST(Coxnet, ElasticNetPathAndCvMatchGlmnetOnLaml) { check_case("laml_os_enet_default", 0.5, 1e-7); }
+TEST(Coxnet, LassoTightThreshMatchesGlmnetOnLaml) { check_case("laml_os_lasso", 1.0, 1e-11); }
 
 // Simulated cohort with ties and a censoring tied with an event time.
 struct Sim {
