@@ -32,6 +32,14 @@ std::vector<std::string> split_groups(const std::vector<double>& score, double c
   return g;
 }
 
+/// sum_k coef_k value_k in weight order: fit and apply compute a patient's score identically, so a
+/// training patient at the median falls on the same side of it in both.
+double weighted_sum(const std::vector<double>& coef, const std::vector<double>& values) {
+  double s = 0;
+  for (std::size_t k = 0; k < coef.size(); ++k) s += coef[k] * values[k];
+  return s;
+}
+
 io::ResultTable name_value(const std::vector<std::string>& names, const std::vector<double>& values) {
   io::ResultTable t;
   t.add_text("name", names).add_real("value", values);
@@ -139,13 +147,18 @@ ScoreFit score_fit(const ScoreFitOptions& o, ScoreData data, const std::vector<i
   r.chosen = o.s == "lambda.min" ? r.cv.index_min : r.cv.index_1se;
   const auto c = static_cast<Eigen::Index>(r.chosen);
   const Eigen::VectorXd beta = r.cv.fit.beta.col(c);
+  std::vector<Eigen::Index> nz;
   for (Eigen::Index j = 0; j < beta.size(); ++j)
     if (beta[j] != 0) {
       r.weight_features.push_back(data.features[static_cast<std::size_t>(j)]);
       r.weights.push_back(beta[j]);
+      nz.push_back(j);
     }
-  const Eigen::VectorXd s = data.x * beta;
-  r.score.assign(s.data(), s.data() + s.size());
+  std::vector<double> vals(nz.size());
+  for (Eigen::Index i = 0; i < data.x.rows(); ++i) {
+    for (std::size_t c = 0; c < nz.size(); ++c) vals[c] = data.x(i, nz[c]);
+    r.score.push_back(weighted_sum(r.weights, vals));
+  }
   r.cutoff = stats::median(r.score);
   log.info("score", fmt::format("{} = {:.6g}: {} non-zero weight(s)", o.s, r.cv.fit.lambda[r.chosen], r.weights.size()));
   if (o.bootstrap > 0) {
@@ -275,10 +288,10 @@ ScoreApply score_apply(const ScoreWeights& w, const io::LabeledMatrix& m, double
   r.patients = m.samples;
   r.cutoff = cutoff;
   r.score.assign(m.samples.size(), 0.0);
+  std::vector<double> vals(rows.size());
   for (std::size_t j = 0; j < m.samples.size(); ++j) {
-    double s = 0;
-    for (std::size_t k = 0; k < rows.size(); ++k) s += w.coef[k] * m.values(rows[k], static_cast<Eigen::Index>(j));
-    r.score[j] = s;  // NaN when a value is NA
+    for (std::size_t k = 0; k < rows.size(); ++k) vals[k] = m.values(rows[k], static_cast<Eigen::Index>(j));
+    r.score[j] = weighted_sum(w.coef, vals);  // NaN when a value is NA
   }
   const auto na = std::count_if(r.score.begin(), r.score.end(), [](double s) { return std::isnan(s); });
   if (na > 0) log.warn("score", fmt::format("{} patient(s) have a missing value in a weighted feature: score NA", na));

@@ -12,6 +12,7 @@
 # 86th lambda of the lasso path and returns the first 85).
 # Fold ids: set.seed(20261201); sample(rep(1:10, length.out = n)), written as patient fold.
 # Outputs per case under tests/reference/score/<case>/:
+#   args.txt     the lscmir score arguments of the case (default-thresh cases)
 #   foldid.tsv   patient fold
 #   path.tsv     lambda df dev.ratio          (glmnet(x, Surv, family = "cox", alpha))
 #   cv.tsv       lambda cvm cvsd              (cv.glmnet(..., foldid, grouped = TRUE))
@@ -43,6 +44,11 @@ for (case in cases) {
   out <- file.path("tests/reference/score", case$name)
   dir.create(out, recursive = TRUE, showWarnings = FALSE)
   wt(data.frame(patient = rownames(x), fold = foldid), file.path(out, "foldid.tsv"))
+  # The lscmir command line of the case (tests/cli/score_golden_test.cpp; the thresh 1e-11 cases
+  # are slow and checked by tests/unit/stats/coxnet_test.cpp only).
+  if (case$thresh == 1e-7) writeLines(sprintf(paste("fit --expression tests/data/laml/expression.tsv --clinical tests/data/laml/clinical.tsv",
+                           "--id patient --time OS_months --event OS_event --foldid %s --alpha %s --thresh %s"),
+                     file.path(out, "foldid.tsv"), format(case$alpha), format(case$thresh)), file.path(out, "args.txt"))
   fit <- suppressWarnings(glmnet(x, y, family = "cox", alpha = case$alpha, thresh = case$thresh))
   wt(data.frame(lambda = fmt(fit$lambda), df = fit$df, dev.ratio = fmt(fit$dev.ratio)), file.path(out, "path.tsv"))
   cv <- suppressWarnings(cv.glmnet(x, y, family = "cox", alpha = case$alpha, foldid = foldid, thresh = case$thresh))
