@@ -43,17 +43,17 @@ void axpy_plain(double* y, double alpha, const double* x, Eigen::Index n) {
 }
 #ifdef LSCMIR_COXNET_AVX2
 __attribute__((target("avx2,fma"))) double dot_avx2(const double* a, const double* b, Eigen::Index n) {
-  __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+  // Four accumulators: the FMA latency, not the loads, would otherwise bound the loop.
+  __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd(), s2 = _mm256_setzero_pd(), s3 = _mm256_setzero_pd();
   Eigen::Index i = 0;
-  for (; i + 8 <= n; i += 8) {
+  for (; i + 16 <= n; i += 16) {
     s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i), s0);
     s1 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 4), _mm256_loadu_pd(b + i + 4), s1);
+    s2 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 8), _mm256_loadu_pd(b + i + 8), s2);
+    s3 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 12), _mm256_loadu_pd(b + i + 12), s3);
   }
-  if (i + 4 <= n) {
-    s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i), s0);
-    i += 4;
-  }
-  s0 = _mm256_add_pd(s0, s1);
+  for (; i + 4 <= n; i += 4) s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i), s0);
+  s0 = _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3));
   const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s0), _mm256_extractf128_pd(s0, 1));
   double s = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
   for (; i < n; ++i) s += a[i] * b[i];

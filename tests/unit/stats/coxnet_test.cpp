@@ -225,3 +225,23 @@ TEST(Coxnet, RejectsBadInput) {
 
 }  // namespace
 }  // namespace lscmir
+
+namespace lscmir {
+namespace {
+
+// predict(fit, s) of glmnet: linear in lambda between neighbouring path values, constant outside.
+TEST(Coxnet, InterpolationIsLinearInLambdaAndClampedAtTheEnds) {
+  stats::CoxnetPath p;
+  p.lambda = {1.0, 0.5, 0.25};
+  p.beta.resize(2, 3);
+  p.beta << 0, 1, 3,  //
+      0, -2, -2;
+  const Eigen::MatrixXd b = stats::coxnet_interpolate(p, {2.0, 1.0, 0.75, 0.5, 0.3, 0.1});
+  const Eigen::MatrixXd want = (Eigen::MatrixXd(2, 6) << 0, 0, 0.5, 1, 1 + 2 * (0.5 - 0.3) / 0.25, 3,  //
+                                0, 0, -1, -2, -2, -2)
+                                   .finished();
+  EXPECT_LT((b - want).cwiseAbs().maxCoeff(), 1e-14) << b;
+}
+
+}  // namespace
+}  // namespace lscmir
