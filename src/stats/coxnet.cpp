@@ -470,6 +470,20 @@ CoxnetCv coxnet_cv(const std::vector<double>& time, const std::vector<int>& even
   check_inputs(time, event, x, o);
   // The full fit and the K fold fits are independent (each fold fits its own lambda sequence, as
   // cv.glmnet does, and is then interpolated at the full fit's lambdas): K + 1 tasks.
+  // Each fold's training subjects (the other folds).
+  struct Training {
+    std::vector<double> time;
+    std::vector<int> event;
+    std::vector<Eigen::Index> rows;
+  };
+  std::vector<Training> train(static_cast<std::size_t>(k));
+  for (std::size_t i = 0; i < foldid.size(); ++i)
+    for (std::size_t fi = 0; fi < train.size(); ++fi)
+      if (static_cast<std::size_t>(foldid[i] - 1) != fi) {
+        train[fi].rows.push_back(static_cast<Eigen::Index>(i));
+        train[fi].time.push_back(time[i]);
+        train[fi].event.push_back(event[i]);
+      }
   CoxnetCv cv;
   std::vector<CoxnetPath> folds(static_cast<std::size_t>(k));
   core::parallel_for(static_cast<std::size_t>(k) + 1, threads, [&](std::size_t t) {
@@ -477,43 +491,24 @@ CoxnetCv coxnet_cv(const std::vector<double>& time, const std::vector<int>& even
       cv.fit = coxnet_path(time, event, x, o);
       return;
     }
-    const std::size_t fi = t - 1;
-    std::vector<double> tt;
-    std::vector<int> et;
-    std::vector<Eigen::Index> rows;
-    for (std::size_t i = 0; i < foldid.size(); ++i)
-      if (static_cast<std::size_t>(foldid[i] - 1) != fi) {
-        rows.push_back(static_cast<Eigen::Index>(i));
-        tt.push_back(time[i]);
-        et.push_back(event[i]);
-      }
-    const Eigen::MatrixXd xt = x(rows, Eigen::all);
-    folds[fi] = coxnet_path(tt, et, xt, o);
+    const Training& tr = train[t - 1];
+    folds[t - 1] = coxnet_path(tr.time, tr.event, x(tr.rows, Eigen::all), o);
   });
   const std::size_t nl = cv.fit.lambda.size();
   Eigen::MatrixXd raw(k, static_cast<Eigen::Index>(nl));
   const Breslow all(time, event);
   core::parallel_for(static_cast<std::size_t>(k), threads, [&](std::size_t fi) {
-    std::vector<double> tt;
-    std::vector<int> et;
-    std::vector<Eigen::Index> rows;
-    for (std::size_t i = 0; i < foldid.size(); ++i)
-      if (static_cast<std::size_t>(foldid[i] - 1) != fi) {
-        rows.push_back(static_cast<Eigen::Index>(i));
-        tt.push_back(time[i]);
-        et.push_back(event[i]);
-      }
-    const Breslow train(tt, et);
+    const Training& tr = train[fi];
+    const Breslow others(tr.time, tr.event);
     const Eigen::MatrixXd b = coxnet_interpolate(folds[fi], cv.fit.lambda);
     const Eigen::MatrixXd eta_all = x * b;
     for (std::size_t l = 0; l < nl; ++l) {
       const auto c = static_cast<Eigen::Index>(l);
       const Eigen::VectorXd ea = eta_all.col(c);
-      Eigen::VectorXd et_train(static_cast<Eigen::Index>(rows.size()));
-      for (std::size_t r = 0; r < rows.size(); ++r) et_train[static_cast<Eigen::Index>(r)] = ea[rows[r]];
+      const Eigen::VectorXd eo = ea(tr.rows);
       const double dev_all = 2.0 * (all.lsat - all.loglik(ea));
-      const double dev_train = 2.0 * (train.lsat - train.loglik(et_train));
-      raw(static_cast<Eigen::Index>(fi), c) = (dev_all - dev_train) / events[fi];
+      const double dev_others = 2.0 * (others.lsat - others.loglik(eo));
+      raw(static_cast<Eigen::Index>(fi), c) = (dev_all - dev_others) / events[fi];
     }
   });
   for (const CoxnetPath& fp : folds)
