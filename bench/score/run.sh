@@ -8,8 +8,9 @@
 #
 # 1. agreement: both programs once, tables compared by bench/score/compare.R (path, cvm and the
 #    lambdas 1e-4, weights 1e-3 relative); --threads 1 and 2 must write identical tables;
-# 2. timing: RUNS (default 5) runs of each, lasso and elastic net (alpha 0.5), wall clock of the
-#    whole process; prints the median of each and the ratio R / lscmir (goal >= 20).
+# 2. timing: RUNS (default 5) runs of each, lasso and elastic net (alpha 0.5), wall clock and CPU
+#    (user + system) of the whole process under /usr/bin/time; prints the medians and the ratios
+#    R / lscmir (goal >= 20 on wall time; the CPU ratio is the figure that survives a loaded machine).
 # Exit 1 when the outputs disagree or a program fails, 2 on bad usage.
 set -euo pipefail
 [[ $# -ge 1 && $# -le 2 ]] || { echo "usage: bench/score/run.sh path/to/lscmir [RUNS]" >&2; exit 2; }
@@ -29,7 +30,10 @@ lscmir_fit() {  # alpha threads out
 }
 r_fit() { Rscript "$HERE/cv_glmnet.R" $EXPR $CLIN $FOLD "$1" "$2"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+# "wall cpu" seconds of one run (cpu = user + system, children included).
+seconds() { /usr/bin/time -f '%e %U %S' -o "$SCRATCH/time" "$@" > /dev/null 2>&1; awk '{printf "%s %.3f\n", $1, $2 + $3}' "$SCRATCH/time"; }
+wall() { awk '{print $1}' | median; }
+cpu() { awk '{print $2}' | median; }
 
 FAIL=0
 for alpha in 1 0.5; do
@@ -42,11 +46,16 @@ for alpha in 1 0.5; do
   echo "agreement alpha $alpha (max relative difference):"
   Rscript "$HERE/compare.R" "$SCRATCH/l2_$alpha" "$SCRATCH/r_$alpha" || FAIL=1
 done
-printf 'alpha\tlscmir_t2_s\tlscmir_t1_s\tR_s\tratio_t2\tratio_t1\n'
+echo "load average before timing: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'alpha\twall_lscmir_t2\twall_lscmir_t1\twall_R\tratio_wall_t2\tratio_wall_t1\tcpu_lscmir_t1\tcpu_R\tratio_cpu_t1\n'
 for alpha in 1 0.5; do
-  l2=$(for i in $(seq "$RUNS"); do seconds lscmir_fit $alpha 2 "$SCRATCH/t"; done | median)
-  l1=$(for i in $(seq "$RUNS"); do seconds lscmir_fit $alpha 1 "$SCRATCH/t"; done | median)
-  r=$(for i in $(seq "$RUNS"); do seconds r_fit $alpha "$SCRATCH/rt"; done | median)
-  printf '%s\t%.3f\t%.3f\t%.3f\t%.1f\t%.1f\n' $alpha "$l2" "$l1" "$r" "$(echo "$r / $l2" | bc -l)" "$(echo "$r / $l1" | bc -l)"
+  for i in $(seq "$RUNS"); do seconds lscmir_fit $alpha 2 "$SCRATCH/t"; done > "$SCRATCH/l2"
+  for i in $(seq "$RUNS"); do seconds lscmir_fit $alpha 1 "$SCRATCH/t"; done > "$SCRATCH/l1"
+  for i in $(seq "$RUNS"); do seconds r_fit $alpha "$SCRATCH/rt"; done > "$SCRATCH/r"
+  l2=$(wall < "$SCRATCH/l2"); l1=$(wall < "$SCRATCH/l1"); r=$(wall < "$SCRATCH/r")
+  c1=$(cpu < "$SCRATCH/l1"); cr=$(cpu < "$SCRATCH/r")
+  printf '%s\t%.3f\t%.3f\t%.3f\t%.1f\t%.1f\t%.3f\t%.3f\t%.1f\n' $alpha "$l2" "$l1" "$r" "$(echo "$r / $l2" | bc -l)" \
+    "$(echo "$r / $l1" | bc -l)" "$c1" "$cr" "$(echo "$cr / $c1" | bc -l)"
 done
+echo "load average after timing: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $FAIL
