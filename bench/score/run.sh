@@ -49,9 +49,11 @@ done
 echo "load average before timing: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'alpha\twall_lscmir_t2\twall_lscmir_t1\twall_R\tratio_wall_t2\tratio_wall_t1\tcpu_lscmir_t1\tcpu_R\tratio_cpu_t1\n'
 for alpha in 1 0.5; do
-  for i in $(seq "$RUNS"); do seconds lscmir_fit $alpha 2 "$SCRATCH/t"; done > "$SCRATCH/l2"
-  for i in $(seq "$RUNS"); do seconds lscmir_fit $alpha 1 "$SCRATCH/t"; done > "$SCRATCH/l1"
-  for i in $(seq "$RUNS"); do seconds r_fit $alpha "$SCRATCH/rt"; done > "$SCRATCH/r"
+  L=("$LSCMIR" score fit --expression $EXPR --clinical $CLIN --id patient --time OS_months --event OS_event
+     --foldid $FOLD --alpha $alpha --out "$SCRATCH/t" --force --quiet)
+  for i in $(seq "$RUNS"); do seconds "${L[@]}" --threads 2; done > "$SCRATCH/l2"
+  for i in $(seq "$RUNS"); do seconds "${L[@]}" --threads 1; done > "$SCRATCH/l1"
+  for i in $(seq "$RUNS"); do seconds Rscript "$HERE/cv_glmnet.R" $EXPR $CLIN $FOLD $alpha "$SCRATCH/rt"; done > "$SCRATCH/r"
   l2=$(wall < "$SCRATCH/l2"); l1=$(wall < "$SCRATCH/l1"); r=$(wall < "$SCRATCH/r")
   c1=$(cpu < "$SCRATCH/l1"); cr=$(cpu < "$SCRATCH/r")
   printf '%s\t%.3f\t%.3f\t%.3f\t%.1f\t%.1f\t%.3f\t%.3f\t%.1f\n' $alpha "$l2" "$l1" "$r" "$(echo "$r / $l2" | bc -l)" \
