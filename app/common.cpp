@@ -96,6 +96,7 @@ int cmd_de(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_demo(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_rank(const std::vector<std::string>& argv, core::Logger& log);
+int cmd_score(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_report(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_run(const std::vector<std::string>& argv, core::Logger& log);
 int cmd_specificity(const std::vector<std::string>& argv, core::Logger& log);
@@ -113,6 +114,7 @@ const std::vector<Command>& commands() {
       {"rank", "therapy candidates: specificity, cohort outcome, HSC sparing and pathway targets", cmd_rank},
       {"report", "self-contained HTML report of a run folder (opens offline)", cmd_report},
       {"run", "the whole study from a CONFIG.toml: DE, specificity, cohort, targets, candidates, report", cmd_run},
+      {"score", "a multi-miRNA risk score: lasso Cox weights (cv.glmnet) fitted, or applied to a cohort", cmd_score},
       {"specificity", "LSC-specific, HSC-specific, stem-shared and leukemia-wide miRNAs from the three contrasts", cmd_specificity},
       {"survival", "per-miRNA Cox, log-rank, Kaplan-Meier and logistic models", cmd_survival},
       {"quant", "small RNA-seq FASTQ to mature miRNA counts, isomiRs (mirGFF3) and QC", cmd_quant},
