@@ -181,7 +181,7 @@ void cohort(Builder& b) {
   const SplitWords words = split_words(km_params.value("split", params.value("split", std::string())));
   b.section("cohort", "Outcome in the cohort",
             fmt::format("Per-miRNA Cox models in {}, {}.{}", who, adjustment,
-                        km.empty() ? std::string() : " Kaplan-Meier curves split at " + words.rule + "."));
+                        km.empty() ? std::string(" No Kaplan-Meier curves were drawn.") : " Kaplan-Meier curves split at " + words.rule + "."));
   if (forest) {
     json rows = rows_of(b.table("forest.tsv"));
     for (auto& r : rows) {

@@ -78,7 +78,8 @@ TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
   // km tables gain n.censor, and coxph-style column scaling moves cox.tsv digits by <= 1e-11 relative;
   // regenerated in issue 13: exact contrast standard errors change LSC-LPC and what depends on it;
   // issue 16 adds qc_pca.tsv, qc_sheet.tsv and overlap_*.tsv for the report, the others unchanged).
-  // issue 13 again: the de diagnostics voom_trend.tsv and pvalue_histogram.tsv are added).
+  // issue 13 again: the de diagnostics voom_trend.tsv and pvalue_histogram.tsv are added;
+  // issue 15: paired_*.tsv added, specificity.tsv and candidates.tsv gain the consistency columns).
   std::istringstream sums(slurp("tests/reference/demo/tables.sha256"));
   std::string digest, name;
   std::set<std::string> listed;
@@ -90,7 +91,7 @@ TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
     h.update(text.data(), text.size());
     EXPECT_EQ(h.hex_digest(), digest) << name << " differs from the table the demo wrote before";
   }
-  EXPECT_EQ(listed.size(), 25u);
+  EXPECT_EQ(listed.size(), 30u);
   for (const auto& e : fs::directory_iterator(a))
     if (e.path().extension() == ".tsv") EXPECT_TRUE(listed.count(e.path().filename().string())) << "new table " << e.path().filename();
   fs::remove_all(a);

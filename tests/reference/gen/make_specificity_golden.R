@@ -57,5 +57,22 @@ res <- data.frame(feature = rownames(Y), class = cls,
                   P.class = pc, FDR.class = qc,
                   P.treat.LSC_vs_HSC = pt[, 1], P.treat.LSC_vs_LPC = pt[, 2], P.treat.HSC_vs_LPC = pt[, 3],
                   stringsAsFactors = FALSE, check.names = FALSE)
+# Per-patient consistency (docs/statistics.md): within-patient differences of voom's E, the share
+# with the sign of the logFC, and binom.test over the non-zero differences.
+pats <- unique(samples$patient)
+cons <- function(a, b, k) {
+  D <- sapply(pats, function(p) {
+    ia <- samples$patient == p & samples$population == a; ib <- samples$patient == p & samples$population == b
+    if (!any(ia) || !any(ib)) return(rep(NA_real_, nrow(Y)))
+    rowMeans(v$E[, ia, drop = FALSE]) - rowMeans(v$E[, ib, drop = FALSE])
+  })
+  n <- rowSums(is.finite(D))
+  frac <- rowSums(sign(D) == sign(lfc[, k]) & D != 0, na.rm = TRUE) / n
+  sp <- sapply(seq_len(nrow(D)), function(i) { d <- D[i, is.finite(D[i, ]) & D[i, ] != 0]
+    if (length(d) == 0) 1 else binom.test(sum(d > 0), length(d))$p.value })
+  x <- paste0(a, "_", b)
+  setNames(data.frame(n, frac, sp), paste0(c("n_patients_", "frac_consistent_", "sign_P_"), x))
+}
+res <- cbind(res, cons("LSC", "HSC", 1), cons("LSC", "LPC", 2), cons("HSC", "LPC", 3))
 write_golden(res, file.path(out, "specificity.tsv"))
 print(table(res$class))

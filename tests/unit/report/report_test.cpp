@@ -183,7 +183,7 @@ TEST(Report, FiguresCarryTheirStatisticsAndProvenance) {
   EXPECT_NE(html.find("export: {svg: true, png: true}"), std::string::npos);
 }
 
-/// Without KM tables, no caption speaks of Kaplan-Meier curves.
+/// Without KM tables, no caption claims Kaplan-Meier curves; the section says none were drawn.
 TEST(Report, NoKaplanMeierCaptionWithoutCurves) {
   RunResult run = small_run("S1");
   ResultTable cox;
@@ -191,7 +191,8 @@ TEST(Report, NoKaplanMeierCaptionWithoutCurves) {
   run.put("cox.tsv", cox);
   const std::string html = lscmir::report::build_report(run, "t");
   EXPECT_NE(html.find("Per-miRNA Cox models"), std::string::npos);
-  EXPECT_EQ(html.find("Kaplan-Meier"), std::string::npos);
+  EXPECT_EQ(html.find("Kaplan-Meier curves split"), std::string::npos);
+  EXPECT_NE(html.find("No Kaplan-Meier curves were drawn"), std::string::npos);
   EXPECT_NE(html.find("unadjusted"), std::string::npos);
 }
 
