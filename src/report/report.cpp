@@ -321,6 +321,54 @@ void skipped_stages(Builder& b) {
   b.end_section();
 }
 
+/// Within-patient differences (paired_<tag>.tsv of the ranking contrast) of the top candidates:
+/// in how many patients each call holds.
+void paired_heatmap(Builder& b) {
+  if (!b.has("candidates.tsv")) return;
+  const io::ResultTable& cand = b.table("candidates.tsv");
+  std::string tag;
+  for (const auto& c : cand.columns)
+    if (c.name.rfind("logFC.", 0) == 0) {
+      tag = c.name.substr(6);
+      break;
+    }
+  const std::string file = "paired_" + tag + ".tsv";
+  if (tag.empty() || !b.has(file)) return;
+  const io::ResultTable& p = b.table(file);
+  std::map<std::string, std::size_t> row_of;
+  for (std::size_t i = 0; i < p.rows(); ++i) row_of.emplace(p.cell_text(i, 0), i);
+  json rows = json::array();
+  const std::size_t cf = static_cast<std::size_t>(cand.find("feature") - cand.columns.data());
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < cand.rows() && shown < 20; ++i) {
+    const auto it = row_of.find(cand.cell_text(i, cf));
+    if (it == row_of.end()) continue;
+    ++shown;
+    for (std::size_t c = 1; c < p.columns.size(); ++c) {
+      const double d = p.cell_number(it->second, c);
+      if (!std::isfinite(d)) continue;
+      rows.push_back({{"feature", it->first}, {"rank", static_cast<int>(i + 1)}, {"patient", p.columns[c].name}, {"difference", d}});
+    }
+  }
+  if (rows.empty()) return;
+  std::string contrast = tag;
+  if (const auto at = contrast.find("_vs_"); at != std::string::npos) contrast.replace(at, 4, " - ");
+  b.chart("Within-patient differences " + contrast + " of the top candidates",
+          "Per patient (columns) the difference " + contrast +
+              " on the log scale the DE model fits, for the best-ranked candidates (rows, by rank); blank: the patient lacks one "
+              "population. A call that holds in most patients has one colour across its row (frac_consistent in candidates.tsv).",
+          {{"data", {{"values", rows}}},
+           {"mark", "rect"},
+           {"encoding",
+            {{"x", {{"field", "patient"}, {"type", "nominal"}, {"sort", nullptr}, {"axis", {{"labelAngle", -60}}}}},
+             {"y", {{"field", "feature"}, {"type", "nominal"}, {"sort", {{"field", "rank"}}}, {"title", nullptr}}},
+             {"color", {{"field", "difference"}, {"type", "quantitative"}, {"title", "log2 difference"},
+                        {"scale", {{"scheme", "redblue"}, {"reverse", true}, {"domainMid", 0}}}}},
+             {"tooltip", json::array({{{"field", "feature"}}, {{"field", "patient"}}, {{"field", "difference"}, {"format", ".2f"}}})}}},
+           {"width", 560}},
+          "paired_heatmap");
+}
+
 void paired_lines(Builder& b) {
   if (!b.has("report_expression.tsv")) return;
   const io::ResultTable& e = b.table("report_expression.tsv");
@@ -352,6 +400,7 @@ void paired_lines(Builder& b) {
                {"tooltip", json::array({{{"field", "patient"}}, {{"field", "sample"}}, {{"field", "value"}, {"format", ".2f"}}})}}}}},
            {"resolve", {{"scale", {{"y", "independent"}}}}}},
           "paired_lines");
+  paired_heatmap(b);
   b.end_section();
 }
 
