@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // qPCR Ct files: qpcr::read_ct in auto, long, wide and QuantStudio mode, then qpcr::summarize.
+#include <algorithm>
 #include <cmath>
 
 #include "fuzz_common.hpp"

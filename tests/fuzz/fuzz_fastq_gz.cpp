@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// FASTQ, gzip: the fuzz input is gzip-compressed (zlib) before quant::collapse_fastq reads it, so
-// mutations of the FASTQ text reach the parser through the inflate path; the tail of the stream is
-// cut at a position taken from the input's first byte to exercise truncated streams too.
+// FASTQ, gzip: the fuzz input is gzip-compressed (zlib) and then read by quant::FastqChunker (4 KiB
+// chunks) and quant::parse_chunk, so mutations of the FASTQ text reach the parser through the
+// inflate path (io::TextSource); the input's first byte cuts the stream's tail (truncated streams).
 #include <zlib.h>
 
 #include <vector>
 
 #include "fuzz_common.hpp"
-#include "lscmir/quant/sample.hpp"
+#include "lscmir/quant/fastq.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace lscmir;
@@ -28,7 +28,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (cut != 0) n -= std::min<std::size_t>(n, cut % 16);
   const std::string path =
       fuzz::write_input(std::string_view(reinterpret_cast<const char*>(out.data()), n), "reads.fastq.gz");
-  quant::TrimOptions o;
-  fuzz::expect_input_errors_only([&] { (void)quant::collapse_fastq(path, o); });
+  fuzz::expect_input_errors_only([&] {
+    quant::FastqChunker chunker(path, 4096);
+    quant::FastqChunk chunk;
+    std::uint64_t next = 1;
+    while (chunker.next(chunk)) {
+      if (chunk.first_record != next) std::abort();
+      quant::parse_chunk(chunk, path, [&](const quant::FastqRecord& r) {
+        if (r.number != next++ || r.quality.size() != r.sequence.size()) std::abort();
+      });
+    }
+  });
   return 0;
 }
