@@ -11,7 +11,9 @@ packages=(
   libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev chromium
   pkg-config libisal-dev mirtop snakemake
+  clang libclang-rt-dev
 )
+# clang + libclang-rt-dev (libFuzzer, ASan and UBSan runtimes): the parser fuzzers (scripts/fuzz.sh).
 # Node.js + npm fetch the report's JavaScript (package-lock.json); Debian's are used when none is on PATH.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
