@@ -262,6 +262,43 @@ void differential(Builder& b) {
                {"y", {{"field", "n"}, {"type", "quantitative"}, {"title", "features"}}},
                {"tooltip", json::array({{{"field", "from"}}, {{"field", "to"}}, {{"field", "n"}}})}}}}}},
           "p_value_histograms");
+  if (b.has("voom_trend.tsv")) {
+    const io::ResultTable& vt = b.table("voom_trend.tsv");
+    const json points = rows_of(vt);
+    if (!points.empty())
+      b.chart("voom mean-variance trend",
+              "Per feature, sqrt(residual SD) against the average log2 count of voom's final pass (points) and the lowess trend its "
+              "weights come from (line).",
+              {{"data", {{"values", points}}},
+               {"layer",
+                json::array({{{"mark", {{"type", "point"}, {"size", 10}, {"opacity", 0.5}, {"color", "#486581"}}},
+                              {"encoding",
+                               {{"x", {{"field", "mean_log_count"}, {"type", "quantitative"}, {"title", "average log2 count"}}},
+                                {"y", {{"field", "sqrt_sd"}, {"type", "quantitative"}, {"title", "sqrt(standard deviation)"}}},
+                                {"tooltip", json::array({{{"field", "feature"}}, {{"field", "mean_log_count"}, {"format", ".2f"}},
+                                                         {{"field", "sqrt_sd"}, {"format", ".3f"}}})}}}},
+                             {{"mark", {{"type", "line"}, {"color", "#d64545"}}},
+                              {"encoding",
+                               {{"x", {{"field", "mean_log_count"}, {"type", "quantitative"}, {"sort", "ascending"}}},
+                                {"y", {{"field", "trend"}, {"type", "quantitative"}}}}}}})},
+               {"width", 560}},
+              "voom_trend");
+  }
+  if (b.has("sample_weights.tsv")) {
+    const json w = rows_of(b.table("sample_weights.tsv"));
+    if (!w.empty())
+      b.chart("Sample quality weights", "The weight of each sample in the DE fit (--sample-weights; 1 = average quality).",
+              {{"data", {{"values", w}}},
+               {"mark", "bar"},
+               {"encoding",
+                {{"x", {{"field", "sample"}, {"type", "nominal"}, {"sort", nullptr},
+                        {"axis", w.size() <= kNamedSamples ? json{{"labelAngle", -60}}
+                                                           : json{{"labels", false}, {"ticks", false}, {"title", fmt::format("{} samples", w.size())}}}}},
+                 {"y", {{"field", "sample\\.weights"}, {"type", "quantitative"}, {"title", "sample weight"}}},
+                 {"tooltip", json::array({{{"field", "sample"}}, {{"field", "sample\\.weights"}, {"format", ".3f"}}})}}},
+               {"width", 560}},
+              "sample_weights");
+  }
   b.end_section();
 }
 
