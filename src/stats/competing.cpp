@@ -489,11 +489,12 @@ FineGrayScreen fine_gray_screen(const std::vector<double>& time, const std::vect
     if (st == FitStatus::kAliased) return;
     row.coef = fit.coef[0];
     row.se = std::sqrt(fit.var(0, 0));
-    row.hr = std::exp(row.coef);
-    row.hr_lower95 = std::exp(row.coef - kNormalQuantile975 * row.se);
-    row.hr_upper95 = std::exp(row.coef + kNormalQuantile975 * row.se);
-    row.z = row.coef / row.se;
-    row.p_value = 2 * pnorm_upper(std::fabs(row.z));
+    const WaldHazardRatio w = wald_hazard_ratio(row.coef, row.se);
+    row.hr = w.hr;
+    row.hr_lower95 = w.lower95;
+    row.hr_upper95 = w.upper95;
+    row.z = w.z;
+    row.p_value = w.p;
   });
   std::vector<double> p(nf);
   for (std::size_t f = 0; f < nf; ++f) p[f] = out.rows[f].p_value;

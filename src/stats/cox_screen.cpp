@@ -77,11 +77,12 @@ CoxScreenRow cox_row(const SurvivalData& d, const Eigen::MatrixXd& values, Eigen
   if (fit_status == FitStatus::kAliased) return row;
   row.coef = fit.coef[0];
   row.se = std::sqrt(fit.var(0, 0));
-  row.hr = std::exp(row.coef);
-  row.hr_lower95 = std::exp(row.coef - kNormalQuantile975 * row.se);
-  row.hr_upper95 = std::exp(row.coef + kNormalQuantile975 * row.se);
-  row.z = row.coef / row.se;
-  row.p_wald = 2 * pnorm_upper(std::fabs(row.z));
+  const WaldHazardRatio w = wald_hazard_ratio(row.coef, row.se);
+  row.hr = w.hr;
+  row.hr_lower95 = w.lower95;
+  row.hr_upper95 = w.upper95;
+  row.z = w.z;
+  row.p_wald = w.p;
   double ll_reduced = fit.loglik_init;  // no covariates: the model without the feature is beta = 0
   if (q == 0) {
     row.p_score = pchisq_upper(fit.score_test, 1);

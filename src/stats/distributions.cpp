@@ -57,6 +57,12 @@ double pnorm_upper(double z) {
   return 0.5 * std::erfc(z / std::sqrt(2.0));
 }
 
+WaldHazardRatio wald_hazard_ratio(double coef, double se) {
+  const double z = coef / se;
+  return {std::exp(coef), std::exp(coef - kNormalQuantile975 * se), std::exp(coef + kNormalQuantile975 * se), z,
+          2 * pnorm_upper(std::fabs(z))};
+}
+
 double pt_upper(double t, double df) {
   if (std::isnan(t) || std::isnan(df)) return kNaN;
   if (std::isinf(t)) return t > 0 ? 0.0 : 1.0;

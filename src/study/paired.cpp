@@ -106,7 +106,6 @@ bool read_paired(const std::string& dir, const std::string& a, const std::string
         p.diff(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c - 1)) = io::number_cell(t, r, c);
     }
     out = flip ? p.flipped() : std::move(p);
-    out.path = path.string();
     return true;
   }
   return false;
@@ -136,13 +135,8 @@ Consistency consistency(const Eigen::Ref<const Eigen::RowVectorXd>& d, double lo
     }
     if ((logfc > 0 && v > 0) || (logfc < 0 && v < 0)) ++agree;
   }
-  if (c.n_patients == 0 || !(logfc != 0) || std::isnan(logfc)) {
-    c.fraction = kNaN;
-    c.sign_p = c.n_patients == 0 ? kNaN : sign_test_p(positive, nonzero);
-    return c;
-  }
-  c.fraction = static_cast<double>(agree) / c.n_patients;
-  c.sign_p = sign_test_p(positive, nonzero);
+  c.sign_p = c.n_patients == 0 ? kNaN : sign_test_p(positive, nonzero);
+  c.fraction = c.n_patients == 0 || logfc == 0 || std::isnan(logfc) ? kNaN : static_cast<double>(agree) / c.n_patients;
   return c;
 }
 

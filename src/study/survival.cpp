@@ -14,6 +14,7 @@
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/table.hpp"
+#include "lscmir/stats/distributions.hpp"
 
 namespace lscmir::study {
 namespace {
@@ -245,11 +246,10 @@ KmPanelStats km_panel_stats(const io::ResultTable& km, const std::string& file) 
   const stats::CoxFit fit = stats::cox_fit(rs, x, Eigen::VectorXd::Zero(1), stats::CoxOptions{});
   out.status = fit.status;
   if (fit.status == stats::FitStatus::kOk) {
-    const double b = fit.coef(0), se = std::sqrt(fit.var(0, 0));
-    const double z = 1.959963984540054;
-    out.hr = std::exp(b);
-    out.hr_lower95 = std::exp(b - z * se);
-    out.hr_upper95 = std::exp(b + z * se);
+    const stats::WaldHazardRatio w = stats::wald_hazard_ratio(fit.coef(0), std::sqrt(fit.var(0, 0)));
+    out.hr = w.hr;
+    out.hr_lower95 = w.lower95;
+    out.hr_upper95 = w.upper95;
   }
   return out;
 }

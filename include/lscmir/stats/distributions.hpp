@@ -38,4 +38,11 @@ double trigamma_inverse(double x);
 /// Normal upper tail.
 double pnorm_upper(double z);
 
+/// The Wald summary of a log hazard ratio `coef` with standard error `se`: HR = exp(coef), its 95%
+/// interval exp(coef -+ qnorm(0.975) se), z = coef / se and the two-sided P = 2 pnorm(-|z|).
+struct WaldHazardRatio {
+  double hr, lower95, upper95, z, p;
+};
+WaldHazardRatio wald_hazard_ratio(double coef, double se);
+
 }  // namespace lscmir::stats

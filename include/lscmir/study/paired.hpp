@@ -40,8 +40,8 @@ bool read_paired(const std::string& dir, const std::string& a, const std::string
 
 /// The consistency of one feature's call: patients with a difference, the share of them whose
 /// difference has the sign of `logfc` (0 differences count as not consistent), and the two-sided
-/// exact sign test P over the non-zero differences (1 when there are none). NaN share and P when
-/// no patient has a difference or `logfc` is NaN or 0.
+/// exact sign test P over the non-zero differences (1 when there are none). The share is NaN when
+/// no patient has a difference or `logfc` is NaN or 0; the P is NaN when no patient has one.
 struct Consistency {
   int n_patients = 0;
   double fraction = 0.0, sign_p = 1.0;
