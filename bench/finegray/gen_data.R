@@ -8,23 +8,11 @@
 # relapse). A latent risk r ~ N(0, 1) per patient: relapse hazard exp(0.7 r) / 20, competing
 # death hazard 1 / 40, censoring Exp(1 / 60) and administrative at 120 months; times in months
 # rounded up to 0.1 (ties occur). One feature in ten follows r (rho = +-0.4); the others are noise.
-args <- commandArgs(trailingOnly = TRUE)
-opt <- list(features = 500L, patients = 200L, seed = 20261202L)
-out <- NULL
-i <- 1L
-while (i <= length(args)) {
-  a <- args[i]
-  if (startsWith(a, "--")) {
-    key <- substring(a, 3L)
-    if (!key %in% names(opt) || i == length(args)) stop("unknown or incomplete option ", a)
-    opt[[key]] <- as.integer(args[i + 1L])
-    i <- i + 2L
-  } else {
-    out <- a
-    i <- i + 1L
-  }
-}
-if (is.null(out)) stop("usage: gen_data.R OUT_DIR [--features N] [--patients N] [--seed S]")
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1L])), "..", "lib", "args.R"))
+parsed <- parse_bench_args(list(features = 500L, patients = 200L, seed = 20261202L),
+                           "usage: gen_data.R OUT_DIR [--features N] [--patients N] [--seed S]")
+opt <- parsed$opt
+out <- parsed$out
 dir.create(out, recursive = TRUE, showWarnings = FALSE)
 RNGkind("Mersenne-Twister", "Inversion", "Rejection")
 set.seed(opt$seed)

@@ -24,23 +24,11 @@
 #   3650 days; time = max(1, ceiling(min(T, C, 3650))) days, so there are tied times
 #   (Efron's correction matters) and event = T <= min(C, 3650).
 suppressPackageStartupMessages(library(stats))
-args <- commandArgs(trailingOnly = TRUE)
-opt <- list(features = 2600L, patients = 500L, associated = 40L, seed = 20261201L)
-out <- NULL
-i <- 1L
-while (i <= length(args)) {
-  a <- args[i]
-  if (startsWith(a, "--")) {
-    key <- substring(a, 3L)
-    if (!key %in% names(opt) || i == length(args)) stop("unknown or incomplete option ", a)
-    opt[[key]] <- as.integer(args[i + 1L])
-    i <- i + 2L
-  } else {
-    out <- a
-    i <- i + 1L
-  }
-}
-if (is.null(out)) stop("usage: gen_data.R OUT_DIR [--features N] [--patients N] [--associated N] [--seed S]")
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1L])), "..", "lib", "args.R"))
+parsed <- parse_bench_args(list(features = 2600L, patients = 500L, associated = 40L, seed = 20261201L),
+                           "usage: gen_data.R OUT_DIR [--features N] [--patients N] [--associated N] [--seed S]")
+opt <- parsed$opt
+out <- parsed$out
 dir.create(out, recursive = TRUE, showWarnings = FALSE)
 
 RNGkind("Mersenne-Twister", "Inversion", "Rejection")
