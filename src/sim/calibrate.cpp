@@ -102,7 +102,7 @@ CalibrationResult calibrate(const ModelParams& start, const CalibrationTargets& 
     auto loss = [&](const Point& x) {
       ModelParams p = result.params;
       p.groups[gi] = apply(p.groups[gi], x);
-      const Summary s = summarize(p, run_cohort(p, standard, 0, group, targets.patients, horizon, seed, threads), horizon);
+      const Summary s = summarize(p, run_cohort(p, standard, group, targets.patients, horizon, seed, threads), horizon);
       const double l = std::pow((s.cr.estimate - targets.cr) / 0.05, 2) + std::pow((s.os_5y.estimate - os_target) / 0.025, 2) +
                        std::pow((s.early_death.estimate - ed_target) / 0.02, 2);
       CalibrationStep step{group, ++evaluation, p.groups[gi], s.cr.estimate, s.os_5y.estimate, s.early_death.estimate, l};
@@ -119,7 +119,7 @@ CalibrationResult calibrate(const ModelParams& start, const CalibrationTargets& 
   for (std::size_t gi = 0; gi < 2; ++gi) {
     const auto group = static_cast<AgeGroup>(gi);
     result.check[gi] = summarize(
-        result.params, run_cohort(result.params, standard, 0, group, targets.check_patients, horizon, check_seed, threads),
+        result.params, run_cohort(result.params, standard, group, targets.check_patients, horizon, check_seed, threads),
         horizon);
   }
   return result;

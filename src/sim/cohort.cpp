@@ -11,7 +11,7 @@
 
 namespace lscmir::sim {
 
-std::vector<Outcome> run_cohort(const ModelParams& p, const Arm& arm, std::size_t arm_index, AgeGroup group,
+std::vector<Outcome> run_cohort(const ModelParams& p, const Arm& arm, AgeGroup group,
                                 std::size_t n, double horizon_days, std::uint64_t seed, int threads, core::Progress* progress) {
   std::vector<Outcome> out(n);
   // Chunks of 64 patients handed out in index order keep both threads busy when the cost per
@@ -24,8 +24,7 @@ std::vector<Outcome> run_cohort(const ModelParams& p, const Arm& arm, std::size_
       for (std::size_t c = worker; c < chunks; c += static_cast<std::size_t>(t))
         for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
           const Patient pt = draw_patient(p, group, seed, i);
-          out[i] = simulate_patient(p, pt, arm, horizon_days,
-                                    stream_seed(seed, 0xd1a + arm_index, static_cast<std::uint64_t>(group), i));
+          out[i] = simulate_patient(p, pt, arm, horizon_days, dynamics_seed(seed, group, i));
           core::progress_add(progress);
         }
   });
@@ -118,7 +117,7 @@ std::vector<DosePoint> dose_response(const ModelParams& p, const std::vector<Age
         arm.mirna = {effect, sensitize, ratio, mirna_days};
         // Every grid point uses the same patients and dynamics streams (common random numbers),
         // so differences along the grid are the effect's, not Monte Carlo noise.
-        const auto outcomes = run_cohort(p, arm, 1, g, n, horizon, seed, threads, progress);
+        const auto outcomes = run_cohort(p, arm, g, n, horizon, seed, threads, progress);
         out.push_back({g, effect, ratio, summarize(p, outcomes, horizon)});
       }
   return out;
@@ -149,7 +148,7 @@ Summary run_perturbed(const ModelParams& base, const Perturbed& q, AgeGroup grou
     pt.resistance = std::clamp(1.0 - (1.0 - pt.resistance) * q.scale_sens, 0.0, 1.0);
     pt.blast_proliferation *= q.scale_blast_p;
     pt.hsc_reserve = std::min(1.0, pt.hsc_reserve * q.scale_reserve);
-    out[i] = simulate_patient(q.params, pt, standard, horizon, stream_seed(seed, 0xd1a, static_cast<std::uint64_t>(group), i));
+    out[i] = simulate_patient(q.params, pt, standard, horizon, dynamics_seed(seed, group, i));
   });
   return summarize(q.params, out, horizon);
 }

@@ -228,6 +228,10 @@ std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t a, std::uint64_t b, 
   return h;
 }
 
+std::uint64_t dynamics_seed(std::uint64_t seed, AgeGroup group, std::uint64_t index) {
+  return stream_seed(seed, 0xd1a, static_cast<std::uint64_t>(group), index);
+}
+
 Patient draw_patient(const ModelParams& p, AgeGroup group, std::uint64_t seed, std::uint64_t index) {
   detail::Rng rng(stream_seed(seed, 0x5eed, static_cast<std::uint64_t>(group), index));
   const GroupParams& g = p.groups[static_cast<std::size_t>(group)];

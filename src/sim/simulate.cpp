@@ -81,7 +81,7 @@ SimulationResult simulate(const SimulateOptions& o, const ModelParams& params, d
                           o.patients * groups.size() * (arms.size() + (o.dose_response ? effects.size() * ratios.size() : 0)));
   for (std::size_t ai = 0; ai < arms.size(); ++ai)
     for (const auto g : groups) {
-      const auto outcomes = run_cohort(params, arms[ai], ai, g, o.patients, horizon, o.seed, threads, &progress);
+      const auto outcomes = run_cohort(params, arms[ai], g, o.patients, horizon, o.seed, threads, &progress);
       CohortResult c;
       c.arm = arms[ai].name;
       c.group = g;
@@ -95,7 +95,7 @@ SimulationResult simulate(const SimulateOptions& o, const ModelParams& params, d
       for (std::size_t i = 0; i < std::min(o.trajectories, o.patients); ++i) {
         std::vector<TrajectoryPoint> points;
         const auto pt = draw_patient(params, g, o.seed, i);
-        simulate_patient(params, pt, arms[ai], horizon, stream_seed(o.seed, 0xd1a + ai, static_cast<std::uint64_t>(g), i), &points);
+        simulate_patient(params, pt, arms[ai], horizon, dynamics_seed(o.seed, g, i), &points);
         c.trajectories.push_back(std::move(points));
       }
       r.cohorts.push_back(std::move(c));

@@ -251,16 +251,21 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
   if (contrasts == nullptr) exact = nullptr;
   core::ensure(contrasts == nullptr || contrasts->rows() == q, "lm_fit: contrast rows differ from coefficients");
 
-  for (Eigen::Index g = 0; g < ng; ++g) {
-    double s = 0;
-    int c = 0;
+  // AveExpr: blocks of features in parallel, each block read column by column (y is column-major);
+  // every feature still sums its samples in index order, so the means do not depend on threads.
+  core::parallel_for_chunks(static_cast<std::size_t>(ng), threads, [&](std::size_t b, std::size_t e) {
+    std::vector<double> s(e - b, 0.0);
+    std::vector<int> c(e - b, 0);
     for (Eigen::Index i = 0; i < n; ++i)
-      if (std::isfinite(y(g, i))) {
-        s += y(g, i);
-        ++c;
+      for (std::size_t g = b; g < e; ++g) {
+        const double v = y(static_cast<Eigen::Index>(g), i);
+        if (std::isfinite(v)) {
+          s[g - b] += v;
+          ++c[g - b];
+        }
       }
-    fit.amean[g] = c > 0 ? s / c : kNaN;
-  }
+    for (std::size_t g = b; g < e; ++g) fit.amean[static_cast<Eigen::Index>(g)] = c[g - b] > 0 ? s[g - b] / c[g - b] : kNaN;
+  });
 
   // The unweighted design's coefficient covariance (for contrasts), from the centered design.
   Eigen::MatrixXd z0 = center_within(model.z, model);

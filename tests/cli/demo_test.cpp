@@ -79,7 +79,8 @@ TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
   // regenerated in issue 13: exact contrast standard errors change LSC-LPC and what depends on it;
   // issue 16 adds qc_pca.tsv, qc_sheet.tsv and overlap_*.tsv for the report, the others unchanged).
   // issue 13 again: the de diagnostics voom_trend.tsv and pvalue_histogram.tsv are added;
-  // issue 15: paired_*.tsv added, specificity.tsv and candidates.tsv gain the consistency columns).
+  // issue 15: paired_*.tsv added, specificity.tsv and candidates.tsv gain the consistency columns;
+  // issue 17: common random numbers across arms change the mirna arm and dose-response sim_*.tsv).
   std::istringstream sums(slurp("tests/reference/demo/tables.sha256"));
   std::string digest, name;
   std::set<std::string> listed;

@@ -71,4 +71,23 @@ TEST(SimulateCli, CandidateRatioFromTable) {
   fs::remove_all(b);
 }
 
+TEST(SimulateCli, ZeroEffectArmsWriteIdenticalSurvivalTables) {
+  // Common random numbers: with no miRNA effect the mirna arm is the standard arm, patient by
+  // patient, so its rows of sim_summary.tsv and sim_km.tsv equal the standard arm's.
+  const fs::path a = fresh_dir("zero");
+  ASSERT_EQ(run("--patients 200 --arms standard,mirna --mirna-effect-lsc 0 --seed 4 --trajectories 0 --out " + a.string()), 0);
+  for (const char* f : {"sim_summary.tsv", "sim_km.tsv"}) {
+    std::istringstream in(slurp(a / f));
+    std::string line, standard, mirna;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      const auto tab = line.find('\t');
+      (line.substr(0, tab) == "standard" ? standard : mirna) += line.substr(tab) + "\n";
+    }
+    EXPECT_FALSE(standard.empty()) << f;
+    EXPECT_EQ(standard, mirna) << f << ": the arms differ with zero effect";
+  }
+  fs::remove_all(a);
+}
+
 }  // namespace

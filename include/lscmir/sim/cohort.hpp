@@ -14,8 +14,9 @@
 namespace lscmir::sim {
 
 /// Outcomes of `n` patients of `group` in `arm` (index order; any thread count gives the same).
-/// Threads: patients in parallel, each with its own streams. `progress` (optional) counts patients.
-std::vector<Outcome> run_cohort(const ModelParams& p, const Arm& arm, std::size_t arm_index, AgeGroup group,
+/// Threads: patients in parallel, each with its own streams. Every arm uses the same patient and
+/// dynamics streams (common random numbers). `progress` (optional) counts patients.
+std::vector<Outcome> run_cohort(const ModelParams& p, const Arm& arm, AgeGroup group,
                                 std::size_t n, double horizon_days, std::uint64_t seed, int threads,
                                 core::Progress* progress = nullptr);
 

@@ -130,9 +130,11 @@ struct TrajectoryPoint {
 };
 
 /// Stream seeds: a patient's draws come from (seed, group, index), its dynamics from
-/// (seed, arm, group, index), so every arm sees the same virtual patients (paired design) and
-/// any thread count gives the same result.
+/// (seed, group, index) as well (`dynamics_seed`), the same in every arm: common random numbers,
+/// so arms that do not differ write identical outcomes, and any thread count gives the same result.
 std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t a, std::uint64_t b, std::uint64_t c);
+/// The dynamics stream of patient `index` of `group`, shared by every arm.
+std::uint64_t dynamics_seed(std::uint64_t seed, AgeGroup group, std::uint64_t index);
 
 /// Draws patient `index` of `group`.
 Patient draw_patient(const ModelParams& p, AgeGroup group, std::uint64_t seed, std::uint64_t index);
