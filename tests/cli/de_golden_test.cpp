@@ -90,7 +90,8 @@ TEST_P(DeGolden, AgreesWithLimmaWithin1e6) {
     const double got = info["parameters"]["consensus_correlation"].get<double>();
     EXPECT_NEAR(got, want, 1e-6 * std::abs(want)) << "consensus_correlation";
   }
-  EXPECT_EQ(info["inputs"].size(), 2u);
+  // counts and samples, and a spike-in table when --spike-ins is given
+  EXPECT_EQ(info["inputs"].size(), args.find("--spike-ins") != std::string::npos ? 3u : 2u);
   EXPECT_EQ(info["inputs"][0]["sha256"].get<std::string>().size(), 64u);
   fs::remove_all(out);
 }
