@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lscmir de: paired differential expression with limma semantics (study::differential_expression).
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,7 +33,12 @@ int run_de(const DeCliOptions& o, const std::vector<std::string>& argv, core::Lo
       io::read_matrix(counts ? o.counts : o.expression, counts ? io::MatrixKind::kCounts : io::MatrixKind::kExpression, threads);
   info.inputs.push_back({counts ? "counts" : "expression", mat.path, mat.sha256, mat.bytes});
   info.inputs.push_back({"samples", sheet.path, sheet.sha256, sheet.bytes});
-  const study::DeResult r = study::differential_expression(o.de, std::move(mat), counts, sheet, threads, log);
+  std::optional<io::LabeledMatrix> spike;
+  if (!o.de.spike_ins.empty()) {
+    spike = io::read_matrix(o.de.spike_ins, io::MatrixKind::kCounts, threads);
+    info.inputs.push_back({"spike_ins", spike->path, spike->sha256, spike->bytes});
+  }
+  const study::DeResult r = study::differential_expression(o.de, std::move(mat), counts, sheet, threads, log, spike ? &*spike : nullptr);
   const std::vector<io::NamedTable> tables = study::de_tables(r);
   std::vector<std::string> outputs;
   for (const auto& t : tables) outputs.push_back(t.file);
@@ -61,7 +67,8 @@ int cmd_de(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--coef", o.de.coefs, "Test one design column on its own, e.g. a numeric covariate (age); repeatable");
   app.add_option("--design", o.de.design, "Model formula (default: ~ patient + population, or ~ population without patient)");
   app.add_option("--method", o.de.method, "voom (counts default), trend (eBayes trend=TRUE), lm (expression default)");
-  app.add_option("--norm", o.de.norm, "Normalization for counts: TMM, upperquartile, RLE, none")->capture_default_str();
+  app.add_option("--norm", o.de.norm, "Normalization for counts: TMM, upperquartile, RLE, none, spike-in")->capture_default_str();
+  app.add_option("--spike-ins", o.de.spike_ins, "Spike-in count table (spikeins.tsv of lscmir quant) for --norm spike-in");
   app.add_flag("--robust", o.de.robust, "Robust empirical Bayes (Phipson et al. 2016)");
   auto* lfc_opt = app.add_option("--lfc", lfc, "Test |logFC| > X with treat (P.Value and adj.P.Val are treat's)");
   app.add_option("--contrast-se", o.de.contrast_se,

@@ -25,6 +25,7 @@ int run_quant(const QuantCliOptions& o, const std::vector<std::string>& argv, co
   const int threads = core::resolve_threads(o.common.threads);
   const quant::QuantPlan plan = quant::plan(o.quant);
   std::vector<std::string> outputs = quant::output_files();
+  for (auto& f : quant::spike_in_outputs(o.quant)) outputs.push_back(std::move(f));
   outputs.push_back("run_info.json");
   io::prepare_output_dir(o.common.out, outputs, o.common.force);
 
@@ -68,6 +69,8 @@ int cmd_quant(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--species", q.species, "Keep only reference names starting with SPECIES- (e.g. hsa)");
   app.add_option("--database", q.database, "Database name for the mirGFF3 header and source column")->capture_default_str();
   app.add_flag("!--no-qc", q.qc, "Skip the miRTrace QC tables (qc_status, qc_length, qc_phred, qc_rnatype)");
+  app.add_option("--spike-ins", q.spike_ins,
+                 "Spike-in FASTA: reads equal to a spike-in after trimming are counted into spikeins.tsv, not mapped");
   app.add_option("--rrna", q.rrna, "rRNA FASTA for the RNA-type QC (none bundled)");
   app.add_option("--trna", q.trna, "tRNA FASTA for the RNA-type QC (data/mirtrace/tRNA_hsa.fa is bundled for human)");
   app.add_option("--artifacts", q.artifacts, "Artifact (adapter/primer) FASTA for the RNA-type QC");

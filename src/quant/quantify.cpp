@@ -19,19 +19,26 @@ MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& r
   const auto s = static_cast<std::uint32_t>(samples_.size());
   std::vector<double> mature(ref_->mature_names.size(), 0.0);
   std::vector<double> hairpin(ref_->hairpins.size(), 0.0);
+  std::vector<double> spike(spike_ins_ != nullptr ? spike_ins_->names.size() : 0, 0.0);
   MappingQc mq;
   // Blocks bound the memory of the alignments; within a block, alignment is parallel and the
   // accumulation sequential in sequence order, so sums do not depend on the thread count.
   constexpr std::size_t kBlock = 1 << 16;
   std::vector<std::vector<Hit>> hits;
   std::vector<RnaType> types;
+  std::vector<int> spiked;  // spike-in index or -1
   std::vector<std::uint32_t> names, hps;
   for (std::size_t b0 = 0; b0 < reads.sequences.size(); b0 += kBlock) {
     const std::size_t b1 = std::min(reads.sequences.size(), b0 + kBlock);
     hits.resize(b1 - b0);
     types.assign(b1 - b0, RnaType::kMiRna);
+    spiked.assign(b1 - b0, -1);
     core::parallel_for_chunks(b1 - b0, options_.threads, [&](std::size_t b, std::size_t e) {
       for (std::size_t i = b; i < e; ++i) {
+        if (spike_ins_ != nullptr && (spiked[i] = spike_ins_->find(reads.sequences[b0 + i].first)) >= 0) {
+          hits[i].clear();
+          continue;
+        }
         index_->align(reads.sequences[b0 + i].first, hits[i]);
         if (hits[i].empty()) types[i] = rna_types_ != nullptr ? rna_types_->classify(reads.sequences[b0 + i].first) : RnaType::kUnknown;
       }
@@ -40,6 +47,11 @@ MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& r
       const auto& [seq, count] = reads.sequences[i];
       const std::vector<Hit>& h = hits[i - b0];
       const auto c = static_cast<double>(count);
+      if (spiked[i - b0] >= 0) {
+        spike[static_cast<std::size_t>(spiked[i - b0])] += c;
+        mq.spike_in += count;
+        continue;
+      }
       mq.rna_types[static_cast<std::size_t>(types[i - b0])] += count;
       if (h.empty()) {
         mq.unassigned += count;
@@ -89,6 +101,7 @@ MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& r
   map_qc_.push_back(mq);
   mature_.push_back(std::move(mature));
   hairpin_.push_back(std::move(hairpin));
+  spike_.push_back(std::move(spike));
   return mq;
 }
 
@@ -124,6 +137,21 @@ io::LabeledMatrix Quantifier::mature_matrix() const { return labeled(ref_->matur
 io::LabeledMatrix Quantifier::hairpin_matrix() const { return labeled(hairpin_names(*ref_), samples_, hairpin_); }
 io::ResultTable Quantifier::counts_table() const { return matrix_table(ref_->mature_names, samples_, mature_); }
 io::ResultTable Quantifier::hairpin_counts_table() const { return matrix_table(hairpin_names(*ref_), samples_, hairpin_); }
+io::ResultTable Quantifier::spike_ins_table() const {
+  core::ensure(spike_ins_ != nullptr, "spike_ins_table without spike-ins");
+  io::ResultTable t;
+  t.add_text("feature", spike_ins_->names);
+  for (std::size_t j = 0; j < samples_.size(); ++j) {
+    std::vector<std::int64_t> v;
+    for (double x : spike_[j]) v.push_back(static_cast<std::int64_t>(x));
+    t.add_integer(samples_[j].name, std::move(v));
+  }
+  return t;
+}
+io::LabeledMatrix Quantifier::spike_ins_matrix() const {
+  core::ensure(spike_ins_ != nullptr, "spike_ins_matrix without spike-ins");
+  return labeled(spike_ins_->names, samples_, spike_);
+}
 std::string Quantifier::counts_tsv() const { return io::to_tsv(counts_table()); }
 std::string Quantifier::hairpin_counts_tsv() const { return io::to_tsv(hairpin_counts_table()); }
 
@@ -280,6 +308,7 @@ nlohmann::json Quantifier::qc_json() const {
                        {"unassigned", m.unassigned},
                        {"length_histogram", hist},
                        {"qc_flags", qc_flags(s)}});
+    if (spike_ins_ != nullptr) samples.back()["spike_in"] = m.spike_in;
   }
   return {{"samples", samples}};
 }
@@ -294,6 +323,7 @@ std::vector<std::pair<std::string, nlohmann::json>> Quantifier::multiqc() const 
     fates[name] = {{"assigned_mature", m.assigned_mature}, {"hairpin_only", m.hairpin_only}, {"unassigned", m.unassigned},
                    {"umi_duplicates", q.umi_duplicates}, {"too_short", q.too_short}, {"too_long", q.too_long},
                    {"with_n", q.with_n}, {"no_umi", q.no_umi}};
+    if (spike_ins_ != nullptr) fates[name]["spike_in"] = m.spike_in;
     nlohmann::json h = nlohmann::json::object();
     for (std::size_t l = 0; l < q.length_histogram.size(); ++l) h[std::to_string(l)] = q.length_histogram[l];
     lengths[name] = h;

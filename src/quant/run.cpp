@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <fmt/core.h>
@@ -19,6 +20,7 @@
 #include "lscmir/quant/quantify.hpp"
 #include "lscmir/quant/reference.hpp"
 #include "lscmir/quant/sample.hpp"
+#include "lscmir/quant/spikein.hpp"
 
 namespace lscmir::quant {
 namespace {
@@ -102,6 +104,11 @@ std::vector<std::string> output_files() {
           "multiqc/lscmir_quant_general_stats_mqc.json", "multiqc/lscmir_quant_qcstatus_mqc.json", "multiqc/lscmir_quant_rnatype_mqc.json"};
 }
 
+std::vector<std::string> spike_in_outputs(const QuantOptions& o) {
+  if (o.spike_ins.empty()) return {};
+  return {"spikeins.tsv"};
+}
+
 QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core::Logger& log) {
   QuantResult result;
   ReferenceOptions ropt;
@@ -131,6 +138,19 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
       if (!path.empty()) result.inputs.push_back(io::checksum_file(label, path));
   }
   Quantifier q(ref, index, aopt, rna_types.get());
+  // Spike-ins are matched before the hairpins, so their reads are neither miRNA nor RNA-typed.
+  std::optional<SpikeIns> spike_ins;
+  if (!o.spike_ins.empty()) {
+    spike_ins = read_spike_ins(o.spike_ins);
+    result.inputs.push_back(io::checksum_file("spike_ins", o.spike_ins));
+    for (std::size_t k = 0; k < spike_ins->names.size(); ++k) {
+      const auto n = static_cast<int>(spike_ins->sequences[k].size());
+      if (n < o.min_length || n > o.max_length)
+        log.warn("quant", fmt::format("spike-in {} is {} nt, outside --min-length {} .. --max-length {}: it can never be counted",
+                                      spike_ins->names[k], n, o.min_length, o.max_length));
+    }
+    q.set_spike_ins(&*spike_ins);
+  }
   core::Progress sample_progress(log, "quant", "samples", plan.inputs.size());
   for (const auto& in : plan.inputs) {
     const double ts = seconds_now();
@@ -185,6 +205,10 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
   result.counts = q.mature_matrix();
   result.tables.push_back({"counts.tsv", q.counts_table()});
   result.tables.push_back({"hairpin_counts.tsv", q.hairpin_counts_table()});
+  if (spike_ins) {
+    result.spike_ins = q.spike_ins_matrix();
+    result.tables.push_back({"spikeins.tsv", q.spike_ins_table()});
+  }
   if (o.qc)
     for (auto& t : q.qc_tables()) result.tables.push_back(std::move(t));
   result.texts.emplace_back("isomirs.gff3", q.isomirs_gff3(o.database, core::version()));
@@ -194,11 +218,13 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
 }
 
 nlohmann::json quant_parameters(const QuantOptions& o, int threads, const QuantResult& r) {
-  return {{"adapter", o.adapter}, {"umi", o.umi.empty() ? "adapter default" : o.umi}, {"min_length", o.min_length},
+  nlohmann::json p = {{"adapter", o.adapter}, {"umi", o.umi.empty() ? "adapter default" : o.umi}, {"min_length", o.min_length},
           {"max_length", o.max_length}, {"mismatches", o.mismatches}, {"tolerance_5p", o.tolerance_5p},
           {"tolerance_3p", o.tolerance_3p}, {"error_rate", o.error_rate}, {"min_overlap", o.min_overlap},
           {"species", o.species}, {"database", o.database},
           {"qc", o.qc}, {"rrna", o.rrna}, {"trna", o.trna}, {"artifacts", o.artifacts}, {"threads", threads}, {"samples", r.samples}};
+  if (!o.spike_ins.empty()) p["spike_ins"] = o.spike_ins;
+  return p;
 }
 
 }  // namespace lscmir::quant

@@ -105,6 +105,7 @@ inline void count(CountMap& m, std::string_view key) { m.add(key); }
 struct Worker {
   CountMap counts;  // insert, or insert + '#' + UMI
   ReadQc qc;
+  PhredLanes phred;  // folded into qc.phred when the sample is done
   std::string buf;
   std::string key;
 
@@ -149,7 +150,7 @@ struct Worker {
 
   void mirtrace(std::string_view quality, std::string_view adapter) {
     int len = 0;
-    const QcStatus st = mirtrace_status(buf, quality, adapter, len, &qc.phred);
+    const QcStatus st = mirtrace_status(buf, quality, adapter, len, phred);
     ++qc.mirtrace_status[static_cast<std::size_t>(st)];
     if (qc.mirtrace_length.size() <= static_cast<std::size_t>(len)) qc.mirtrace_length.resize(static_cast<std::size_t>(len) + 1, 0);
     ++qc.mirtrace_length[static_cast<std::size_t>(len)];
@@ -272,6 +273,7 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
   ReadQc& qc = out.qc;
   CountMap merged = std::move(workers[0].counts);
   for (std::size_t t = 0; t < workers.size(); ++t) {
+    workers[t].phred.add_to(workers[t].qc.phred);
     const ReadQc& q = workers[t].qc;
     qc.reads += q.reads;
     qc.adapter_found += q.adapter_found;

@@ -93,7 +93,7 @@ StudyConfig read_study_config(const std::string& path) {
   const toml::table* study = root["study"].as_table();
   if (!study) throw core::InputError(path, 0, "missing [study] section", "see docs/config.md");
   check_keys(c, *study, "study", {"samples", "simulated", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
-                                  "contrast_se", "block", "sample_weights", "filter", "lsc", "hsc", "lpc", "fdr", "lfc", "primary"});
+                                  "contrast_se", "block", "sample_weights", "filter", "spike_ins", "lsc", "hsc", "lpc", "fdr", "lfc", "primary"});
   c.samples = resolve(c, get_string(c, *study, "samples"));
   if (c.samples.empty()) config_error(c, study->get("samples"), "[study] needs \"samples\" (the sample sheet)");
   c.counts = resolve(c, get_string(c, *study, "counts"));
@@ -115,6 +115,7 @@ StudyConfig read_study_config(const std::string& path) {
     }
   c.de.method = get_string(c, *study, "method");
   c.de.norm = get_string(c, *study, "norm", c.de.norm);
+  c.de.spike_ins = resolve(c, get_string(c, *study, "spike_ins"));
   c.de.design = get_string(c, *study, "design");
   c.de.robust = get_bool(c, *study, "robust", false);
   c.simulated = get_bool(c, *study, "simulated", false);
@@ -139,11 +140,12 @@ StudyConfig read_study_config(const std::string& path) {
   }
   if (const toml::table* q = root["quant"].as_table()) {
     check_keys(c, *q, "quant", {"hairpin", "mature", "gff3", "adapter", "umi", "min_length", "max_length", "mismatches",
-                                "tolerance_5p", "tolerance_3p", "species"});
+                                "tolerance_5p", "tolerance_3p", "species", "spike_ins"});
     auto& o = c.quant;
     o.hairpin = resolve(c, get_string(c, *q, "hairpin"));
     o.mature = resolve(c, get_string(c, *q, "mature"));
     o.gff3 = resolve(c, get_string(c, *q, "gff3"));
+    o.spike_ins = resolve(c, get_string(c, *q, "spike_ins"));
     o.adapter = get_string(c, *q, "adapter", o.adapter);
     o.umi = get_string(c, *q, "umi", o.umi);
     o.species = get_string(c, *q, "species", o.species);

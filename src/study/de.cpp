@@ -62,8 +62,32 @@ Eigen::MatrixXd sample_weight_matrix(const Eigen::MatrixXd& e, const Eigen::Matr
 
 }  // namespace
 
+namespace {
+/// norm spike-in: factors f_j = (S_j / N_j) / geomean(S / N) from the spike-in totals S_j and the
+/// library sizes N_j (sheet order), so that N_j f_j is proportional to S_j and the factors multiply
+/// to one like calcNormFactors' (docs/statistics.md, "Spike-in normalization").
+std::vector<double> spike_in_factors(const io::LabeledMatrix& spike, const io::SampleSheet& sheet, const std::vector<double>& lib_size) {
+  const std::vector<std::size_t> cols = io::match_samples(sheet, spike, nullptr);
+  std::vector<double> f(cols.size());
+  double log_sum = 0.0;
+  for (std::size_t j = 0; j < cols.size(); ++j) {
+    const double total = spike.values.col(static_cast<Eigen::Index>(cols[j])).sum();
+    if (!(total > 0))
+      throw core::InputError(spike.path, 0, "sample \"" + sheet.samples[j] + "\" has no spike-in reads (total 0)",
+                             "its library size cannot be set from the spike-ins; drop the sample or use --norm TMM");
+    if (!(lib_size[j] > 0))
+      throw core::InputError(sheet.path, sheet.line_numbers[j], "sample \"" + sheet.samples[j] + "\" has library size 0");
+    f[j] = total / lib_size[j];
+    log_sum += std::log(f[j]);
+  }
+  const double g = std::exp(log_sum / static_cast<double>(f.size()));
+  for (double& x : f) x /= g;
+  return f;
+}
+}  // namespace
+
 DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool counts_input,
-                                 const io::SampleSheet& sheet, int threads, core::Logger& log) {
+                                 const io::SampleSheet& sheet, int threads, core::Logger& log, const io::LabeledMatrix* spike_ins) {
   DeResult r;
   r.counts = counts_input;
   r.method = o.method.empty() ? (counts_input ? "voom" : "lm") : o.method;
@@ -72,9 +96,14 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   if (r.method == "voom" && !counts_input)
     throw core::UsageError("--method voom needs --counts; log-expression (--expression) takes --method lm or trend");
   stats::NormMethod norm{};
-  if (!stats::parse_norm_method(o.norm, norm))
-    throw core::UsageError("--norm must be TMM, upperquartile, RLE or none (got \"" + o.norm + "\")");
-  r.norm = counts_input ? stats::to_string(norm) : "none";
+  const bool spike = o.norm == "spike-in";
+  if (!spike && !stats::parse_norm_method(o.norm, norm))
+    throw core::UsageError("--norm must be TMM, upperquartile, RLE, none or spike-in (got \"" + o.norm + "\")");
+  if (spike && !counts_input) throw core::UsageError("--norm spike-in needs --counts");
+  if (spike && spike_ins == nullptr)
+    throw core::UsageError("--norm spike-in needs --spike-ins TABLE (spikeins.tsv of lscmir quant --spike-ins)");
+  if (!spike && spike_ins != nullptr) throw core::UsageError("--spike-ins is used only with --norm spike-in");
+  r.norm = counts_input ? (spike ? "spike-in" : stats::to_string(norm)) : "none";
   if (o.contrast_se != "exact" && o.contrast_se != "limma")
     throw core::UsageError("--contrast-se must be exact or limma (got \"" + o.contrast_se + "\")");
   if (o.lfc && !(*o.lfc >= 0)) throw core::UsageError("--lfc must be a non-negative log2 fold change");
@@ -217,7 +246,7 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
                                  "(edgeR filterByExpr)", r.all_zero, y.rows()));
     }
     r.lib_size = stats::library_sizes(y);
-    r.norm_factors = stats::norm_factors(y, r.lib_size, norm, threads);
+    r.norm_factors = spike ? spike_in_factors(*spike_ins, sheet, r.lib_size) : stats::norm_factors(y, r.lib_size, norm, threads);
     std::vector<double> eff(r.lib_size.size());
     for (std::size_t j = 0; j < eff.size(); ++j) eff[j] = r.lib_size[j] * r.norm_factors[j];
     if (r.method == "voom") {
@@ -371,6 +400,7 @@ nlohmann::json de_parameters(const DeOptions& o, const DeResult& r, int threads)
   p["filter"] = o.filter;
   if (r.filter_kept) p["filter_kept"] = *r.filter_kept;
   if (r.counts) p["all_zero_features"] = r.all_zero;
+  if (r.norm == "spike-in") p["spike_ins"] = o.spike_ins.empty() ? std::string("quant stage") : o.spike_ins;
   if (!o.block.empty()) {
     p["block"] = o.block;
     p["consensus_correlation"] = r.consensus_correlation ? nlohmann::json(*r.consensus_correlation) : nlohmann::json(0.0);

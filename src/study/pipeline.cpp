@@ -109,6 +109,7 @@ struct StudyMatrix {
   io::LabeledMatrix matrix;
   bool counts = false;
   std::string source;  ///< the input file when the matrix was read from one
+  std::optional<io::LabeledMatrix> spike_ins;  ///< [study] spike_ins, else the quant stage's spikeins.tsv ([quant] spike_ins)
 };
 
 StudyMatrix load_study_matrix(const StudyConfig& c, const RunSettings& s, RunResult& run, nlohmann::json& stages, core::Logger& log) {
@@ -130,6 +131,7 @@ StudyMatrix load_study_matrix(const StudyConfig& c, const RunSettings& s, RunRes
     rec.done(stages);
     m.matrix = std::move(q.counts);
     m.counts = true;
+    if (!c.quant.spike_ins.empty()) m.spike_ins = std::move(q.spike_ins);
   } else if (!c.ct.empty()) {
     StageRecord rec(run, s, "qpcr", log);
     const qpcr::QpcrData data = qpcr::read_study(c.qpcr, log);
@@ -324,7 +326,12 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     StageRecord rec(run, s, "de", log);
     if (!input.source.empty()) rec.input(input.counts ? "counts" : "expression", input.source);
     rec.input("samples", c.samples);
-    de = differential_expression(c.de, std::move(input.matrix), input.counts, sheet, s.threads, log);
+    if (!c.de.spike_ins.empty()) {
+      rec.input("spike_ins", c.de.spike_ins);
+      input.spike_ins = io::read_matrix(c.de.spike_ins, io::MatrixKind::kCounts, s.threads);
+    }
+    const bool spike = (c.de.norm == "spike-in" || !c.de.spike_ins.empty()) && input.spike_ins;
+    de = differential_expression(c.de, std::move(input.matrix), input.counts, sheet, s.threads, log, spike ? &*input.spike_ins : nullptr);
     put_all(run, rec, de_tables(de));
     rec.info().parameters = de_parameters(c.de, de, s.threads);
     rec.done(stages);

@@ -90,12 +90,33 @@ TEST_P(DeGolden, AgreesWithLimmaWithin1e6) {
     const double got = info["parameters"]["consensus_correlation"].get<double>();
     EXPECT_NEAR(got, want, 1e-6 * std::abs(want)) << "consensus_correlation";
   }
-  EXPECT_EQ(info["inputs"].size(), 2u);
+  // counts and samples, and a spike-in table when --spike-ins is given
+  EXPECT_EQ(info["inputs"].size(), args.find("--spike-ins") != std::string::npos ? 3u : 2u);
   EXPECT_EQ(info["inputs"][0]["sha256"].get<std::string>().size(), 64u);
   fs::remove_all(out);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, DeGolden, ::testing::ValuesIn(cases("tests/reference/de")));
+
+// [study] norm = "spike-in" with spike_ins in a config: `lscmir run` gives the spike-in golden's factors and t.
+TEST(DeSpikeIn, RunConfigUsesTheSpikeInTable) {
+  const fs::path dir = scratch("spikein_cfg");
+  fs::create_directories(dir);
+  const std::string root = fs::current_path().string();
+  std::ofstream(dir / "c.toml") << "[study]\nsamples = \"" << root << "/tests/data/three_pop/samples.tsv\"\ncounts = \"" << root
+                                << "/tests/data/three_pop/counts.tsv\"\ncontrasts = [\"LSC-HSC\", \"LSC-LPC\"]\nnorm = \"spike-in\"\n"
+                                << "spike_ins = \"" << root << "/tests/data/three_pop/spikeins.tsv\"\n";
+  const fs::path out = dir / "out";
+  ASSERT_EQ(run("run", (dir / "c.toml").string(), out, 2), 0) << slurp(out.string() + ".stderr");
+  const fs::path golden = "tests/reference/de/three_pop_spikein";
+  for (const char* f : {"norm_factors.tsv", "de_LSC_vs_HSC.tsv"})
+    EXPECT_GT(compare_tables(read_tsv(out / f), read_tsv(golden / f), f, [](const std::string&) { return Tolerance{1e-6, 1e-9}; },
+                             {{"B", "B.ebayes"}}),
+              0);
+  const auto info = nlohmann::json::parse(slurp(out / "run_info.de.json"));
+  EXPECT_EQ(info["parameters"]["norm"], "spike-in");
+  fs::remove_all(dir);
+}
 
 TEST(DeDeterminism, SameBytesForOneAndTwoThreads) {
   for (const std::string c : {"three_pop_trend_robust", "expr_na_lm", "thca_voom_robust", "block_unbal_voom", "block_expr_na_lm", "sw_unbal_voom", "filter_unbal_block_voom"}) {

@@ -251,4 +251,39 @@ TEST_F(QuantGolden, RnaTypesAccountForKeptReads) {
   }
 }
 
+// --spike-ins on the hand-made reads of tests/data/spikein (make_fixture.py, expected.tsv): exact
+// matches only, spike-ins before the hairpins (calC is hsa-miR-21-5p's sequence), the reads
+// accounted for, and 1 and 2 threads identical.
+TEST(QuantSpikeIns, CountsExactMatchesBeforeHairpins) {
+  const std::string args =
+      "--hairpin tests/data/smallrna/hairpin_hsa.v22.fa --mature tests/data/smallrna/mature_hsa.v22.fa --adapter truseq "
+      "--spike-ins tests/data/spikein/spikeins.fa tests/data/spikein/spikein_reads.fastq";
+  const fs::path o1 = scratch("spike_t1"), o2 = scratch("spike_t2");
+  ASSERT_EQ(run("quant", args, o1, 1), 0) << slurp(o1.string() + ".stderr");
+  ASSERT_EQ(run("quant", args, o2, 2), 0) << slurp(o2.string() + ".stderr");
+  const Tsv sp = read_tsv(o1 / "spikeins.tsv");
+  ASSERT_EQ(sp.header, (std::vector<std::string>{"feature", "spikein_reads"}));
+  ASSERT_EQ(sp.order, (std::vector<std::string>{"calA", "calB", "calC", "calD"}));
+  EXPECT_EQ(num(sp.rows.at("calA")[1]), 5.0);
+  EXPECT_EQ(num(sp.rows.at("calB")[1]), 3.0) << "U in the FASTA is read as T";
+  EXPECT_EQ(num(sp.rows.at("calC")[1]), 4.0);
+  EXPECT_EQ(num(sp.rows.at("calD")[1]), 0.0);
+  const Tsv counts = read_tsv(o1 / "counts.tsv");
+  EXPECT_EQ(num(counts.rows.at("hsa-miR-21-5p")[1]), 2.0) << "only the isomiR reads; the exact ones are spike-in calC";
+  const nlohmann::json q = nlohmann::json::parse(slurp(o1 / "qc.json"))["samples"][0];
+  EXPECT_EQ(q["reads"].get<int>(), 16);
+  EXPECT_EQ(q["kept"].get<int>(), 16);
+  EXPECT_EQ(q["spike_in"].get<int>(), 12);
+  EXPECT_EQ(q["assigned_mature"].get<int>(), 2);
+  EXPECT_EQ(q["unassigned"].get<int>(), 2);
+  const Tsv types = read_tsv(o1 / "qc_rnatype.tsv");
+  ASSERT_EQ(types.order, (std::vector<std::string>{"miRNA", "rRNA", "tRNA", "artifact", "unknown"}));
+  EXPECT_EQ(num(types.rows.at("miRNA")[1]), 2.0);
+  EXPECT_EQ(num(types.rows.at("unknown")[1]), 2.0);
+  for (const char* f : {"spikeins.tsv", "counts.tsv", "qc.json", "qc_rnatype.tsv", "isomirs.gff3"})
+    EXPECT_EQ(slurp(o1 / f), slurp(o2 / f)) << f << ": 1 and 2 threads";
+  const nlohmann::json info = nlohmann::json::parse(slurp(o1 / "run_info.json"));
+  EXPECT_EQ(info.dump().find("spikeins.fa") != std::string::npos, true) << "the spike-in file is a recorded input";
+}
+
 }  // namespace

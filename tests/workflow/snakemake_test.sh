@@ -17,7 +17,7 @@ snakemake --cores 2 --quiet -s workflow/Snakefile --configfile workflow/config.t
 sed 's#\.\./\.\./##' workflow/test/samples.tsv > "$work/sheet.tsv"
 "$lscmir" quant --samples "$work/sheet.tsv" --hairpin tests/data/smallrna/hairpin_hsa.v22.fa \
   --mature tests/data/smallrna/mature_hsa.v22.fa --adapter auto --min-length 16 --max-length 30 --mismatches 1 --trna data/mirtrace/tRNA_hsa.fa \
-  --threads 2 --quiet --out "$work/direct"
+  --spike-ins tests/data/spikein/spikeins.fa --threads 2 --quiet --out "$work/direct"
 for f in counts.tsv hairpin_counts.tsv qc_status.tsv qc_length.tsv qc_phred.tsv qc_rnatype.tsv; do
   if ! cmp -s "$work/wf/$f" "$work/direct/$f"; then
     echo "FAIL: $f from the workflow differs from lscmir quant's" >&2
@@ -25,6 +25,8 @@ for f in counts.tsv hairpin_counts.tsv qc_status.tsv qc_length.tsv qc_phred.tsv 
     exit 1
   fi
 done
+# spike-ins (quant: spike_ins in the test config) merged per sample like the counts
+cmp -s "$work/wf/spikeins.tsv" "$work/direct/spikeins.tsv" || { echo "FAIL: spikeins.tsv from the workflow differs from lscmir quant's" >&2; exit 1; }
 rows=$(($(wc -l < "$work/wf/counts.tsv") - 1))
 total=$(awk -F'\t' 'NR > 1 { for (i = 2; i <= NF; i++) s += $i } END { printf "%.0f", s }' "$work/wf/counts.tsv")
 echo "PASS: workflow counts identical to lscmir quant ($rows miRNAs x 3 samples, $total assigned reads)"

@@ -17,6 +17,7 @@
 #include "lscmir/quant/qc.hpp"
 #include "lscmir/quant/reference.hpp"
 #include "lscmir/quant/sample.hpp"
+#include "lscmir/quant/spikein.hpp"
 
 namespace lscmir::quant {
 
@@ -41,6 +42,7 @@ struct MappingQc {
   std::uint64_t assigned_mature = 0;
   std::uint64_t hairpin_only = 0;
   std::uint64_t unassigned = 0;
+  std::uint64_t spike_in = 0;  ///< reads equal to a spike-in sequence (--spike-ins), counted before any alignment
   /// Kept reads by RnaType (miRNA = any hairpin hit; the others from the RnaTypeClassifier).
   std::array<std::uint64_t, 5> rna_types{};
 };
@@ -78,6 +80,12 @@ class Quantifier {
   std::vector<std::pair<std::string, nlohmann::json>> multiqc() const;
 
   std::size_t samples() const { return samples_.size(); }
+  /// Spike-ins (may be null; must outlive the quantifier; set before the first sample): an
+  /// unique sequence equal to one is counted for it and neither aligned nor RNA-typed.
+  void set_spike_ins(const SpikeIns* spike_ins) { spike_ins_ = spike_ins; }
+  /// spikeins.tsv: first column `feature` (spike-in names, FASTA order), one integer column per sample.
+  io::ResultTable spike_ins_table() const;
+  io::LabeledMatrix spike_ins_matrix() const;
 
  private:
   struct IsoRow {
@@ -90,6 +98,8 @@ class Quantifier {
   const HairpinIndex* index_;
   AssignOptions options_;
   const RnaTypeClassifier* rna_types_ = nullptr;
+  const SpikeIns* spike_ins_ = nullptr;
+  std::vector<std::vector<double>> spike_;     ///< [sample][spike-in]
   std::vector<SampleInfo> samples_;
   std::vector<ReadQc> read_qc_;
   std::vector<MappingQc> map_qc_;

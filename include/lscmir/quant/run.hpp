@@ -34,6 +34,7 @@ struct QuantOptions {
   double error_rate = 0.1;
   std::size_t detect_reads = 100000;   ///< reads examined by adapter auto-detection
   bool qc = true;                      ///< miRTrace QC tables (qc_*.tsv); false: --no-qc
+  std::string spike_ins;               ///< spike-in FASTA (--spike-ins): exact matches counted into spikeins.tsv
   std::string rrna, trna, artifacts;   ///< RNA-type reference FASTA files (empty: class not searched)
 };
 
@@ -57,6 +58,7 @@ QuantPlan plan(const QuantOptions& options);
 
 struct QuantResult {
   io::LabeledMatrix counts;     ///< mature names x samples (the numbers of counts.tsv)
+  io::LabeledMatrix spike_ins;  ///< --spike-ins: spike-in names x samples (spikeins.tsv), else empty
   std::vector<io::NamedTable> tables;  ///< counts.tsv, hairpin_counts.tsv
   std::vector<std::pair<std::string, std::string>> texts;  ///< isomirs.gff3, qc.json, multiqc/*.json -> text
   std::vector<core::InputRecord> inputs;  ///< hairpin, mature, gff3, samples, then every fastq
@@ -70,7 +72,11 @@ struct QuantResult {
 QuantResult run(const QuantPlan& plan, const QuantOptions& options, int threads, core::Logger& log);
 
 /// The output file names in the order they are written (tables, then texts), without run_info.json.
+/// spikeins.tsv (written only with --spike-ins) is not listed: see spike_in_outputs.
 std::vector<std::string> output_files();
+
+/// spikeins.tsv when `options` has spike-ins, else nothing.
+std::vector<std::string> spike_in_outputs(const QuantOptions& options);
 
 /// The run_info parameters of a quantification.
 nlohmann::json quant_parameters(const QuantOptions& options, int threads, const QuantResult& result);

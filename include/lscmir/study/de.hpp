@@ -24,7 +24,8 @@ namespace lscmir::study {
 struct DeOptions {
   std::string design;                  ///< model formula; empty = "~ patient + population" (or "~ population")
   std::string method;                  ///< voom, trend or lm; empty = voom for counts, lm for expression
-  std::string norm = "TMM";            ///< TMM, upperquartile, RLE or none (counts only)
+  std::string norm = "TMM";            ///< TMM, upperquartile, RLE, none or spike-in (counts only)
+  std::string spike_ins;               ///< norm spike-in: the spike-in count table (spikeins.tsv); read by the caller
   std::vector<std::string> contrasts;  ///< population contrasts "A-B" (logFC = A - B) or "NAME=LSC-(HSC+LPC)/2"
   std::vector<std::string> coefs;      ///< design columns tested on their own (numeric covariate "age", "npm1mut")
   bool robust = false;                 ///< robust empirical Bayes (Phipson et al. 2016)
@@ -76,8 +77,11 @@ std::vector<io::NamedTable> de_diagnostic_tables(const DeResult& result);
 ///         twice, a negative lfc, a contrast_se other than exact / limma. core::InputError: a sample without a value for a design term.
 /// Threads: normalization, voom and the fits run on `threads` threads; results do not depend on it.
 /// The matrix is taken by value: pass it with std::move to let the stage reuse its memory.
+/// `spike_ins` (norm spike-in only): spike-in x sample counts; every sheet sample needs a column
+/// with a positive total (core::InputError naming the table otherwise).
 DeResult differential_expression(const DeOptions& options, io::LabeledMatrix matrix, bool counts,
-                                 const io::SampleSheet& sheet, int threads, core::Logger& log);
+                                 const io::SampleSheet& sheet, int threads, core::Logger& log,
+                                 const io::LabeledMatrix* spike_ins = nullptr);
 
 /// The contrast A-B of a result, or nullptr.
 const ContrastResult* find_contrast(const DeResult& result, const std::string& a, const std::string& b);

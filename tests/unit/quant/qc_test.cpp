@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lscmir/quant/qc.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -72,6 +74,60 @@ TEST(RnaTypeClassifier, FirstMatchInOrder) {
   EXPECT_EQ(c.classify("ACGTTGCAACGTTGCAACGTTG"), RnaType::kUnknown);
   const RnaTypeClassifier none("", "", "", 16);
   EXPECT_EQ(none.classify(trna.substr(10, 20)), RnaType::kUnknown);
+}
+
+// The byte-parallel fast paths against the rules written out plainly (miRTrace's definitions), on
+// random reads over ACGTN (N and runs make the edge cases frequent).
+TEST(MirtraceFastPaths, EqualThePlainRules) {
+  auto plain_length = [](const std::string& read, const std::string& adapter, bool& detected) {
+    detected = false;
+    const auto n = static_cast<int>(read.size());
+    for (int pos = n - static_cast<int>(adapter.size()); pos >= 0; --pos)
+      if (read.compare(static_cast<std::size_t>(pos), adapter.size(), adapter) == 0) {
+        detected = true;
+        return pos;
+      }
+    for (int p = std::min(static_cast<int>(adapter.size()) - 1, n); p >= 1; --p)
+      if (read.compare(static_cast<std::size_t>(n - p), static_cast<std::size_t>(p), adapter, 0, static_cast<std::size_t>(p)) == 0)
+        return n - p;
+    return n;
+  };
+  auto plain_complex = [](const std::string& s) {
+    const auto n = static_cast<int>(s.size());
+    int run = 0, longest = 0, c[256] = {};
+    for (int i = 0; i < n; ++i) {
+      run = i > 0 && s[static_cast<std::size_t>(i)] == s[static_cast<std::size_t>(i - 1)] ? run + 1 : 0;
+      longest = std::max(longest, run);
+      ++c[static_cast<unsigned char>(s[static_cast<std::size_t>(i)])];
+    }
+    const int same = static_cast<int>(n * 0.9);
+    return longest <= n / 2 && c['A'] <= same && c['C'] <= same && c['G'] <= same && c['T'] <= same;
+  };
+  std::uint64_t state = 20261202;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::string alphabet = "ACGTN";
+  int detected_count = 0, low_complexity = 0;
+  for (int trial = 0; trial < 200000; ++trial) {
+    const std::size_t n = next() % 51, k = 1 + next() % 8;
+    const std::string skew = trial % 3 == 0 ? "AAAAC" : alphabet;  // low-complexity reads too
+    std::string read, adapter;
+    for (std::size_t i = 0; i < n; ++i) read += skew[next() % 5];
+    for (std::size_t i = 0; i < k; ++i) adapter += "ACGT"[next() % 4];
+    if (n > k && next() % 2 == 0) read.replace(next() % (n - k + 1), k, adapter);  // plant the adapter
+    bool d1 = false, d2 = false;
+    ASSERT_EQ(mirtrace_insert_length(read, adapter, d1), plain_length(read, adapter, d2)) << read << " " << adapter;
+    ASSERT_EQ(d1, d2) << read << " " << adapter;
+    ASSERT_EQ(mirtrace_complex_enough(read), plain_complex(read)) << read;
+    detected_count += d1;
+    low_complexity += !plain_complex(read);
+  }
+  EXPECT_GT(detected_count, 50000);
+  EXPECT_GT(low_complexity, 10000);
 }
 
 }  // namespace
