@@ -35,6 +35,7 @@ struct QuantOptions {
   std::size_t detect_reads = 100000;   ///< reads examined by adapter auto-detection
   bool qc = true;                      ///< miRTrace QC tables (qc_*.tsv); false: --no-qc
   std::string rrna, trna, artifacts;   ///< RNA-type reference FASTA files (empty: class not searched)
+  std::string clades;                  ///< clade prefix table for qc_contamination.tsv (empty: no rows)
 };
 
 /// One sample to quantify.
