@@ -19,8 +19,24 @@ struct QuantCliOptions {
   quant::QuantOptions quant;
 };
 
-int run_quant(const QuantCliOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
+/// --trna / --clades: "auto" = the bundled file when present (else off), "none" = off, else a path.
+std::string bundled_or(const std::string& value, const std::string& bundled, const char* flag, core::Logger& log) {
+  if (value == "none") return {};
+  if (value != "auto") return value;
+  std::string path = bundled_data_file(bundled);
+  if (path.empty()) log.warn("quant", fmt::format("{} auto: data/{} was not found (set LSCMIR_DATA); that QC is off", flag, bundled));
+  return path;
+}
+
+int run_quant(QuantCliOptions o, const std::vector<std::string>& argv, core::Logger& log) {
   const double t0 = now_seconds();
+  if (o.quant.qc) {
+    o.quant.trna = bundled_or(o.quant.trna, "mirtrace/tRNA_hsa.fa", "--trna", log);
+    o.quant.clades = bundled_or(o.quant.clades, "mirtrace/clade_prefixes.tsv", "--clades", log);
+  } else {
+    o.quant.trna.clear();
+    o.quant.clades.clear();
+  }
   core::RunInfo info = begin_run("quant", argv, o.common, log);
   const int threads = core::resolve_threads(o.common.threads);
   const quant::QuantPlan plan = quant::plan(o.quant);
@@ -68,12 +84,18 @@ int cmd_quant(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--min-overlap", q.min_overlap, "Shortest adapter prefix trimmed at the read end (cutadapt -O)")->capture_default_str();
   app.add_option("--species", q.species, "Keep only reference names starting with SPECIES- (e.g. hsa)");
   app.add_option("--database", q.database, "Database name for the mirGFF3 header and source column")->capture_default_str();
-  app.add_flag("!--no-qc", q.qc, "Skip the miRTrace QC tables (qc_status, qc_length, qc_phred, qc_rnatype)");
+  app.add_flag("!--no-qc", q.qc, "Skip the miRTrace QC tables (qc_status, qc_length, qc_phred, qc_rnatype, qc_complexity, qc_contamination)");
   app.add_option("--spike-ins", q.spike_ins,
                  "Spike-in FASTA: reads equal to a spike-in after trimming are counted into spikeins.tsv, not mapped");
   app.add_option("--rrna", q.rrna, "rRNA FASTA for the RNA-type QC (none bundled)");
-  app.add_option("--trna", q.trna, "tRNA FASTA for the RNA-type QC (data/mirtrace/tRNA_hsa.fa is bundled for human)");
+  q.trna = "auto";
+  q.clades = "auto";
+  app.add_option("--trna", q.trna, "tRNA FASTA for the RNA-type QC: auto (the bundled human data/mirtrace/tRNA_hsa.fa), none, or a file")
+      ->capture_default_str();
   app.add_option("--artifacts", q.artifacts, "Artifact (adapter/primer) FASTA for the RNA-type QC");
+  app.add_option("--clades", q.clades,
+                 "Clade prefix table for qc_contamination.tsv: auto (the bundled data/mirtrace/clade_prefixes.tsv), none, or a file")
+      ->capture_default_str();
   add_common_options(app, o.common);
   const int parsed = parse_or_exit(app, argv);
   if (parsed >= 0) return parsed;

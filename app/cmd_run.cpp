@@ -85,17 +85,10 @@ int run_pipeline(const study::StudyConfig& c, const CommonOptions& o, const std:
   return kExitOk;
 }
 
-/// data/demo/: LSCMIR_DATA, else the source tree this binary was built from, else <prefix>/share/lscmir.
+/// data/demo/ (bundled_data_file's search order).
 fs::path demo_dir() {
-  if (const char* env = std::getenv("LSCMIR_DATA"); env && *env) return fs::path(env) / "demo";
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / "share" / "lscmir" / "demo";
-    if (fs::exists(installed / "demo.toml")) return installed;
-  }
-  const fs::path source = fs::path(LSCMIR_SOURCE_DATA_DIR) / "demo";
-  if (fs::exists(source / "demo.toml")) return source;
+  const std::string toml = bundled_data_file("demo/demo.toml");
+  if (!toml.empty()) return fs::path(toml).parent_path();
   throw core::UsageError("the demo data (data/demo/demo.toml) was not found; set LSCMIR_DATA to the project's data/ folder");
 }
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "common.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -124,4 +127,20 @@ const std::vector<Command>& commands() {
   };
   return kCommands;
 }
+std::string bundled_data_file(const std::string& relative) {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("LSCMIR_DATA"); env && *env) {
+    const fs::path p = fs::path(env) / relative;
+    return fs::is_regular_file(p) ? p.string() : std::string();
+  }
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "lscmir" / relative;
+    if (fs::is_regular_file(installed)) return installed.string();
+  }
+  const fs::path source = fs::path(LSCMIR_SOURCE_DATA_DIR) / relative;
+  return fs::is_regular_file(source) ? source.string() : std::string();
+}
+
 }  // namespace lscmir::app

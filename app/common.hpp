@@ -55,6 +55,11 @@ core::RunInfo begin_run(const std::string& command, const std::vector<std::strin
                         core::Logger& log);
 
 /// Fills the timing fields of run_info and writes DIR/run_info.json atomically.
+/// A file of the bundled data/ folder (e.g. "mirtrace/tRNA_hsa.fa"): under $LSCMIR_DATA when set,
+/// else <binary>/../share/lscmir (installed tree), else the source tree the binary was built from.
+/// Empty when none holds it.
+std::string bundled_data_file(const std::string& relative);
+
 void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Logger& log, double wall_start);
 
 /// Monotonic seconds since an arbitrary origin.

@@ -10,10 +10,11 @@ packages=(
   libeigen3-dev libboost-math-dev libboost-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libssl-dev zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev chromium
-  pkg-config libisal-dev mirtop snakemake
+  pkg-config libisal-dev mirtop snakemake multiqc
   clang libclang-rt-dev
 )
 # clang + libclang-rt-dev (libFuzzer, ASan and UBSan runtimes): the parser fuzzers (scripts/fuzz.sh).
+# multiqc (Debian 1.14): tests/cli/multiqc_test.sh (skipped, exit 77, without it).
 # Node.js + npm fetch the report's JavaScript (package-lock.json); Debian's are used when none is on PATH.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 

@@ -255,4 +255,46 @@ RnaType RnaTypeClassifier::classify(std::string_view insert) const {
   return RnaType::kUnknown;
 }
 
+namespace {
+/// 2-bit packing of an ACGT string of <= 32 nt; false for any other character.
+bool pack(std::string_view s, std::uint64_t& w) {
+  w = 0;
+  for (char ch : s) {
+    const int c = base_code(ch);
+    if (c < 0) return false;
+    w = (w << 2) | static_cast<std::uint64_t>(c);
+  }
+  return true;
+}
+}  // namespace
+
+CladeTable::CladeTable(const std::string& path) {
+  const io::Table t = io::read_table(path);
+  const std::size_t cc = t.require_column("clade"), cp = t.require_column("prefix");
+  t.require_column("family");
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const std::string& clade = t.rows[r][cc];
+    const std::string& prefix = t.rows[r][cp];
+    if (clade.empty()) throw core::InputError(t.path, t.line_numbers[r], "empty clade name");
+    std::uint64_t w = 0;
+    if (prefix.size() != kCladePrefixLength || !pack(prefix, w))
+      throw core::InputError(t.path, t.line_numbers[r], "prefix \"" + prefix + "\": expected 20 nucleotides of A, C, G, T");
+    auto it = std::find(clades_.begin(), clades_.end(), clade);
+    if (it == clades_.end()) it = clades_.insert(clades_.end(), clade);
+    const int index = static_cast<int>(it - clades_.begin());
+    const auto [at, added] = prefix_clade_.emplace(w, index);
+    if (!added && at->second != index)
+      throw core::InputError(t.path, t.line_numbers[r], "prefix " + prefix + " is in clade " + clades_[static_cast<std::size_t>(at->second)] +
+                             " and in clade " + clade, "miRTrace's clade-specific prefixes belong to one clade each");
+  }
+  if (clades_.empty()) throw core::InputError(t.path, 0, "the clade table lists no prefixes");
+}
+
+int CladeTable::find(std::string_view insert) const {
+  std::uint64_t w = 0;
+  if (insert.size() < kCladePrefixLength || !pack(insert.substr(0, kCladePrefixLength), w)) return -1;
+  const auto it = prefix_clade_.find(w);
+  return it == prefix_clade_.end() ? -1 : it->second;
+}
+
 }  // namespace lscmir::quant

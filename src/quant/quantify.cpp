@@ -12,8 +12,8 @@
 namespace lscmir::quant {
 
 Quantifier::Quantifier(const Reference& ref, const HairpinIndex& index, const AssignOptions& options,
-                       const RnaTypeClassifier* rna_types)
-    : ref_(&ref), index_(&index), options_(options), rna_types_(rna_types) {}
+                       const RnaTypeClassifier* rna_types, const CladeTable* clades)
+    : ref_(&ref), index_(&index), options_(options), rna_types_(rna_types), clades_(clades) {}
 
 MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& reads) {
   const auto s = static_cast<std::uint32_t>(samples_.size());
@@ -28,6 +28,11 @@ MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& r
   std::vector<RnaType> types;
   std::vector<int> spiked;  // spike-in index or -1
   std::vector<std::uint32_t> names, hps;
+  // miRTrace's complexity curve: the first read (in file order) that reached each hairpin.
+  constexpr std::uint64_t kNever = UINT64_MAX;
+  std::vector<std::uint64_t> first_hit(ref_->hairpins.size(), kNever);
+  const bool know_first = reads.first_read.size() == reads.sequences.size();
+  if (clades_ != nullptr) mq.clade_reads.assign(clades_->clades().size(), 0);
   for (std::size_t b0 = 0; b0 < reads.sequences.size(); b0 += kBlock) {
     const std::size_t b1 = std::min(reads.sequences.size(), b0 + kBlock);
     hits.resize(b1 - b0);
@@ -53,6 +58,8 @@ MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& r
         continue;
       }
       mq.rna_types[static_cast<std::size_t>(types[i - b0])] += count;
+      if (clades_ != nullptr)
+        if (const int cl = clades_->find(seq); cl >= 0) mq.clade_reads[static_cast<std::size_t>(cl)] += count;
       if (h.empty()) {
         mq.unassigned += count;
         continue;
@@ -61,6 +68,8 @@ MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& r
       for (const Hit& x : h) hps.push_back(x.hairpin);
       hps.erase(std::unique(hps.begin(), hps.end()), hps.end());  // hits are sorted by hairpin
       for (std::uint32_t hp : hps) hairpin[hp] += c / static_cast<double>(hps.size());
+      if (know_first)
+        for (std::uint32_t hp : hps) first_hit[hp] = std::min(first_hit[hp], reads.first_read[i]);
       // Distinct mature names reached, each with its first hit (lowest hairpin, offset).
       names.clear();
       std::vector<std::pair<std::uint32_t, std::size_t>> first;  // mature, hit index
@@ -96,6 +105,9 @@ MappingQc Quantifier::add_sample(const SampleInfo& info, const CollapsedReads& r
       }
     }
   }
+  for (std::uint64_t r : first_hit)
+    if (r != kNever) mq.complexity.push_back(r);
+  std::sort(mq.complexity.begin(), mq.complexity.end());
   samples_.push_back(info);
   read_qc_.push_back(reads.qc);
   map_qc_.push_back(mq);
@@ -244,10 +256,33 @@ std::vector<io::NamedTable> Quantifier::qc_tables() const {
     for (std::size_t i = 0; i < n; ++i) r.push_back(std::to_string(i));
     return r;
   };
+  std::vector<std::vector<std::uint64_t>> clade_cols;
+  for (const MappingQc& m : map_qc_) clade_cols.push_back(m.clade_reads);
   return {{"qc_status.tsv", rows_table("QC_STATUS", {kQcStatusNames.begin(), kQcStatusNames.end()}, samples_, status)},
           {"qc_length.tsv", rows_table("LENGTH", numbers(std::max<std::size_t>(max_len, kQcReadCap + 1)), samples_, length)},
           {"qc_phred.tsv", rows_table("PHRED_SCORE", numbers(kQcMaxPhred + 1), samples_, phred)},
-          {"qc_rnatype.tsv", rows_table("RNA_TYPE", {kRnaTypeNames.begin(), kRnaTypeNames.end()}, samples_, types)}};
+          {"qc_rnatype.tsv", rows_table("RNA_TYPE", {kRnaTypeNames.begin(), kRnaTypeNames.end()}, samples_, types)},
+          {"qc_complexity.tsv", complexity_table()},
+          {"qc_contamination.tsv",
+           rows_table("CLADE", clades_ != nullptr ? clades_->clades() : std::vector<std::string>{}, samples_, clade_cols)}};
+}
+
+io::ResultTable Quantifier::complexity_table() const {
+  // miRTrace's layout: row k = reads sampled when the k-th distinct hairpin was first hit (row 0:
+  // 0 reads), one column per sample, empty past a sample's last hairpin.
+  std::size_t rows = 0;
+  for (const MappingQc& m : map_qc_) rows = std::max(rows, m.complexity.size());
+  io::ResultTable t;
+  std::vector<std::string> k;
+  for (std::size_t r = 0; r <= rows; ++r) k.push_back(std::to_string(r));
+  t.add_text("DISTINCT_MIRNA_HAIRPINS_ACCUMULATED_COUNT", std::move(k));
+  for (std::size_t s = 0; s < samples_.size(); ++s) {
+    std::vector<std::string> v(rows + 1);
+    v[0] = "0";
+    for (std::size_t r = 0; r < map_qc_[s].complexity.size(); ++r) v[r + 1] = std::to_string(map_qc_[s].complexity[r]);
+    t.add_text(samples_[s].name, std::move(v));
+  }
+  return t;
 }
 
 nlohmann::json Quantifier::qc_flags(std::size_t s) const {
@@ -316,6 +351,7 @@ nlohmann::json Quantifier::qc_json() const {
 std::vector<std::pair<std::string, nlohmann::json>> Quantifier::multiqc() const {
   nlohmann::json fates = nlohmann::json::object(), lengths = nlohmann::json::object(), general = nlohmann::json::object();
   nlohmann::json status = nlohmann::json::object(), types = nlohmann::json::object();
+  nlohmann::json curve = nlohmann::json::object(), contamination = nlohmann::json::object(), flag_table = nlohmann::json::object();
   for (std::size_t s = 0; s < samples_.size(); ++s) {
     const ReadQc& q = read_qc_[s];
     const MappingQc& m = map_qc_[s];
@@ -334,7 +370,22 @@ std::vector<std::pair<std::string, nlohmann::json>> Quantifier::multiqc() const 
     types[name] = ty;
     const nlohmann::json flags = qc_flags(s);
     int warnings = 0;
-    for (const auto& [key, f] : flags.items()) warnings += f["warn"].get<bool>() ? 1 : 0;
+    nlohmann::json row = nlohmann::json::object();
+    for (const auto& [key, f] : flags.items()) {
+      warnings += f["warn"].get<bool>() ? 1 : 0;
+      row[key] = f["warn"].get<bool>() ? "WARN" : "ok";
+    }
+    flag_table[name] = row;
+    // x = reads sampled, y = distinct hairpins (miRTrace's complexity plot)
+    nlohmann::json c = nlohmann::json::object();
+    c["0"] = 0;
+    for (std::size_t k = 0; k < m.complexity.size(); ++k) c[std::to_string(m.complexity[k])] = k + 1;
+    curve[name] = c;
+    if (clades_ != nullptr) {
+      nlohmann::json cl = nlohmann::json::object();
+      for (std::size_t k = 0; k < clades_->clades().size(); ++k) cl[clades_->clades()[k]] = m.clade_reads[k];
+      contamination[name] = cl;
+    }
     general[name] = {{"lscmir_reads", q.reads},
                      {"lscmir_assigned_pct", q.reads ? 100.0 * static_cast<double>(m.assigned_mature) / static_cast<double>(q.reads) : 0.0},
                      {"lscmir_qc_warnings", warnings}};
@@ -367,6 +418,25 @@ std::vector<std::pair<std::string, nlohmann::json>> Quantifier::multiqc() const 
         {"description", "Kept reads by RNA type, first match in the order miRNA, rRNA, tRNA, artifact, else unknown."},
         {"plot_type", "bargraph"}, {"pconfig", {{"id", "lscmir_quant_rnatype_plot"}, {"title", "lscmir quant: RNA types"}, {"ylab", "Reads"}}},
         {"data", types}}},
+      {"lscmir_quant_complexity_mqc.json",
+       {{"id", "lscmir_quant_complexity"}, {"section_name", "lscmir quant: miRNA complexity (miRTrace)"},
+        {"description", "Distinct miRNA hairpins detected versus reads sampled, in FASTQ order (miRTrace's complexity curve)."},
+        {"plot_type", "linegraph"},
+        {"pconfig", {{"id", "lscmir_quant_complexity_plot"}, {"title", "lscmir quant: miRNA complexity"}, {"xlab", "Reads sampled"},
+                     {"ylab", "Distinct miRNA hairpins"}}},
+        {"data", curve}}},
+      {"lscmir_quant_contamination_mqc.json",
+       {{"id", "lscmir_quant_contamination"}, {"section_name", "lscmir quant: clade-specific miRNAs (miRTrace)"},
+        {"description", "Kept reads whose first 20 nt equal a miRNA of a clade-specific family (miRTrace's contamination tracing)."},
+        {"plot_type", "bargraph"},
+        {"pconfig", {{"id", "lscmir_quant_contamination_plot"}, {"title", "lscmir quant: reads per clade"}, {"ylab", "Reads"}}},
+        {"data", contamination}}},
+      {"lscmir_quant_qcflags_mqc.json",
+       {{"id", "lscmir_quant_qcflags"}, {"section_name", "lscmir quant: QC warnings (miRTrace)"},
+        {"description", "miRTrace's warnings per sample: phred (< 50% of bases >= 30), length (< 25% of reads 20-25 nt), qc_passed "
+                        "(< 25% of reads), rnatype (< 10% miRNA), complexity (< 10% of the reference's hairpins detected)."},
+        {"plot_type", "table"}, {"pconfig", {{"id", "lscmir_quant_qcflags_table"}, {"title", "lscmir quant: QC warnings"}}},
+        {"data", flag_table}}},
   };
 }
 

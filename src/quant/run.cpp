@@ -99,9 +99,11 @@ QuantPlan plan(const QuantOptions& o) {
 }
 
 std::vector<std::string> output_files() {
-  return {"counts.tsv", "hairpin_counts.tsv", "qc_status.tsv", "qc_length.tsv", "qc_phred.tsv", "qc_rnatype.tsv", "isomirs.gff3",
+  return {"counts.tsv", "hairpin_counts.tsv", "qc_status.tsv", "qc_length.tsv", "qc_phred.tsv", "qc_rnatype.tsv", "qc_complexity.tsv",
+          "qc_contamination.tsv", "isomirs.gff3",
           "qc.json", "multiqc/lscmir_quant_reads_mqc.json", "multiqc/lscmir_quant_lengths_mqc.json",
-          "multiqc/lscmir_quant_general_stats_mqc.json", "multiqc/lscmir_quant_qcstatus_mqc.json", "multiqc/lscmir_quant_rnatype_mqc.json"};
+          "multiqc/lscmir_quant_general_stats_mqc.json", "multiqc/lscmir_quant_qcstatus_mqc.json", "multiqc/lscmir_quant_rnatype_mqc.json",
+          "multiqc/lscmir_quant_complexity_mqc.json", "multiqc/lscmir_quant_contamination_mqc.json", "multiqc/lscmir_quant_qcflags_mqc.json"};
 }
 
 std::vector<std::string> spike_in_outputs(const QuantOptions& o) {
@@ -132,12 +134,15 @@ QuantResult run(const QuantPlan& plan, const QuantOptions& o, int threads, core:
   aopt.tolerance_3p = o.tolerance_3p;
   aopt.threads = threads;
   std::unique_ptr<RnaTypeClassifier> rna_types;
+  std::unique_ptr<CladeTable> clades;
   if (o.qc) {
     rna_types = std::make_unique<RnaTypeClassifier>(o.rrna, o.trna, o.artifacts, o.min_length);
-    for (const auto& [label, path] : {std::pair{"rrna", o.rrna}, std::pair{"trna", o.trna}, std::pair{"artifacts", o.artifacts}})
+    if (!o.clades.empty()) clades = std::make_unique<CladeTable>(o.clades);
+    for (const auto& [label, path] :
+         {std::pair{"rrna", o.rrna}, std::pair{"trna", o.trna}, std::pair{"artifacts", o.artifacts}, std::pair{"clades", o.clades}})
       if (!path.empty()) result.inputs.push_back(io::checksum_file(label, path));
   }
-  Quantifier q(ref, index, aopt, rna_types.get());
+  Quantifier q(ref, index, aopt, rna_types.get(), clades.get());
   // Spike-ins are matched before the hairpins, so their reads are neither miRNA nor RNA-typed.
   std::optional<SpikeIns> spike_ins;
   if (!o.spike_ins.empty()) {
@@ -222,7 +227,7 @@ nlohmann::json quant_parameters(const QuantOptions& o, int threads, const QuantR
           {"max_length", o.max_length}, {"mismatches", o.mismatches}, {"tolerance_5p", o.tolerance_5p},
           {"tolerance_3p", o.tolerance_3p}, {"error_rate", o.error_rate}, {"min_overlap", o.min_overlap},
           {"species", o.species}, {"database", o.database},
-          {"qc", o.qc}, {"rrna", o.rrna}, {"trna", o.trna}, {"artifacts", o.artifacts}, {"threads", threads}, {"samples", r.samples}};
+          {"qc", o.qc}, {"rrna", o.rrna}, {"trna", o.trna}, {"artifacts", o.artifacts}, {"clades", o.clades}, {"threads", threads}, {"samples", r.samples}};
   if (!o.spike_ins.empty()) p["spike_ins"] = o.spike_ins;
   return p;
 }

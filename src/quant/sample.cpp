@@ -42,20 +42,23 @@ class CountMap {
   struct Entry {
     std::string key;
     std::uint64_t count;
+    std::uint64_t first;  // 1-based number of the first read with this key (miRTrace's complexity curve)
   };
   CountMap() { slots_.assign(kInitial, Slot{}); }
-  void add(std::string_view key, std::uint64_t n = 1) {
+  void add(std::string_view key, std::uint64_t n, std::uint64_t first) {
     const std::uint64_t h = hash(key);
     std::size_t i = static_cast<std::size_t>(h) & (slots_.size() - 1);
     for (;; i = (i + 1) & (slots_.size() - 1)) {
       Slot& s = slots_[i];
       if (s.index == 0) break;
       if (s.hash == h && entries_[s.index - 1].key == key) {
-        entries_[s.index - 1].count += n;
+        Entry& e = entries_[s.index - 1];
+        e.count += n;
+        e.first = std::min(e.first, first);
         return;
       }
     }
-    entries_.push_back({std::string(key), n});
+    entries_.push_back({std::string(key), n, first});
     slots_[i] = {h, static_cast<std::uint32_t>(entries_.size())};
     if (entries_.size() * 2 > slots_.size()) grow();
   }
@@ -100,7 +103,7 @@ class CountMap {
   std::vector<Entry> entries_;
 };
 
-inline void count(CountMap& m, std::string_view key) { m.add(key); }
+inline void count(CountMap& m, std::string_view key, std::uint64_t record) { m.add(key, 1, record); }
 
 struct Worker {
   CountMap counts;  // insert, or insert + '#' + UMI
@@ -109,8 +112,8 @@ struct Worker {
   std::string buf;
   std::string key;
 
-  void process(std::string_view raw, std::string_view quality, const AdapterFinder* finder, const TrimOptions& o, int umi_length,
-               int adapter_length) {
+  void process(std::string_view raw, std::string_view quality, std::uint64_t record, const AdapterFinder* finder, const TrimOptions& o,
+               int umi_length, int adapter_length) {
     ++qc.reads;
     buf.resize(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) buf[i] = kBases.map[static_cast<unsigned char>(raw[i])];
@@ -142,9 +145,9 @@ struct Worker {
       key.assign(insert);
       key.push_back('#');
       key.append(buf, static_cast<std::size_t>(at + adapter_length), static_cast<std::size_t>(umi_length));
-      count(counts, key);
+      count(counts, key, record);
     } else {
-      count(counts, insert);
+      count(counts, insert, record);
     }
   }
 
@@ -223,7 +226,7 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
     FastqChunk chunk;
     Worker& w = workers[0];
     while (chunker.next(chunk)) {
-      parse_chunk(chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, r.quality, f, o, umi_length, adapter_length); });
+      parse_chunk(chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, r.quality, r.number, f, o, umi_length, adapter_length); });
       maybe_progress();
     }
   } else {
@@ -244,7 +247,7 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
         Worker& w = workers[static_cast<std::size_t>(t)];
         while (auto chunk = queue.pop()) {
           try {
-            parse_chunk(*chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, r.quality, f, o, umi_length, adapter_length); });
+            parse_chunk(*chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, r.quality, r.number, f, o, umi_length, adapter_length); });
           } catch (...) {
             record_error(std::current_exception(), chunk->first_record);
             queue.abort();
@@ -288,7 +291,7 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
     for (std::size_t i = 0; i < q.mirtrace_status.size(); ++i) qc.mirtrace_status[i] += q.mirtrace_status[i];
     for (std::size_t i = 0; i < q.phred.size(); ++i) qc.phred[i] += q.phred[i];
     if (t > 0)
-      for (auto& e : workers[t].counts.entries()) merged.add(e.key, e.count);
+      for (auto& e : workers[t].counts.entries()) merged.add(e.key, e.count, e.first);
     workers[t].counts = {};
   }
   std::uint64_t kept_reads = 0;
@@ -296,16 +299,20 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
     CountMap by_insert;
     for (const auto& e : merged.entries()) {
       kept_reads += e.count;
-      count(by_insert, std::string_view(e.key).substr(0, e.key.rfind('#')));
+      count(by_insert, std::string_view(e.key).substr(0, e.key.rfind('#')), e.first);
     }
     std::uint64_t molecules = 0;
     for (const auto& e : by_insert.entries()) molecules += e.count;
     qc.umi_duplicates = kept_reads - molecules;
     merged = std::move(by_insert);
   }
+  std::sort(merged.entries().begin(), merged.entries().end(), [](const auto& a, const auto& b) { return a.key < b.key; });
   out.sequences.reserve(merged.size());
-  for (auto& e : merged.entries()) out.sequences.emplace_back(std::move(e.key), e.count);
-  std::sort(out.sequences.begin(), out.sequences.end());
+  out.first_read.reserve(merged.size());
+  for (auto& e : merged.entries()) {
+    out.sequences.emplace_back(std::move(e.key), e.count);
+    out.first_read.push_back(e.first);
+  }
   for (const auto& s : out.sequences) qc.kept += s.second;
   qc.unique_sequences = out.sequences.size();
   return out;

@@ -103,7 +103,51 @@ std::string field(const std::string& column) {
 
 }  // namespace
 
+/// The miRTrace warnings of `lscmir quant` (qc.json), one row per sample, so a failed sort is seen
+/// before any statistics. Nothing when the run has no quant stage or ran with --no-qc.
+void library_qc(Builder& b) {
+  const auto it = std::find_if(b.run.files.begin(), b.run.files.end(), [](const auto& f) { return f.first == "qc.json"; });
+  if (it == b.run.files.end()) return;
+  const json qc = json::parse(it->second, nullptr, false);
+  if (qc.is_discarded() || !qc.contains("samples")) return;
+  static const std::vector<std::pair<std::string, std::string>> kFlags = {
+      {"phred", "phred"}, {"length", "length 20-25 nt"}, {"qc_passed", "QC-passed"}, {"rnatype", "miRNA"}, {"complexity", "complexity"}};
+  json rows = json::array();
+  std::vector<std::string> failed;
+  for (const auto& s : qc["samples"]) {
+    if (!s.contains("qc_flags")) continue;
+    const json& f = s["qc_flags"];
+    const double reads = s.value("reads", 0.0);
+    json row = {{"sample", s.value("sample", "")},
+                {"reads", reads},
+                {"% assigned to a mature miRNA", reads > 0 ? pretty(100.0 * s.value("assigned_mature", 0.0) / reads) : "NA"}};
+    std::vector<std::string> raised;
+    for (const auto& [key, label] : kFlags) {
+      const bool warn = f.contains(key) && f[key].value("warn", false);
+      row[label] = warn ? "WARN" : "ok";
+      if (warn) raised.push_back(label);
+    }
+    row["warnings"] = raised.empty() ? std::string("none") : join_words(raised);
+    if (!raised.empty()) failed.push_back(s.value("sample", ""));
+    rows.push_back(row);
+  }
+  if (rows.empty()) return;
+  b.section("library_qc", "Library QC (miRTrace warnings)",
+            failed.empty() ? fmt::format("All {} libraries pass miRTrace's checks.", rows.size())
+                           : fmt::format("{} of {} libraries raise a miRTrace warning: {}. Check them before reading any statistic below.",
+                                         failed.size(), rows.size(), join_words(failed)));
+  std::vector<std::string> columns = {"sample", "reads", "% assigned to a mature miRNA"};
+  for (const auto& [key, label] : kFlags) columns.push_back(label);
+  columns.push_back("warnings");
+  b.html_table(columns, rows, 500,
+               "miRTrace's warnings (Kang et al. 2018): phred: < 50% of bases at phred >= 30; length: < 25% of reads 20-25 nt; "
+               "QC-passed: < 25% of reads; miRNA: < 10% of kept reads miRNA; complexity: < 10% of the reference's hairpins detected. "
+               "Tables: qc_status.tsv, qc_rnatype.tsv, qc_complexity.tsv, qc_contamination.tsv.");
+  b.end_section();
+}
+
 void overview(Builder& b) {
+  library_qc(b);
   const bool qc = b.has("qc_samples.tsv");
   if (!qc && b.parameters("study").empty()) return;
   if (!qc) {

@@ -30,6 +30,8 @@ const std::vector<RunFile>& run_layout() {
       {"qc_length.tsv", "", "quant", true},
       {"qc_phred.tsv", "", "quant", true},
       {"qc_rnatype.tsv", "", "quant", true},
+      {"qc_complexity.tsv", "", "quant", true},
+      {"qc_contamination.tsv", "", "quant", true},
       {"qc.json", "", "quant", false},
       {"multiqc/", "_mqc.json", "quant", false},
       {"expression.tsv", "", "qpcr", true},

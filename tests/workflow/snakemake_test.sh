@@ -18,7 +18,7 @@ sed 's#\.\./\.\./##' workflow/test/samples.tsv > "$work/sheet.tsv"
 "$lscmir" quant --samples "$work/sheet.tsv" --hairpin tests/data/smallrna/hairpin_hsa.v22.fa \
   --mature tests/data/smallrna/mature_hsa.v22.fa --adapter auto --min-length 16 --max-length 30 --mismatches 1 --trna data/mirtrace/tRNA_hsa.fa \
   --spike-ins tests/data/spikein/spikeins.fa --threads 2 --quiet --out "$work/direct"
-for f in counts.tsv hairpin_counts.tsv qc_status.tsv qc_length.tsv qc_phred.tsv qc_rnatype.tsv; do
+for f in counts.tsv hairpin_counts.tsv qc_status.tsv qc_length.tsv qc_phred.tsv qc_rnatype.tsv qc_contamination.tsv qc_complexity.tsv; do
   if ! cmp -s "$work/wf/$f" "$work/direct/$f"; then
     echo "FAIL: $f from the workflow differs from lscmir quant's" >&2
     diff <(head -5 "$work/wf/$f") <(head -5 "$work/direct/$f") >&2 || true

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -77,6 +78,27 @@ class RnaTypeClassifier {
   };
   std::unique_ptr<Set> rrna_, trna_;
   std::unordered_set<std::uint64_t> artifact_kmers_;
+};
+
+/// miRTrace's contamination reference: the first 20 nt of the mature miRBase sequences of each
+/// clade's clade-specific miRNA families (data/mirtrace/clade_prefixes.tsv). A read counts for a
+/// clade when the first 20 nt of its insert equal one of that clade's prefixes (exact match).
+inline constexpr std::size_t kCladePrefixLength = 20;
+
+class CladeTable {
+ public:
+  /// Reads a TSV with columns clade, family, mirbase_ids, prefix (20 nt of A, C, G, T; a prefix
+  /// in one clade only). Clades keep the order of their first row.
+  /// @throws core::InputError (file, line) for a missing column, a bad prefix or a prefix of two clades.
+  explicit CladeTable(const std::string& path);
+  const std::vector<std::string>& clades() const { return clades_; }
+  /// The index in clades() of the clade holding the first 20 nt of `insert`, or -1 (also for inserts
+  /// shorter than 20 nt). Thread-safe.
+  int find(std::string_view insert) const;
+
+ private:
+  std::vector<std::string> clades_;
+  std::unordered_map<std::uint64_t, int> prefix_clade_;
 };
 
 }  // namespace lscmir::quant

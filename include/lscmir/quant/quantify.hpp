@@ -45,13 +45,20 @@ struct MappingQc {
   std::uint64_t spike_in = 0;  ///< reads equal to a spike-in sequence (--spike-ins), counted before any alignment
   /// Kept reads by RnaType (miRNA = any hairpin hit; the others from the RnaTypeClassifier).
   std::array<std::uint64_t, 5> rna_types{};
+  /// Kept reads per clade of the CladeTable (its order; empty without a table).
+  std::vector<std::uint64_t> clade_reads;
+  /// miRTrace's complexity curve: for every hairpin hit by a kept read, the 1-based number (in
+  /// FASTQ order) of the first read that hit it, sorted; entry k-1 = reads sampled when k
+  /// distinct hairpins had been seen.
+  std::vector<std::uint64_t> complexity;
 };
 
 class Quantifier {
  public:
-  /// `rna_types` (may be null: reads without a hairpin hit are "unknown") classifies the rest.
+  /// `rna_types` (may be null: reads without a hairpin hit are "unknown") classifies the rest;
+  /// `clades` (may be null: qc_contamination.tsv has no rows) gives the contamination counts.
   Quantifier(const Reference& ref, const HairpinIndex& index, const AssignOptions& options,
-             const RnaTypeClassifier* rna_types = nullptr);
+             const RnaTypeClassifier* rna_types = nullptr, const CladeTable* clades = nullptr);
 
   /// Aligns and assigns one sample's reads. Deterministic for any thread count.
   MappingQc add_sample(const SampleInfo& info, const CollapsedReads& reads);
@@ -69,9 +76,12 @@ class Quantifier {
   std::string hairpin_counts_tsv() const;
   /// isomirs.gff3: mirGFF3 1.2, one row per (sequence, mature name), Expression per sample.
   std::string isomirs_gff3(const std::string& database, const std::string& tool_version) const;
-  /// The miRTrace QC tables: qc_status.tsv, qc_length.tsv, qc_phred.tsv, qc_rnatype.tsv (rows
-  /// named in the first column, one integer column per sample, as miRTrace's TSV files).
+  /// The miRTrace QC tables: qc_status.tsv, qc_length.tsv, qc_phred.tsv, qc_rnatype.tsv,
+  /// qc_complexity.tsv, qc_contamination.tsv (rows named in the first column, one column per
+  /// sample, as miRTrace's TSV files).
   std::vector<io::NamedTable> qc_tables() const;
+  /// qc_complexity.tsv (miRTrace's mirtrace-stats-mirna-complexity.tsv layout).
+  io::ResultTable complexity_table() const;
   /// miRTrace's warning flags of sample `s` (name -> raised), with the numbers behind them.
   nlohmann::json qc_flags(std::size_t s) const;
   /// qc.json: one record per sample.
@@ -100,6 +110,7 @@ class Quantifier {
   const RnaTypeClassifier* rna_types_ = nullptr;
   const SpikeIns* spike_ins_ = nullptr;
   std::vector<std::vector<double>> spike_;     ///< [sample][spike-in]
+  const CladeTable* clades_ = nullptr;
   std::vector<SampleInfo> samples_;
   std::vector<ReadQc> read_qc_;
   std::vector<MappingQc> map_qc_;

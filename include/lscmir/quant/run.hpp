@@ -36,6 +36,7 @@ struct QuantOptions {
   bool qc = true;                      ///< miRTrace QC tables (qc_*.tsv); false: --no-qc
   std::string spike_ins;               ///< spike-in FASTA (--spike-ins): exact matches counted into spikeins.tsv
   std::string rrna, trna, artifacts;   ///< RNA-type reference FASTA files (empty: class not searched)
+  std::string clades;                  ///< clade prefix table for qc_contamination.tsv (empty: no rows)
 };
 
 /// One sample to quantify.

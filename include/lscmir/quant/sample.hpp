@@ -48,6 +48,7 @@ struct ReadQc {
 
 struct CollapsedReads {
   std::vector<std::pair<std::string, std::uint64_t>> sequences;  ///< sorted by sequence
+  std::vector<std::uint64_t> first_read;  ///< per sequence: 1-based number of its first read in the FASTQ
   ReadQc qc;
 };
 

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include "lscmir/core/error.hpp"
+#include "lscmir/io/result_table.hpp"
+
 #include "fixture.hpp"
 
 namespace lscmir::quant {
@@ -121,6 +124,42 @@ TEST(Quantifier, IsomirWithA3PrimeAdditionIsAnIsomirRowOfItsMature) {
   EXPECT_NE(line.find("Name=hsa-miR-21-5p;"), std::string::npos) << line;
   EXPECT_NE(line.find("Variant=iso_add3p:1;"), std::string::npos) << line;
   EXPECT_NE(line.find("Expression=4;"), std::string::npos) << line;
+}
+
+// miRTrace's complexity curve: each hairpin's depth is the first read (FASTQ order) reaching it;
+// contamination counts reads whose first 20 nt are a clade prefix.
+TEST(Quantifier, ComplexityCurveAndCladeCounts) {
+  const Reference r = load();
+  const HairpinIndex idx(r, 16, 1);
+  const CladeTable clades(temp_file("clades.tsv", "clade\tfamily\tmirbase_ids\tprefix\n"
+                                                  "primates\t21\thsa-miR-21\tTAGCTTATCAGACTGATGTT\n"
+                                                  "insects\t1000\tdme-miR-1000\tACGTACGTACGTACGTACGT\n").string());
+  Quantifier q(r, idx, {}, nullptr, &clades);
+  CollapsedReads reads;
+  reads.sequences = {{"ACGTACGTACGTACGTACGT", 4},     // no hairpin; insects prefix
+                     {"TAGCTTATCAGACTGATGTTGA", 7},   // miR-21 hairpin, first at read 9; primates prefix
+                     {"TGAGGTAGTAGGTTGTATAGTT", 10},  // let-7a-1 and let-7a-2, first at read 3
+                     {"TTAGGGTCACACCCACCACTGG", 2}};  // let-7a-1 loop, first at read 2
+  reads.first_read = {1, 9, 3, 2};
+  const MappingQc m = q.add_sample({"S1", "s1.fq", {}, 0, false, 0.0}, reads);
+  EXPECT_EQ(m.complexity, (std::vector<std::uint64_t>{2, 3, 9}));  // let-7a-1 at 2, let-7a-2 at 3, mir-21 at 9
+  EXPECT_EQ(m.clade_reads, (std::vector<std::uint64_t>{7, 4}));
+  const std::string cx = io::to_tsv(q.complexity_table());
+  EXPECT_EQ(cx, "DISTINCT_MIRNA_HAIRPINS_ACCUMULATED_COUNT\tS1\n0\t0\n1\t2\n2\t3\n3\t9\n");
+  EXPECT_EQ(clades.find("TAGCTTATCAGACTGATGT"), -1) << "shorter than 20 nt";
+  EXPECT_EQ(clades.find("TAGCTTATCAGACTGATGTTNN"), 0);
+}
+
+TEST(CladeTable, BadRowsNameFileAndLine) {
+  const auto bad = temp_file("clades_bad.tsv", "clade\tfamily\tmirbase_ids\tprefix\nprimates\t1\tx\tACGTACGTACGTACGTACGN\n");
+  try {
+    CladeTable t(bad.string());
+    FAIL() << "expected an InputError";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(bad.string() + ", line 2"), std::string::npos) << e.what();
+  }
+  const auto no_col = temp_file("clades_nocol.tsv", "clade\tfamily\nprimates\t1\n");
+  EXPECT_THROW(CladeTable(no_col.string()), core::InputError);
 }
 
 }  // namespace

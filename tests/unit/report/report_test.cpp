@@ -130,6 +130,28 @@ TEST(Report, UserNamesReachTheHtmlEscaped) {
 }
 
 
+/// qc.json of a quant stage: the library QC section comes before the overview, names the
+/// libraries that raise a miRTrace warning (escaped) and marks each warning.
+TEST(Report, LibraryQcWarningsComeFirstAndEscaped) {
+  RunResult run = small_run("S1");
+  run.files.emplace_back("qc.json", R"({"samples": [
+    {"sample": "<b>bad</b>", "reads": 1000, "assigned_mature": 50,
+     "qc_flags": {"phred": {"warn": false}, "length": {"warn": true}, "qc_passed": {"warn": false},
+                  "rnatype": {"warn": true}, "complexity": {"warn": false}}},
+    {"sample": "good", "reads": 1000, "assigned_mature": 600,
+     "qc_flags": {"phred": {"warn": false}, "length": {"warn": false}, "qc_passed": {"warn": false},
+                  "rnatype": {"warn": false}, "complexity": {"warn": false}}}]})");
+  const std::string html = lscmir::report::build_report(run, "t");
+  const auto qc = html.find("<section id=\"library_qc\"");
+  ASSERT_NE(qc, std::string::npos);
+  const auto overview = html.find("<section id=\"overview\"");
+  if (overview != std::string::npos) EXPECT_LT(qc, overview);
+  EXPECT_EQ(html.find("<b>bad</b>"), std::string::npos);
+  EXPECT_NE(html.find("1 of 2 libraries raise a miRTrace warning: &lt;b&gt;bad&lt;/b&gt;"), std::string::npos);
+  EXPECT_NE(html.find("length 20-25 nt and miRNA"), std::string::npos);
+  EXPECT_NE(html.find("WARN"), std::string::npos);
+}
+
 /// A run with a cohort, a forest plot, a KM table, two contrasts in a given order and the study
 /// record: the report draws what a reader needs from each, with the subjects named.
 TEST(Report, FiguresCarryTheirStatisticsAndProvenance) {
