@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "common.hpp"
+#include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/output.hpp"
@@ -18,7 +19,7 @@ namespace {
 
 struct DeCliOptions {
   CommonOptions common;
-  std::string counts, expression, samples;
+  std::string counts, expression, samples, imputations;
   study::DeOptions de;
 };
 
@@ -32,7 +33,15 @@ int run_de(const DeCliOptions& o, const std::vector<std::string>& argv, core::Lo
       io::read_matrix(counts ? o.counts : o.expression, counts ? io::MatrixKind::kCounts : io::MatrixKind::kExpression, threads);
   info.inputs.push_back({counts ? "counts" : "expression", mat.path, mat.sha256, mat.bytes});
   info.inputs.push_back({"samples", sheet.path, sheet.sha256, sheet.bytes});
-  const study::DeResult r = study::differential_expression(o.de, std::move(mat), counts, sheet, threads, log);
+  study::DeResult r;
+  if (!o.imputations.empty()) {
+    if (counts) throw core::UsageError("--imputations goes with --expression (the qpcr expression.tsv), not --counts");
+    const study::ImputationDraws draws = study::read_imputations(o.imputations);
+    info.inputs.push_back(io::checksum_file("imputations", o.imputations));
+    r = study::differential_expression_mi(o.de, mat, draws, sheet, threads, log);
+  } else {
+    r = study::differential_expression(o.de, std::move(mat), counts, sheet, threads, log);
+  }
   const std::vector<io::NamedTable> tables = study::de_tables(r);
   std::vector<std::string> outputs;
   for (const auto& t : tables) outputs.push_back(t.file);
@@ -55,6 +64,9 @@ int cmd_de(const std::vector<std::string>& argv, core::Logger& log) {
   auto* counts = app.add_option("--counts", o.counts, "Count matrix (TSV/CSV): feature x sample");
   auto* expr = app.add_option("--expression", o.expression, "Log-expression matrix (NA allowed)");
   counts->excludes(expr);
+  app.add_option("--imputations", o.imputations,
+                 "imputations.tsv of qpcr --impute em-multiple N: one fit per draw, logFC pooled by Rubin's rules "
+                 "(adds SE df fmi to the de tables)");
   app.add_option("--samples", o.samples, "Sample sheet: sample, patient, population, covariates")->required();
   app.add_option("--contrast", o.de.contrasts,
                  "Population contrast A-B (logFC = A - B) or NAME=LSC-(HSC+LPC)/2 (writes de_NAME.tsv); repeatable");

@@ -109,6 +109,7 @@ struct StudyMatrix {
   io::LabeledMatrix matrix;
   bool counts = false;
   std::string source;  ///< the input file when the matrix was read from one
+  std::optional<ImputationDraws> draws;  ///< qpcr em-multiple: the draws of the non-detects
 };
 
 StudyMatrix load_study_matrix(const StudyConfig& c, const RunSettings& s, RunResult& run, nlohmann::json& stages, core::Logger& log) {
@@ -140,6 +141,22 @@ StudyMatrix load_study_matrix(const StudyConfig& c, const RunSettings& s, RunRes
     rec.info().parameters = qpcr::qpcr_parameters(q, c.qpcr, c.de.contrasts);
     put_all(run, rec, qpcr::qpcr_tables(q));
     rec.done(stages);
+    if (!q.draws.empty()) {
+      ImputationDraws d;
+      d.path = "imputations.tsv";
+      d.value.assign(q.draws.size(), {});
+      const qpcr::CtMatrix& cm = q.matrix;
+      for (std::size_t a = 0; a < cm.n_assays(); ++a)
+        for (std::size_t j = 0; j < cm.n_samples(); ++j) {
+          const std::size_t i = cm.at(a, j);
+          if (cm.state[i] != qpcr::CallState::kUndetected) continue;
+          d.feature.push_back(cm.assays[a]);
+          d.sample.push_back(cm.samples[j]);
+          d.line.push_back(d.feature.size() + 1);
+          for (std::size_t k = 0; k < q.draws.size(); ++k) d.value[k].push_back(q.draws[k][i]);
+        }
+      m.draws = std::move(d);
+    }
     m.matrix = std::move(q.expression);
   } else {
     m.counts = !c.counts.empty();
@@ -324,7 +341,8 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     StageRecord rec(run, s, "de", log);
     if (!input.source.empty()) rec.input(input.counts ? "counts" : "expression", input.source);
     rec.input("samples", c.samples);
-    de = differential_expression(c.de, std::move(input.matrix), input.counts, sheet, s.threads, log);
+    de = input.draws ? differential_expression_mi(c.de, input.matrix, *input.draws, sheet, s.threads, log)
+                     : differential_expression(c.de, std::move(input.matrix), input.counts, sheet, s.threads, log);
     put_all(run, rec, de_tables(de));
     rec.info().parameters = de_parameters(c.de, de, s.threads);
     rec.done(stages);

@@ -74,5 +74,39 @@ TEST(Nondetect, NothingToImputeLeavesEveryCellAlone) {
   EXPECT_TRUE(f.converged);
 }
 
+// The draws of em-multiple come from Ct | Undetermined at the fit: their mean is the fit's
+// conditional expectation (the imputed Ct at the fixed point), their spread below sigma.
+TEST(Nondetect, DrawsAverageToTheConditionalExpectation) {
+  const CtMatrix m = make_matrix(34.0);
+  const NondetectFit f = fit_nondetects(m, design(), std::vector<std::vector<Eigen::Index>>{{1}}, std::vector<double>(12, 0.0), 40.0);
+  ASSERT_TRUE(f.converged);
+  const int n = 4000;
+  const auto d = draw_nondetects(m, f, n, 7);
+  const auto e = draw_nondetects(m, f, n, 7);
+  const auto other = draw_nondetects(m, f, 2, 8);
+  ASSERT_EQ(d.size(), static_cast<std::size_t>(n));
+  int cells = 0;
+  for (std::size_t i = 0; i < m.state.size(); ++i) {
+    if (m.state[i] != CallState::kUndetected) {
+      EXPECT_TRUE(std::isnan(d[0][i]));
+      continue;
+    }
+    ++cells;
+    double s1 = 0, s2 = 0;
+    for (int k = 0; k < n; ++k) {
+      ASSERT_TRUE(std::isfinite(d[static_cast<std::size_t>(k)][i]));
+      EXPECT_EQ(d[static_cast<std::size_t>(k)][i], e[static_cast<std::size_t>(k)][i]);
+      s1 += d[static_cast<std::size_t>(k)][i];
+      s2 += d[static_cast<std::size_t>(k)][i] * d[static_cast<std::size_t>(k)][i];
+    }
+    const double mean = s1 / n, sd = std::sqrt(s2 / n - mean * mean);
+    const double sigma = f.sigma[i % m.n_assays()];
+    EXPECT_LT(sd, sigma * 1.05);
+    EXPECT_NEAR(mean, f.imputed[i], 5.0 * sigma / std::sqrt(static_cast<double>(n)));
+    EXPECT_NE(other[0][i], d[0][i]);
+  }
+  EXPECT_GT(cells, 5);
+}
+
 }  // namespace
 }  // namespace lscmir::qpcr
