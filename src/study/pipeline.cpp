@@ -438,6 +438,7 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
       log.info("rank", fmt::format("candidates from the DE evidence of {} (FDR < {})", evidence.label, c.specificity.fdr));
     }
     ranked = rank(evidence, cox_in, names, targets_in, sets, cats, c.weights, c.specificity.fdr, tag);
+    add_literature(*ranked, evidence, bundled_literature(), c.specificity.fdr);
     log_rank(*ranked, cohort.has_value(), sets.size(), log);
     run.put("candidates.tsv", candidates_table(*ranked));
     rec.output("candidates.tsv");
