@@ -63,6 +63,15 @@ TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
     const std::string intervention = cand.rows.at(cand.order[static_cast<std::size_t>(i)])[2];
     EXPECT_EQ(intervention, t->second[1] == "LSC_up" ? "inhibit" : "restore") << f;
   }
+  // literature context: the last two columns, a verdict for every candidate
+  ASSERT_GE(cand.header.size(), 2u);
+  EXPECT_EQ(cand.header[cand.header.size() - 2], "literature");
+  EXPECT_EQ(cand.header.back(), "literature_refs");
+  for (const auto& [f, row] : cand.rows) {
+    const std::string& v = row[row.size() - 2];
+    EXPECT_TRUE(v == "agrees" || v == "disagrees" || v == "mixed" || v == "silent") << f << ": " << v;
+    if (v != "silent") EXPECT_NE(row.back(), "-") << f;
+  }
   EXPECT_GT(fs::file_size(a / "report.html"), 500000u);
   // lscmir run on the demo's config writes the same tables
   ASSERT_EQ(run_cmd("run data/demo/demo.toml --out " + b.string(), b.string() + ".stderr"), 0) << slurp(b.string() + ".stderr");
@@ -79,7 +88,8 @@ TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
   // regenerated in issue 13: exact contrast standard errors change LSC-LPC and what depends on it;
   // issue 16 adds qc_pca.tsv, qc_sheet.tsv and overlap_*.tsv for the report, the others unchanged).
   // issue 13 again: the de diagnostics voom_trend.tsv and pvalue_histogram.tsv are added;
-  // issue 15: paired_*.tsv added, specificity.tsv and candidates.tsv gain the consistency columns).
+  // issue 15: paired_*.tsv added, specificity.tsv and candidates.tsv gain the consistency columns;
+  // issue 15 again: candidates.tsv gains the literature context columns literature, literature_refs).
   std::istringstream sums(slurp("tests/reference/demo/tables.sha256"));
   std::string digest, name;
   std::set<std::string> listed;
