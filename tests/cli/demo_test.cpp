@@ -149,6 +149,29 @@ TEST(Run, QpcrStudyEqualsTheSingleCommands) {
   for (const fs::path& dir : {run, q, d, s}) fs::remove_all(dir);
 }
 
+/// `[qpcr] impute = "em-multiple"`: the run's qpcr and de tables are those of `lscmir qpcr --impute
+/// em-multiple 3 --seed 2` and `lscmir de --imputations` run on their own.
+TEST(Run, QpcrMultipleImputationEqualsTheSingleCommands) {
+  const fs::path run = scratch("run_qpcr_mi"), q = scratch("run_qpcr_mi_q"), d = scratch("run_qpcr_mi_d");
+  ASSERT_EQ(run_cmd("run tests/data/run/qpcr_mi.toml --out " + run.string(), run.string() + ".stderr"), 0) << slurp(run.string() + ".stderr");
+  const std::string contrasts = " --contrast LSC-HSC --contrast LSC-LPC --contrast HSC-LPC";
+  ASSERT_EQ(run_cmd("qpcr --ct tests/data/qpcr_nd/ct_nd.tsv --samples tests/data/qpcr_nd/samples.tsv --ct-max 40 --impute em-multiple 3 --seed 2" +
+                        contrasts + " --out " + q.string(), q.string() + ".stderr"), 0) << slurp(q.string() + ".stderr");
+  ASSERT_EQ(run_cmd("de --expression " + (q / "expression.tsv").string() + " --imputations " + (q / "imputations.tsv").string() +
+                        " --samples tests/data/qpcr_nd/samples.tsv" + contrasts + " --out " + d.string(), d.string() + ".stderr"), 0)
+      << slurp(d.string() + ".stderr");
+  int compared = 0;
+  for (const fs::path& dir : {q, d})
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().extension() != ".tsv") continue;
+      EXPECT_EQ(slurp(run / e.path().filename()), slurp(e.path())) << e.path().filename();
+      ++compared;
+    }
+  EXPECT_GE(compared, 10);
+  EXPECT_NE(slurp(run / "de_LSC_vs_HSC.tsv").find("\tSE\tdf\tfmi"), std::string::npos);
+  for (const fs::path& dir : {run, q, d}) fs::remove_all(dir);
+}
+
 /// `lscmir run` on a FASTQ sheet (paths relative to the sheet): quant in memory, then de on its
 /// counts, as `lscmir de` computes them from counts.tsv.
 TEST(Run, FastqStudyQuantifiesThenTestsTheCounts) {
