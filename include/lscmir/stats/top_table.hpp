@@ -19,9 +19,6 @@ struct TopTable {
   std::vector<std::size_t> order;  ///< feature indices sorted by P.Value (stable; NA last)
 };
 
-/// Feature indices sorted by P.Value (stable; NaN last): topTable's row order.
-std::vector<std::size_t> order_by_p_value(const std::vector<double>& p_value);
-
 /// Table for coefficient `coef`. When `treat_fit` is given, t, P.Value and adj.P.Val are treat's
 /// while B stays eBayes'.
 TopTable top_table(const LmFit& fit, const EBayesFit& eb, Eigen::Index coef, const EBayesFit* treat_fit = nullptr,
