@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "common.hpp"
+#include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/output.hpp"
@@ -19,7 +20,7 @@ namespace {
 
 struct DeCliOptions {
   CommonOptions common;
-  std::string counts, expression, samples;
+  std::string counts, expression, samples, imputations;
   study::DeOptions de;
 };
 
@@ -38,7 +39,16 @@ int run_de(const DeCliOptions& o, const std::vector<std::string>& argv, core::Lo
     spike = io::read_matrix(o.de.spike_ins, io::MatrixKind::kCounts, threads);
     info.inputs.push_back({"spike_ins", spike->path, spike->sha256, spike->bytes});
   }
-  const study::DeResult r = study::differential_expression(o.de, std::move(mat), counts, sheet, threads, log, spike ? &*spike : nullptr);
+  study::DeResult r;
+  if (!o.imputations.empty()) {
+    if (counts) throw core::UsageError("--imputations goes with --expression (the qpcr expression.tsv), not --counts");
+    if (spike) throw core::UsageError("--imputations (qPCR draws) does not go with --spike-ins");
+    const study::ImputationDraws draws = study::read_imputations(o.imputations);
+    info.inputs.push_back(io::checksum_file("imputations", o.imputations));
+    r = study::differential_expression_mi(o.de, mat, draws, sheet, threads, log);
+  } else {
+    r = study::differential_expression(o.de, std::move(mat), counts, sheet, threads, log, spike ? &*spike : nullptr);
+  }
   const std::vector<io::NamedTable> tables = study::de_tables(r);
   std::vector<std::string> outputs;
   for (const auto& t : tables) outputs.push_back(t.file);
@@ -61,6 +71,9 @@ int cmd_de(const std::vector<std::string>& argv, core::Logger& log) {
   auto* counts = app.add_option("--counts", o.counts, "Count matrix (TSV/CSV): feature x sample");
   auto* expr = app.add_option("--expression", o.expression, "Log-expression matrix (NA allowed)");
   counts->excludes(expr);
+  app.add_option("--imputations", o.imputations,
+                 "imputations.tsv of qpcr --impute em-multiple N: one fit per draw, logFC pooled by Rubin's rules "
+                 "(adds SE df fmi to the de tables)");
   app.add_option("--samples", o.samples, "Sample sheet: sample, patient, population, covariates")->required();
   app.add_option("--contrast", o.de.contrasts,
                  "Population contrast A-B (logFC = A - B) or NAME=LSC-(HSC+LPC)/2 (writes de_NAME.tsv); repeatable");

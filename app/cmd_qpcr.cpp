@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lscmir qpcr: Ct exports -> -dCt expression, detection counts, geNorm and paired on/off calls.
+#include <iostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct QpcrCliOptions {
   CommonOptions common;
   qpcr::QpcrOptions qpcr;
   std::vector<std::string> contrasts;
+  std::vector<std::string> impute;  ///< --impute METHOD [N]
 };
 
 int run_qpcr(const QpcrCliOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
@@ -56,7 +58,11 @@ int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--normalize", q.normalize, "global-mean, reference:A,B,... or none")->capture_default_str();
   auto* ctl = app.add_option("--controls", q.controls,
                              "Control assay name prefixes, comma-separated (default RNU,SNORD,U6,RNU6B,MammU6)");
-  app.add_option("--impute", q.impute, "ct-max: non-detects at the cut-off; em: conditional expectation under the McCall et al. 2014 non-detect model (EM)");
+  app.add_option("--impute", o.impute,
+                 "ct-max: non-detects at the cut-off; em: conditional expectation under the McCall et al. 2014 non-detect model (EM); "
+                 "em-multiple N: em plus N draws from the fitted model (imputations.tsv, for de --imputations)")
+      ->expected(1, 2);
+  app.add_option("--seed", q.seed, "em-multiple: seed of the draws")->capture_default_str();
   app.add_option("--contrast", o.contrasts, "Population contrast A-B for the on/off test; repeatable");
   app.add_option("--fdr", q.fdr, "FDR below which an on/off difference is called")->capture_default_str();
   app.add_option("--genorm-candidates", q.genorm_candidates, "Assays for geNorm (default: every assay detected in all samples)");
@@ -67,6 +73,27 @@ int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log) {
   const int parsed = parse_or_exit(app, argv);
   if (parsed >= 0) return parsed;
   q.controls_given = ctl->count() > 0;
+  if (!o.impute.empty()) {
+    q.impute = o.impute[0];
+    if (o.impute.size() == 2 && q.impute != "em-multiple") {
+      std::cerr << "lscmir qpcr: error: --impute " << q.impute << " takes no count (only em-multiple N does)\n";
+      return kExitUsage;
+    }
+    if (q.impute == "em-multiple") {
+      std::size_t used = 0;
+      int n = 0;
+      try {
+        if (o.impute.size() == 2) n = std::stoi(o.impute[1], &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (o.impute.size() != 2 || used != o.impute[1].size()) {
+        std::cerr << "lscmir qpcr: error: --impute em-multiple needs the number of draws, e.g. --impute em-multiple 20\n";
+        return kExitUsage;
+      }
+      q.imputations = n;
+    }
+  }
   return guarded("qpcr", log, [&] { return run_qpcr(o, argv, log); });
 }
 

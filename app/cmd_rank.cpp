@@ -14,7 +14,7 @@ namespace {
 
 struct RankOptions {
   CommonOptions common;
-  std::string specificity, cox, mirbase, families, lsc = "LSC", hsc = "HSC";
+  std::string specificity, cox, mirbase, families, literature, lsc = "LSC", hsc = "HSC";
   std::vector<std::string> targets, gene_sets, categories;
   study::RankWeights weights;
   double fdr = 0.05;
@@ -55,7 +55,15 @@ int run_rank(const RankOptions& o, const std::vector<std::string>& argv, core::L
     info.inputs.push_back(io::checksum_file("gene_sets", p));
   }
   const std::vector<study::GeneSet> sets = study::rank_gene_sets(gmt);
-  const study::RankResult r = study::rank(spec, cox, names, targets, sets, cats, o.weights, o.fdr, tag);
+  study::RankResult r = study::rank(spec, cox, names, targets, sets, cats, o.weights, o.fdr, tag);
+  study::Literature lit;
+  if (o.literature.empty()) {
+    lit = study::bundled_literature();
+  } else {
+    lit = study::read_literature(o.literature);
+    info.inputs.push_back(io::checksum_file("literature", o.literature));
+  }
+  study::add_literature(r, spec, lit, o.fdr);
   study::log_rank(r, !o.cox.empty(), sets.size(), log);
   io::prepare_output_dir(o.common.out, {"candidates.tsv", "run_info.json"}, o.common.force);
   info.outputs = io::write_tables(o.common.out, {{"candidates.tsv", study::candidates_table(r)}});
@@ -83,6 +91,9 @@ int cmd_rank(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--target-saturation", o.weights.target_saturation, "Category targets that give a full target component")->capture_default_str();
   app.add_option("--min-consistency", o.weights.min_consistency,
                  "Flag and down-weight candidates whose LSC-HSC difference holds in a smaller share of patients")->capture_default_str();
+  app.add_option("--literature", o.literature,
+                 "Literature table (mirna direction contrast species reference finding; default: the bundled "
+                 "data/literature/lsc_mirna_literature.tsv): context columns, never in the score");
   app.add_option("--fdr", o.fdr, "adj.P.Val (LSC vs HSC) below which an unclassified miRNA is still a candidate")->capture_default_str();
   app.add_option("--lsc", o.lsc, "LSC population label")->capture_default_str();
   app.add_option("--hsc", o.hsc, "HSC population label")->capture_default_str();

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""RMSE of the LSC-HSC logFC against the planted truth for em, drop and ct-max (see run.sh)."""
+"""RMSE of the LSC-HSC logFC against the planted truth for em, drop and ct-max, and the coverage
+of the 95% intervals of em-multiple and em (see run.sh)."""
 import csv
 import math
 import sys
@@ -47,3 +48,22 @@ for label, feats in (("all", list(truth)), ("drop-estimable", drop_ok), (">=20% 
         r, n = rmse(m, feats)
         parts.append(f"{m} {r:.3f} (n={n})")
     print(f"RMSE on {label}: " + ", ".join(parts))
+
+
+def coverage(method, feats):
+    hit = n = 0
+    for r in rows(f"{work}/d_{method}/de_LSC_vs_HSC.tsv"):
+        f = r["feature"]
+        if f in feats and r["CI.L"] not in ("NA", ""):
+            n += 1
+            hit += float(r["CI.L"]) <= truth[f] <= float(r["CI.R"])
+    return hit / n if n else float("nan"), n
+
+
+planted = {r["feature"] for r in rows(f"{work}/data/truth.tsv") if r["planted"] == "TRUE" and r["feature"] in truth}
+for label, feats in (("planted", planted), ("all miRNAs", set(truth)), (">=20% non-detects", set(heavy))):
+    parts = []
+    for m in ("em-multiple", "em"):
+        c, n = coverage(m, feats)
+        parts.append(f"{m} {c:.3f} (n={n})")
+    print(f"95% interval coverage on {label}: " + ", ".join(parts))

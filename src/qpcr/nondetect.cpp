@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "lscmir/stats/design.hpp"
 
@@ -92,41 +93,41 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   // y = 0) and, per Undetermined cell, the grid nodes with their posterior weights (y = 1).
   std::vector<double> gz, gw, gy;
   std::size_t n_detected = 0;  // the first rows of gz, gw, gy: the detected cells
-  auto deviance = [&](double b0, double b1) {
-    double dev = 0;
+  // One pass over the rows: the deviance at (b0, b1) and the score and information there.
+  struct CurveEval {
+    double dev = 0, g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
+  };
+  auto evaluate = [&](double b0, double b1) {
+    CurveEval e;
     for (std::size_t r = 0; r < gz.size(); ++r) {
       const double p = p_undetermined(b0, b1, gz[r]);
-      dev -= 2 * gw[r] * (gy[r] > 0 ? std::log(p) : std::log1p(-p));
+      const double res = gy[r] - p, v = p * (1 - p) * gw[r];
+      e.dev -= 2 * gw[r] * (gy[r] > 0 ? std::log(p) : std::log1p(-p));
+      e.g0 += gw[r] * res;
+      e.g1 += gw[r] * res * gz[r];
+      e.h00 += v;
+      e.h01 += v * gz[r];
+      e.h11 += v * gz[r] * gz[r];
     }
-    return dev;
+    return e;
   };
   auto fit_curve = [&](double b0, double b1) {
-    double dev = deviance(b0, b1);
+    CurveEval cur = evaluate(b0, b1);
     for (int it = 0; it < 100; ++it) {
-      double g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
-      for (std::size_t r = 0; r < gz.size(); ++r) {
-        const double p = p_undetermined(b0, b1, gz[r]);
-        const double e = gy[r] - p, v = p * (1 - p) * gw[r];
-        g0 += gw[r] * e;
-        g1 += gw[r] * e * gz[r];
-        h00 += v;
-        h01 += v * gz[r];
-        h11 += v * gz[r] * gz[r];
-      }
-      const double det = h00 * h11 - h01 * h01;
+      const double det = cur.h00 * cur.h11 - cur.h01 * cur.h01;
       if (!(det > 0)) break;  // (near) separation: keep the last finite curve
-      double s0 = (h11 * g0 - h01 * g1) / det, s1 = (h00 * g1 - h01 * g0) / det;
-      double dev_new = deviance(b0 + s0, b1 + s1);
-      for (int half = 0; half < 30 && !(dev_new <= dev); ++half) {  // step halving
+      double s0 = (cur.h11 * cur.g0 - cur.h01 * cur.g1) / det, s1 = (cur.h00 * cur.g1 - cur.h01 * cur.g0) / det;
+      CurveEval next = evaluate(b0 + s0, b1 + s1);
+      for (int half = 0; half < 30 && !(next.dev <= cur.dev); ++half) {  // step halving
         s0 /= 2;
         s1 /= 2;
-        dev_new = deviance(b0 + s0, b1 + s1);
+        next = evaluate(b0 + s0, b1 + s1);
       }
-      if (!(dev_new <= dev)) break;
+      if (!(next.dev <= cur.dev)) break;
       b0 += s0;
       b1 += s1;
-      const bool done = std::fabs(dev_new - dev) / (std::fabs(dev_new) + 0.1) < 1e-14;
-      dev = dev_new;
+      const bool done = std::fabs(next.dev - cur.dev) / (std::fabs(next.dev) + 0.1) < 1e-14;
+      cur = next;
       if (done) break;
     }
     return std::pair<double, double>(b0, b1);
@@ -275,12 +276,52 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
     fit.last_change = change;
   }
   fit.em_steps = evaluations;
+  em_step(theta, t1);  // the Ct model's mean and sigma at the final state (theta is kept)
+  fit.mu = mu;
   for (std::size_t u = 0; u < nu; ++u) ct[und[u]] = theta[u];
   fit.intercept = theta[2 * nu];
   fit.slope = theta[2 * nu + 1];
   for (std::size_t i = 0; i < m.state.size(); ++i)
     if (m.state[i] == CallState::kUndetected) fit.imputed[i] = ct[i];
   return fit;
+}
+
+std::vector<std::vector<double>> draw_nondetects(const CtMatrix& m, const NondetectFit& fit, int n, std::uint64_t seed) {
+  std::vector<std::vector<double>> out(static_cast<std::size_t>(std::max(0, n)), std::vector<double>(m.state.size(), kNaN));
+  std::vector<std::size_t> und;
+  for (std::size_t i = 0; i < m.state.size(); ++i)
+    if (m.state[i] == CallState::kUndetected) und.push_back(i);
+  if (und.empty() || n <= 0) return out;
+  constexpr int kIntervals = 4000;
+  const double h = 20.0 / kIntervals;
+  // per Undetermined cell: the tabulated distribution function on its grid
+  std::vector<std::vector<double>> cdf(und.size(), std::vector<double>(kIntervals + 1));
+  for (std::size_t u = 0; u < und.size(); ++u) {
+    const std::size_t i = und[u], a = i % m.n_assays();
+    const double mu = fit.mu[i], sd = fit.sigma[a];
+    double prev = 0.0, acc = 0.0;
+    for (int j = 0; j <= kIntervals; ++j) {
+      const double t = -10.0 + h * j;
+      const double f = std::exp(-0.5 * t * t) * p_undetermined(fit.intercept, fit.slope, mu + sd * t);
+      if (j > 0) acc += 0.5 * h * (prev + f);
+      cdf[u][static_cast<std::size_t>(j)] = acc;
+      prev = f;
+    }
+  }
+  std::mt19937_64 rng(seed);
+  for (int k = 0; k < n; ++k)
+    for (std::size_t u = 0; u < und.size(); ++u) {
+      const std::vector<double>& c = cdf[u];
+      const double target = (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53 * c.back();
+      const auto it = std::lower_bound(c.begin() + 1, c.end(), target);
+      const auto j = static_cast<std::size_t>(std::min<std::ptrdiff_t>(it - c.begin(), kIntervals));
+      const double lo = c[j - 1], hi = c[j];
+      const double frac = hi > lo ? (target - lo) / (hi - lo) : 0.5;
+      const double t = -10.0 + h * (static_cast<double>(j - 1) + frac);
+      const std::size_t i = und[u];
+      out[static_cast<std::size_t>(k)][i] = fit.mu[i] + fit.sigma[i % m.n_assays()] * t;
+    }
+  return out;
 }
 
 }  // namespace lscmir::qpcr

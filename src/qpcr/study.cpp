@@ -33,8 +33,12 @@ CtFormat checked_format(const QpcrOptions& o) {
   if (!parse_ct_format(o.format, format))
     throw core::UsageError("--format must be auto, long, wide or quantstudio (got \"" + o.format + "\")");
   if (!(o.ct_max > 0) || !std::isfinite(o.ct_max)) throw core::UsageError("--ct-max must be a positive number of cycles");
-  if (!o.impute.empty() && o.impute != "ct-max" && o.impute != "em")
-    throw core::UsageError("--impute takes ct-max or em (got \"" + o.impute + "\")");
+  if (!o.impute.empty() && o.impute != "ct-max" && o.impute != "em" && o.impute != "em-multiple")
+    throw core::UsageError("--impute takes ct-max, em or em-multiple N (got \"" + o.impute + "\")");
+  if (o.impute == "em-multiple" && o.imputations < 2)
+    throw core::UsageError("--impute em-multiple N needs N >= 2 draws (got " + std::to_string(o.imputations) + ")");
+  if (o.impute == "em-multiple" && o.imputations > 1000)
+    throw core::UsageError("--impute em-multiple N: at most 1000 draws (got " + std::to_string(o.imputations) + ")");
   if (!(o.fdr > 0 && o.fdr <= 1)) throw core::UsageError("--fdr must be in (0, 1]");
   return format;
 }
@@ -147,7 +151,7 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
   const CtMatrix& m = d.matrix;
   QpcrResult r;
   r.norm = normalize(m, spec, d.controls, o.impute == "ct-max", o.ct_max);
-  if (o.impute == "em") {
+  if (o.impute == "em" || o.impute == "em-multiple") {
     const stats::Design design = em_design(d.sheet, r.em_formula);
     std::vector<std::vector<Eigen::Index>> terms;  // population, then patient when modelled: both factors
     for (std::size_t c = 0; c < design.columns.size(); ++c) {
@@ -168,6 +172,13 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
                                  r.em_formula, n, f.intercept, f.slope, f.iterations, f.em_steps,
                                  f.converged ? std::string()
                                              : fmt::format(" (stopped at the iteration limit; last change {:.3g})", f.last_change)));
+    if (o.impute == "em-multiple") {
+      r.draws = draw_nondetects(m, f, o.imputations, o.seed);
+      for (auto& d : r.draws)
+        for (std::size_t i = 0; i < d.size(); ++i)
+          if (!std::isnan(d[i])) d[i] = -(d[i] - r.norm.normalizer[i / m.n_assays()]);
+      log.info("qpcr", fmt::format("{} draws of the non-detects (seed {}) -> imputations.tsv", o.imputations, o.seed));
+    }
   }
   if (spec.kind == NormKind::kGlobalMean)
     log.info("qpcr", fmt::format("global mean over {} non-control assays detected in every sample", r.norm.used.size()));
@@ -286,6 +297,26 @@ std::vector<io::NamedTable> qpcr_tables(const QpcrResult& r) {
   }
   for (std::size_t c = 0; c < r.contrasts.size(); ++c)
     out.push_back({"onoff_" + r.contrasts[c].tag + ".tsv", onoff_table(m, r.onoff[c], r.contrasts[c], r.fdr)});
+  if (!r.draws.empty()) {
+    std::vector<std::string> feature, sample;
+    std::vector<std::size_t> cells;
+    for (std::size_t a = 0; a < m.n_assays(); ++a)
+      for (std::size_t j = 0; j < m.n_samples(); ++j)
+        if (m.state[m.at(a, j)] == CallState::kUndetected) {
+          feature.push_back(m.assays[a]);
+          sample.push_back(m.samples[j]);
+          cells.push_back(m.at(a, j));
+        }
+    io::ResultTable t;
+    t.add_text("feature", std::move(feature)).add_text("sample", std::move(sample));
+    for (std::size_t k = 0; k < r.draws.size(); ++k) {
+      std::vector<double> v;
+      v.reserve(cells.size());
+      for (std::size_t i : cells) v.push_back(r.draws[k][i]);
+      t.add_real("draw_" + std::to_string(k + 1), std::move(v));
+    }
+    out.push_back({"imputations.tsv", std::move(t)});
+  }
   return out;
 }
 
@@ -299,6 +330,10 @@ nlohmann::json qpcr_parameters(const QpcrResult& r, const QpcrOptions& o, const 
                             {"ct_design", r.em_formula}, {"effect_prior_sd", NondetectOptions{}.effect_prior_sd}, {"iterations", r.nondetect->iterations}, {"em_steps", r.nondetect->em_steps},
                             {"converged", r.nondetect->converged},
                             {"last_change", r.nondetect->last_change}};
+  if (!r.draws.empty()) {
+    j["imputations"] = o.imputations;
+    j["seed"] = o.seed;
+  }
   return j;
 }
 

@@ -3,11 +3,7 @@
 // binary writes reports without any file or network access at run time.
 #include "assets.hpp"
 
-#define LSCMIR_INCBIN(name, path)                                                              \
-  __asm__(".section .rodata\n.global " #name "_begin\n.balign 16\n" #name "_begin:\n.incbin \"" path \
-          "\"\n.global " #name "_end\n" #name "_end:\n.byte 0\n.previous\n");                     \
-  extern "C" const char name##_begin[];                                                         \
-  extern "C" const char name##_end[];
+#include "lscmir/core/incbin.hpp"
 
 LSCMIR_INCBIN(lscmir_vega_js, LSCMIR_VEGA_JS)
 LSCMIR_INCBIN(lscmir_vega_lite_js, LSCMIR_VEGA_LITE_JS)

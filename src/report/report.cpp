@@ -490,7 +490,8 @@ void candidates(Builder& b) {
   const io::ResultTable& t = b.table("candidates.tsv");
   const json rows = rows_of(t);
   b.section("candidates", "Therapy candidates",
-            "Ranked by the score of docs/statistics.md: specificity, cohort outcome, HSC sparing and pathway targets. Click a header to sort.");
+            "Ranked by the score of docs/statistics.md: specificity, cohort outcome, HSC sparing and pathway targets. The literature "
+            "columns (data/literature) are context: they never enter the score. Click a header to sort.");
   json top = json::array();
   for (std::size_t i = 0; i < rows.size() && i < 20; ++i) top.push_back(rows[i]);
   if (!top.empty())
@@ -501,7 +502,8 @@ void candidates(Builder& b) {
               {{"y", {{"field", "feature"}, {"type", "nominal"}, {"sort", nullptr}}},
                {"x", {{"field", "score"}, {"type", "quantitative"}}},
                {"color", {{"field", "intervention"}, {"type", "nominal"}}},
-               {"tooltip", json::array({{{"field", "feature"}}, {{"field", "class"}}, {{"field", "score"}, {"format", ".3f"}}, {{"field", "evidence"}}})}}}},
+               {"tooltip", json::array({{{"field", "feature"}}, {{"field", "class"}}, {{"field", "score"}, {"format", ".3f"}}, {{"field", "evidence"}},
+                                      {{"field", "literature"}}})}}}},
             "candidate_scores");
   b.html_table(columns_of(t), rows, 200, "Candidates.");
   b.end_section();

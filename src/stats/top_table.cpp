@@ -21,6 +21,8 @@ TopTable top_table(const LmFit& fit, const EBayesFit& eb, Eigen::Index coef, con
   tt.t.resize(ng);
   tt.p_value.resize(ng);
   tt.b.resize(ng);
+  tt.se.resize(ng);
+  tt.df.resize(ng);
   for (std::size_t i = 0; i < ng; ++i) {
     const auto g = static_cast<Eigen::Index>(i);
     const double m = fit.coefficients(g, coef);
@@ -33,6 +35,8 @@ TopTable top_table(const LmFit& fit, const EBayesFit& eb, Eigen::Index coef, con
     tt.t[i] = test.t(g, coef);
     tt.p_value[i] = test.p_value(g, coef);
     tt.b[i] = eb.lods(g, coef);
+    tt.se[i] = std::sqrt(eb.s2_post[g]) * fit.stdev_unscaled(g, coef);
+    tt.df[i] = eb.df_total[g];
   }
   tt.adj_p_value = p_adjust_bh(tt.p_value);
   tt.order.resize(ng);

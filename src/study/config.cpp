@@ -131,12 +131,14 @@ StudyConfig read_study_config(const std::string& path) {
   c.qpcr.ct = {c.ct};
   c.qpcr.samples = c.samples;
   if (const toml::table* q = root["qpcr"].as_table()) {
-    check_keys(c, *q, "qpcr", {"normalize", "ct_max", "controls", "impute"});
+    check_keys(c, *q, "qpcr", {"normalize", "ct_max", "controls", "impute", "imputations", "seed"});
     c.qpcr.normalize = get_string(c, *q, "normalize", c.qpcr.normalize);
     c.qpcr.ct_max = get_number(c, *q, "ct_max", c.qpcr.ct_max);
     c.qpcr.controls = get_strings(c, *q, "controls");
     c.qpcr.controls_given = !c.qpcr.controls.empty();
     c.qpcr.impute = get_string(c, *q, "impute");
+    c.qpcr.imputations = get_int(c, *q, "imputations", c.qpcr.impute == "em-multiple" ? 20 : 0);
+    c.qpcr.seed = static_cast<std::uint64_t>(get_int(c, *q, "seed", 1));
   }
   if (const toml::table* q = root["quant"].as_table()) {
     check_keys(c, *q, "quant", {"hairpin", "mature", "gff3", "adapter", "umi", "min_length", "max_length", "mismatches",

@@ -110,6 +110,7 @@ struct StudyMatrix {
   bool counts = false;
   std::string source;  ///< the input file when the matrix was read from one
   std::optional<io::LabeledMatrix> spike_ins;  ///< [study] spike_ins, else the quant stage's spikeins.tsv ([quant] spike_ins)
+  std::optional<ImputationDraws> draws;  ///< qpcr em-multiple: the draws of the non-detects
 };
 
 StudyMatrix load_study_matrix(const StudyConfig& c, const RunSettings& s, RunResult& run, nlohmann::json& stages, core::Logger& log) {
@@ -142,6 +143,22 @@ StudyMatrix load_study_matrix(const StudyConfig& c, const RunSettings& s, RunRes
     rec.info().parameters = qpcr::qpcr_parameters(q, c.qpcr, c.de.contrasts);
     put_all(run, rec, qpcr::qpcr_tables(q));
     rec.done(stages);
+    if (!q.draws.empty()) {
+      ImputationDraws d;
+      d.path = "imputations.tsv";
+      d.value.assign(q.draws.size(), {});
+      const qpcr::CtMatrix& cm = q.matrix;
+      for (std::size_t a = 0; a < cm.n_assays(); ++a)
+        for (std::size_t j = 0; j < cm.n_samples(); ++j) {
+          const std::size_t i = cm.at(a, j);
+          if (cm.state[i] != qpcr::CallState::kUndetected) continue;
+          d.feature.push_back(cm.assays[a]);
+          d.sample.push_back(cm.samples[j]);
+          d.line.push_back(d.feature.size() + 1);
+          for (std::size_t k = 0; k < q.draws.size(); ++k) d.value[k].push_back(q.draws[k][i]);
+        }
+      m.draws = std::move(d);
+    }
     m.matrix = std::move(q.expression);
   } else {
     m.counts = !c.counts.empty();
@@ -331,7 +348,9 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
       input.spike_ins = io::read_matrix(c.de.spike_ins, io::MatrixKind::kCounts, s.threads);
     }
     const bool spike = (c.de.norm == "spike-in" || !c.de.spike_ins.empty()) && input.spike_ins;
-    de = differential_expression(c.de, std::move(input.matrix), input.counts, sheet, s.threads, log, spike ? &*input.spike_ins : nullptr);
+    de = input.draws ? differential_expression_mi(c.de, input.matrix, *input.draws, sheet, s.threads, log)
+                     : differential_expression(c.de, std::move(input.matrix), input.counts, sheet, s.threads, log,
+                                               spike ? &*input.spike_ins : nullptr);
     put_all(run, rec, de_tables(de));
     rec.info().parameters = de_parameters(c.de, de, s.threads);
     rec.done(stages);
@@ -427,6 +446,7 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
       log.info("rank", fmt::format("candidates from the DE evidence of {} (FDR < {})", evidence.label, c.specificity.fdr));
     }
     ranked = rank(evidence, cox_in, names, targets_in, sets, cats, c.weights, c.specificity.fdr, tag);
+    add_literature(*ranked, evidence, bundled_literature(), c.specificity.fdr);
     log_rank(*ranked, cohort.has_value(), sets.size(), log);
     run.put("candidates.tsv", candidates_table(*ranked));
     rec.output("candidates.tsv");

@@ -27,6 +27,7 @@ SpecificityInput specificity_input(const SpecificityResult& r) {
       s.consistency.push_back(row.frac_consistent[0]);
       s.n_patients.push_back(row.n_patients[0]);
     }
+    s.contrasts.push_back({{row.logfc[0], row.logfc[1], row.logfc[2]}, {row.adj_p[0], row.adj_p[1], row.adj_p[2]}});
   }
   return s;
 }
@@ -55,7 +56,40 @@ SpecificityInput read_specificity_input(const std::string& path, const std::stri
         throw core::InputError(path, t.line_numbers[r], "n_patients_" + x + " must be a non-negative whole number");
       s.n_patients.push_back(static_cast<int>(n));
     }
+  // the other two contrasts of a three-population table (tag A_vs_B: logFC.A_vs_C and logFC.B_vs_C)
+  if (const auto at = tag.find("_vs_"); at != std::string::npos) {
+    const std::string a = tag.substr(0, at), b = tag.substr(at + 4), prefix = "logFC." + a + "_vs_";
+    for (const auto& h : t.header) {
+      if (h.rfind(prefix, 0) != 0 || h == "logFC." + tag) continue;
+      const std::string c = h.substr(prefix.size());
+      const std::size_t l1 = t.find_column(h), p1 = t.find_column("adj.P.Val." + a + "_vs_" + c);
+      const std::size_t l2 = t.find_column("logFC." + b + "_vs_" + c), p2 = t.find_column("adj.P.Val." + b + "_vs_" + c);
+      if (p1 == io::Table::npos || l2 == io::Table::npos || p2 == io::Table::npos) continue;
+      for (std::size_t r = 0; r < t.rows.size(); ++r)
+        s.contrasts.push_back({{s.logfc_lsc_hsc[r], io::number_cell(t, r, l1), io::number_cell(t, r, l2)},
+                               {s.adj_p_lsc_hsc[r], io::number_cell(t, r, p1), io::number_cell(t, r, p2)}});
+      break;
+    }
+  }
   return s;
+}
+
+void add_literature(RankResult& result, const SpecificityInput& spec, const Literature& lit, double fdr) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < spec.feature.size(); ++i) index.emplace(spec.feature[i], i);
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  result.literature_source = lit.source;
+  result.literature_agree = result.literature_disagree = 0;
+  for (auto& c : result.candidates) {
+    StudyContrasts sc{{kNaN, kNaN, kNaN}, {kNaN, kNaN, kNaN}};
+    const auto it = index.find(c.feature);
+    if (it != index.end() && it->second < spec.contrasts.size()) sc = spec.contrasts[it->second];
+    const LiteratureVerdict v = literature_verdict(lit, c.feature, sc, fdr);
+    c.literature = v.summary;
+    c.literature_refs = v.detail.empty() ? "-" : v.detail;
+    result.literature_agree += v.summary == "agrees";
+    result.literature_disagree += v.summary == "disagrees";
+  }
 }
 
 SpecificityInput contrast_input(const std::vector<DeTable>& primary, const std::vector<std::string>& labels, const DeTable* lsc_hsc,
@@ -197,6 +231,9 @@ void log_rank(const RankResult& r, bool with_cohort, std::size_t gene_sets, core
   log.info("rank", fmt::format("{} candidates ({} with a cohort match, {} gene sets)", r.candidates.size(), r.matched, gene_sets));
   if (with_cohort && r.matched == 0 && !r.candidates.empty())
     log.warn("rank", "no candidate matched a cohort feature; give --mirbase to map mature names to precursor names");
+  if (!r.literature_source.empty())
+    log.info("rank", fmt::format("literature context ({}): {} candidate(s) agree, {} disagree", r.literature_source, r.literature_agree,
+                                 r.literature_disagree));
 }
 
 io::ResultTable candidates_table(const RankResult& r) {
@@ -249,6 +286,14 @@ io::ResultTable candidates_table(const RankResult& r) {
   t.add_real("targets", std::move(s_targets));
   for (std::size_t k = 0; k < nc; ++k) t.add_text("genes_" + r.categories[k].name, std::move(genes[k]));
   t.add_text("evidence", std::move(evidence));
+  if (!r.literature_source.empty()) {
+    std::vector<std::string> lit(n), refs(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      lit[i] = r.candidates[i].literature;
+      refs[i] = r.candidates[i].literature_refs;
+    }
+    t.add_text("literature", std::move(lit)).add_text("literature_refs", std::move(refs));
+  }
   return t;
 }
 
@@ -256,7 +301,8 @@ nlohmann::json rank_parameters(const RankResult& r, const RankWeights& w, double
   nlohmann::json jc = nlohmann::json::array();
   for (const auto& c : r.categories) jc.push_back({{"name", c.name}, {"pattern", c.pattern}});
   return {{"weights", {{"specificity", w.specificity}, {"outcome", w.outcome}, {"sparing", w.sparing}, {"targets", w.targets}}},
-          {"target_saturation", w.target_saturation}, {"min_consistency", w.min_consistency}, {"fdr", fdr}, {"categories", jc}};
+          {"target_saturation", w.target_saturation}, {"min_consistency", w.min_consistency}, {"fdr", fdr}, {"categories", jc},
+          {"literature", r.literature_source.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.literature_source)}};
 }
 
 }  // namespace lscmir::study

@@ -39,6 +39,7 @@ const std::vector<RunFile>& run_layout() {
       {"normalizers.tsv", "", "qpcr", true},
       {"detection.tsv", "", "qpcr", true},
       {"references.tsv", "", "qpcr", true},
+      {"imputations.tsv", "", "qpcr", true},
       {"onoff_", ".tsv", "qpcr", true},
       {"norm_factors.tsv", "", "de", true},
       {"de_", ".tsv", "de", true},

@@ -63,6 +63,15 @@ TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
     const std::string intervention = cand.rows.at(cand.order[static_cast<std::size_t>(i)])[2];
     EXPECT_EQ(intervention, t->second[1] == "LSC_up" ? "inhibit" : "restore") << f;
   }
+  // literature context: the last two columns, a verdict for every candidate
+  ASSERT_GE(cand.header.size(), 2u);
+  EXPECT_EQ(cand.header[cand.header.size() - 2], "literature");
+  EXPECT_EQ(cand.header.back(), "literature_refs");
+  for (const auto& [f, row] : cand.rows) {
+    const std::string& v = row[row.size() - 2];
+    EXPECT_TRUE(v == "agrees" || v == "disagrees" || v == "mixed" || v == "silent") << f << ": " << v;
+    if (v != "silent") EXPECT_NE(row.back(), "-") << f;
+  }
   EXPECT_GT(fs::file_size(a / "report.html"), 500000u);
   // lscmir run on the demo's config writes the same tables
   ASSERT_EQ(run_cmd("run data/demo/demo.toml --out " + b.string(), b.string() + ".stderr"), 0) << slurp(b.string() + ".stderr");
@@ -80,7 +89,8 @@ TEST(Demo, PlantedMirnasAreRecoveredAndRunReproducesIt) {
   // issue 16 adds qc_pca.tsv, qc_sheet.tsv and overlap_*.tsv for the report, the others unchanged).
   // issue 13 again: the de diagnostics voom_trend.tsv and pvalue_histogram.tsv are added;
   // issue 15: paired_*.tsv added, specificity.tsv and candidates.tsv gain the consistency columns;
-  // issue 17: common random numbers across arms change the mirna arm and dose-response sim_*.tsv).
+  // issue 17: common random numbers across arms change the mirna arm and dose-response sim_*.tsv;
+  // issue 15 again: candidates.tsv gains the literature context columns literature, literature_refs).
   std::istringstream sums(slurp("tests/reference/demo/tables.sha256"));
   std::string digest, name;
   std::set<std::string> listed;
@@ -138,6 +148,29 @@ TEST(Run, QpcrStudyEqualsTheSingleCommands) {
   EXPECT_GE(compared, 13);
   EXPECT_TRUE(fs::exists(run / "report.html"));
   for (const fs::path& dir : {run, q, d, s}) fs::remove_all(dir);
+}
+
+/// `[qpcr] impute = "em-multiple"`: the run's qpcr and de tables are those of `lscmir qpcr --impute
+/// em-multiple 3 --seed 2` and `lscmir de --imputations` run on their own.
+TEST(Run, QpcrMultipleImputationEqualsTheSingleCommands) {
+  const fs::path run = scratch("run_qpcr_mi"), q = scratch("run_qpcr_mi_q"), d = scratch("run_qpcr_mi_d");
+  ASSERT_EQ(run_cmd("run tests/data/run/qpcr_mi.toml --out " + run.string(), run.string() + ".stderr"), 0) << slurp(run.string() + ".stderr");
+  const std::string contrasts = " --contrast LSC-HSC --contrast LSC-LPC --contrast HSC-LPC";
+  ASSERT_EQ(run_cmd("qpcr --ct tests/data/qpcr_nd/ct_nd.tsv --samples tests/data/qpcr_nd/samples.tsv --ct-max 40 --impute em-multiple 3 --seed 2" +
+                        contrasts + " --out " + q.string(), q.string() + ".stderr"), 0) << slurp(q.string() + ".stderr");
+  ASSERT_EQ(run_cmd("de --expression " + (q / "expression.tsv").string() + " --imputations " + (q / "imputations.tsv").string() +
+                        " --samples tests/data/qpcr_nd/samples.tsv" + contrasts + " --out " + d.string(), d.string() + ".stderr"), 0)
+      << slurp(d.string() + ".stderr");
+  int compared = 0;
+  for (const fs::path& dir : {q, d})
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().extension() != ".tsv") continue;
+      EXPECT_EQ(slurp(run / e.path().filename()), slurp(e.path())) << e.path().filename();
+      ++compared;
+    }
+  EXPECT_GE(compared, 10);
+  EXPECT_NE(slurp(run / "de_LSC_vs_HSC.tsv").find("\tSE\tdf\tfmi"), std::string::npos);
+  for (const fs::path& dir : {run, q, d}) fs::remove_all(dir);
 }
 
 /// `lscmir run` on a FASTQ sheet (paths relative to the sheet): quant in memory, then de on its

@@ -2,7 +2,11 @@
 // End-to-end: `lscmir qpcr` on every case under tests/reference/qpcr/ against the independent R
 // computation (make_qpcr.R), the instrument exports against the long table, and `lscmir de` on
 // the result against limma.
+#include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -140,8 +144,115 @@ TEST(QpcrEm, DetectionCurveAndImputedValuesAgreeWithRWithin1e6) {
 TEST(QpcrEm, RejectsAnUnknownImputeMethod) {
   const fs::path out = scratch("qpcr_em_bad");
   EXPECT_NE(run("qpcr", "--ct tests/data/qpcr_nd/ct_nd.tsv --samples tests/data/qpcr_nd/samples.tsv --impute em2", out, 1), 0);
-  EXPECT_NE(slurp(out.string() + ".stderr").find("--impute takes ct-max or em"), std::string::npos);
+  EXPECT_NE(slurp(out.string() + ".stderr").find("--impute takes ct-max, em or em-multiple N"), std::string::npos);
   EXPECT_FALSE(fs::exists(out / "expression.tsv"));
+  for (const std::string bad : {"em-multiple", "em-multiple 1", "em-multiple x", "em 5"}) {
+    EXPECT_NE(run("qpcr", "--ct tests/data/qpcr_nd/ct_nd.tsv --samples tests/data/qpcr_nd/samples.tsv --impute " + bad, out, 1), 0) << bad;
+    EXPECT_FALSE(fs::exists(out / "expression.tsv")) << bad;
+  }
+  fs::remove_all(out);
+}
+
+// --impute em-multiple N, then de --imputations: threads 1 and 2 byte-identical, the expectations
+// in expression.tsv still R's, and the pooled table equal to Rubin's rules applied here to `lscmir
+// de` run on each draw's completed matrix on its own.
+TEST(QpcrEmMultiple, DrawsPoolByRubinsRules) {
+  const std::string args = "--ct tests/data/qpcr_nd/ct_nd.tsv --samples tests/data/qpcr_nd/samples.tsv --ct-max 40 --impute em-multiple 4 --seed 3";
+  const fs::path q1 = scratch("qpcr_mi1"), q2 = scratch("qpcr_mi2");
+  ASSERT_EQ(run("qpcr", args, q1, 1), 0) << slurp(q1.string() + ".stderr");
+  ASSERT_EQ(run("qpcr", args, q2, 2), 0) << slurp(q2.string() + ".stderr");
+  for (const std::string name : {"expression.tsv", "imputations.tsv", "ct_summary.tsv"}) EXPECT_EQ(slurp(q1 / name), slurp(q2 / name)) << name;
+  const Tsv want = read_tsv("tests/reference/qpcr_em/nd_em/expression.tsv"), expr = read_tsv(q1 / "expression.tsv");
+  EXPECT_GT(compare_tables(expr, want, "expression.tsv", [](const std::string&) { return Tolerance{1e-6, 1e-6}; }), 500);
+  const Tsv draws = read_keyed_by_two(q1 / "imputations.tsv");
+  ASSERT_EQ(draws.header.size(), 6u);
+  EXPECT_EQ(draws.header[5], "draw_4");
+  EXPECT_GT(draws.order.size(), 100u);
+  const std::string de_args = " --samples tests/data/qpcr_nd/samples.tsv --method lm --contrast LSC-HSC";
+  const fs::path d1 = scratch("de_mi1"), d2 = scratch("de_mi2");
+  const std::string mi = "--expression " + (q1 / "expression.tsv").string() + " --imputations " + (q1 / "imputations.tsv").string() + de_args;
+  ASSERT_EQ(run("de", mi, d1, 1), 0) << slurp(d1.string() + ".stderr");
+  ASSERT_EQ(run("de", mi, d2, 2), 0) << slurp(d2.string() + ".stderr");
+  EXPECT_EQ(slurp(d1 / "de_LSC_vs_HSC.tsv"), slurp(d2 / "de_LSC_vs_HSC.tsv"));
+  const Tsv pooled = read_tsv(d1 / "de_LSC_vs_HSC.tsv");
+  ASSERT_EQ(pooled.header.size(), 12u);
+  EXPECT_EQ(pooled.header[9], "SE");
+  EXPECT_EQ(pooled.header[10], "df");
+  EXPECT_EQ(pooled.header[11], "fmi");
+  // each draw on its own: write its completed matrix, run de, collect logFC and SE = logFC / t
+  std::map<std::string, std::vector<double>> q, u;
+  for (int k = 0; k < 4; ++k) {
+    std::ifstream in(q1 / "expression.tsv");
+    const fs::path mk = scratch("mi_draw" + std::to_string(k)), dk = scratch("de_draw" + std::to_string(k));
+    fs::create_directories(mk);
+    std::ofstream os(mk / "expression.tsv");
+    std::string line;
+    std::getline(in, line);
+    os << line << "\n";
+    std::vector<std::string> samples;
+    {
+      std::stringstream ss(line);
+      std::string c;
+      while (std::getline(ss, c, '\t')) samples.push_back(c);
+    }
+    while (std::getline(in, line)) {
+      std::stringstream ss(line);
+      std::string c;
+      std::vector<std::string> cells;
+      while (std::getline(ss, c, '\t')) cells.push_back(c);
+      for (std::size_t j = 1; j < cells.size(); ++j) {
+        const auto it = draws.rows.find(cells[0] + "|" + samples[j]);
+        if (it != draws.rows.end()) cells[j] = it->second[static_cast<std::size_t>(2 + k)];
+        os << cells[j - 1] << '\t';
+      }
+      os << cells.back() << "\n";
+    }
+    os.close();
+    ASSERT_EQ(run("de", "--expression " + (mk / "expression.tsv").string() + de_args, dk, 1), 0) << slurp(dk.string() + ".stderr");
+    const Tsv t = read_tsv(dk / "de_LSC_vs_HSC.tsv");
+    for (const auto& [f, row] : t.rows) {
+      q[f].push_back(num(row[1]));
+      u[f].push_back(std::pow(num(row[1]) / num(row[5]), 2));
+    }
+    fs::remove_all(mk);
+    fs::remove_all(dk);
+  }
+  int checked = 0;
+  for (const auto& [f, row] : pooled.rows) {
+    const auto& qs = q.at(f);
+    const auto& us = u.at(f);
+    double qbar = 0, ubar = 0, b = 0;
+    for (int k = 0; k < 4; ++k) {
+      qbar += qs[static_cast<std::size_t>(k)] / 4;
+      ubar += us[static_cast<std::size_t>(k)] / 4;
+    }
+    for (double v : qs) b += (v - qbar) * (v - qbar) / 3;
+    const double total = ubar + 1.25 * b;
+    EXPECT_NEAR(num(row[1]), qbar, 1e-9 * (1 + std::fabs(qbar))) << f;
+    EXPECT_NEAR(num(row[9]), std::sqrt(total), 1e-7 * std::sqrt(total)) << f;
+    EXPECT_NEAR(num(row[11]), 1.25 * b / total, 1e-7) << f;
+    EXPECT_EQ(row[8], "NA") << f;  // B
+    EXPECT_LE(num(row[2]), num(row[1]));
+    ++checked;
+  }
+  EXPECT_GT(checked, 30);
+  for (const auto& p : {q1, q2, d1, d2}) fs::remove_all(p);
+}
+
+TEST(QpcrEmMultiple, BadImputationsFileNamesFileAndLine) {
+  const fs::path dir = scratch("mi_bad"), out = scratch("de_mi_bad");
+  fs::create_directories(dir);
+  std::ofstream(dir / "imputations.tsv") << "feature\tsample\tdraw_1\tdraw_2\nmiR-1\tS1\t1.5\tabc\n";
+  EXPECT_NE(run("de", "--expression tests/reference/qpcr_em/nd_em/expression.tsv --imputations " + (dir / "imputations.tsv").string() +
+                          " --samples tests/data/qpcr_nd/samples.tsv --method lm --contrast LSC-HSC", out, 1),
+            0);
+  const std::string err = slurp(out.string() + ".stderr");
+  EXPECT_NE(err.find("imputations.tsv"), std::string::npos) << err;
+  EXPECT_NE(err.find("2"), std::string::npos) << err;
+  EXPECT_NE(err.find("expected a finite number"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(out / "de_LSC_vs_HSC.tsv"));
+  fs::remove_all(dir);
+  fs::remove_all(out);
 }
 
 TEST(QpcrThenDe, LimmaLmOnTheExpressionAgrees) {

@@ -5,6 +5,7 @@
 // non-detect is replaced by its conditional expectation.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -16,7 +17,9 @@ namespace lscmir::qpcr {
 struct NondetectOptions {
   int max_iter = 2000;       ///< SQUAREM cycles at most (each two or three EM steps)
   double tol = 1e-9;         ///< converged when one EM step moves no imputed Ct and no curve coefficient by more
-  int grid_intervals = 800;  ///< Simpson intervals over mu +/- 10 sigma for the E-step integrals
+  /// Simpson intervals over mu +/- 10 sigma for the E-step integrals (h = 0.125 sigma: the integrand
+  /// is a normal density times a logistic, so the rule's error is far below the 1e-6 of the R match)
+  int grid_intervals = 160;
   /// SD of the normal prior on each factor's effects (population, patient) around their mean
   /// (log2 units); 0 = none. Without it an assay never detected in a population, or in any sample
   /// of a patient, has no finite estimate there: EM drifts the level up without end.
@@ -31,7 +34,8 @@ struct NondetectFit {
   bool converged = false;
   double last_change = 0.0;     ///< largest move of an imputed Ct or curve coefficient in the last iteration
   std::vector<double> imputed;  ///< CtMatrix layout: E[Ct | Undetermined] for kUndetected, NaN elsewhere
-  std::vector<double> sigma;    ///< per assay: residual SD of the Ct model
+  std::vector<double> sigma;    ///< per assay: residual SD of the Ct model (pooled over assays)
+  std::vector<double> mu;       ///< CtMatrix layout: the Ct model's mean (offset + x beta) at the fit, NaN for failed / missing
 };
 
 /// Fits the model on the detected and Undetermined cells of `m` (failed and missing cells are left
@@ -49,5 +53,14 @@ struct NondetectFit {
 NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design,
                             const std::vector<std::vector<Eigen::Index>>& factor_terms, const std::vector<double>& offset,
                             double ct_start, const NondetectOptions& options = {});
+
+/// Multiple imputation (McCall et al. 2014): `n` draws of every Undetermined cell's Ct from its
+/// conditional distribution given the fitted model, density proportional to
+/// N(Ct; mu, sigma^2) P(Undetermined | Ct), by inversion of its distribution function tabulated
+/// on mu +/- 10 sigma (4000 trapezoid intervals, linear within an interval). The parameters are
+/// held at the fit (no parameter draw). Returns n vectors in CtMatrix layout (NaN except at the
+/// Undetermined cells). Deterministic: one std::mt19937_64 seeded with `seed`, draws in the
+/// order draw, then cell (CtMatrix order); runs on the calling thread.
+std::vector<std::vector<double>> draw_nondetects(const CtMatrix& m, const NondetectFit& fit, int n, std::uint64_t seed);
 
 }  // namespace lscmir::qpcr

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,7 +30,9 @@ struct QpcrOptions {
   std::string samples;                  ///< sample sheet: sample, population (patient for on/off tests)
   std::string format = "auto";          ///< auto, long, wide or quantstudio
   std::string normalize = "global-mean";  ///< global-mean, reference:A,B,... or none
-  std::string impute;                   ///< empty, "ct-max" or "em"
+  std::string impute;                   ///< empty, "ct-max", "em" or "em-multiple"
+  int imputations = 0;                  ///< em-multiple: number of draws (>= 2)
+  std::uint64_t seed = 1;               ///< em-multiple: seed of the draws
   std::vector<std::string> controls;    ///< control prefixes, comma lists allowed (used when controls_given)
   bool controls_given = false;          ///< false: default_control_prefixes()
   std::vector<std::string> genorm_candidates;  ///< comma lists allowed; empty = every assay detected everywhere
@@ -76,6 +79,9 @@ struct QpcrResult {
   io::LabeledMatrix expression;
   std::optional<NondetectFit> nondetect;   ///< --impute em: the fitted model and imputed Ct
   std::string em_formula;                  ///< --impute em: the Ct model's design formula
+  /// --impute em-multiple: per draw, the -dCt of every Undetermined cell (CtMatrix layout, NaN
+  /// elsewhere); expression holds the conditional expectations as with em.
+  std::vector<std::vector<double>> draws;
 };
 
 /// Normalizes, runs geNorm, counts detections and runs one on/off test per contrast; logs what it
@@ -86,8 +92,9 @@ struct QpcrResult {
 QpcrResult analyze(const QpcrData& data, const std::vector<Contrast>& contrasts, const QpcrOptions& options,
                    core::Logger& log);
 
-/// expression.tsv, ct_summary.tsv, normalizers.tsv, detection.tsv, references.tsv and one
-/// onoff_<tag>.tsv per contrast (rows by P), exactly as `lscmir qpcr` writes them.
+/// expression.tsv, ct_summary.tsv, normalizers.tsv, detection.tsv, references.tsv, one
+/// onoff_<tag>.tsv per contrast (rows by P) and, for em-multiple, imputations.tsv (feature sample
+/// draw_1..draw_N: the -dCt draws of every Undetermined cell), exactly as `lscmir qpcr` writes them.
 std::vector<io::NamedTable> qpcr_tables(const QpcrResult& result);
 
 /// The run_info parameters: format, ct_max, normalize, controls, impute, contrasts, fdr,

@@ -14,6 +14,8 @@ namespace lscmir::stats {
 
 struct TopTable {
   std::vector<double> logfc, ci_l, ci_r, ave_expr, t, p_value, adj_p_value, b;
+  std::vector<double> se, df;      ///< moderated SE sqrt(s2.post) stdev.unscaled and df.total (not written by topTable)
+  std::vector<double> fmi;         ///< multiple imputation only: fraction of missing information (else empty)
   std::vector<std::size_t> order;  ///< feature indices sorted by P.Value (stable; NA last)
 };
 

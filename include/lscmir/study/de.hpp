@@ -64,6 +64,7 @@ struct DeResult {
   /// voom: the mean-variance trend of the final voom pass (points and the lowess curve at them).
   std::vector<std::size_t> trend_feature;
   std::vector<double> trend_x, trend_y, trend_fit;
+  int imputations = 0;                 ///< differential_expression_mi: the number of draws pooled
 };
 
 /// Diagnostics for plots (part of de_tables, so written by `lscmir de` and `lscmir run`): voom_trend.tsv (voom only: feature
@@ -91,8 +92,33 @@ const ContrastResult* find_contrast(const DeResult& result, const std::string& a
 /// (sample sample.weights), and paired_<tag>.tsv per population contrast when the sheet has patients.
 std::vector<io::NamedTable> de_tables(const DeResult& result);
 
-/// The topTable of one contrast: feature logFC CI.L CI.R AveExpr t P.Value adj.P.Val B.
+/// The topTable of one contrast: feature logFC CI.L CI.R AveExpr t P.Value adj.P.Val B, and
+/// SE df fmi after them when the table was pooled over imputations (table.fmi not empty).
 io::ResultTable top_table_columns(const std::vector<std::string>& features, const stats::TopTable& table);
+
+/// The draws of `lscmir qpcr --impute em-multiple N` (imputations.tsv: feature sample draw_1..draw_N).
+struct ImputationDraws {
+  std::string path;
+  std::vector<std::string> feature, sample;
+  std::vector<std::vector<double>> value;  ///< [draw][row]
+  std::vector<std::size_t> line;           ///< file line of each row
+};
+/// Reads imputations.tsv. @throws core::InputError (file, line): no feature / sample / draw_k
+/// columns, fewer than two draws, a cell that is not a finite number, a (feature, sample) twice.
+ImputationDraws read_imputations(const std::string& path);
+
+/// Differential expression under multiple imputation: the stage runs on `matrix` (the
+/// conditional expectations: paired tables, diagnostics and AveExpr-free columns come from this
+/// run), then once per draw with the draw's values in the (feature, sample) cells, and each
+/// contrast's logFC is pooled over the draws by Rubin's rules (stats::rubin_pool) with the
+/// per-draw moderated variance SE^2 = s2.post stdev.unscaled^2 and complete-data df the mean
+/// df.total over the draws. The table then holds the pooled logFC, its 95% interval, t =
+/// logFC / SE, P on the Barnard-Rubin df, BH adj.P.Val, AveExpr (mean over draws), B = NA, and
+/// se, df, fmi. Sets `imputations`. @throws core::UsageError: counts, --lfc; core::InputError:
+/// a draw naming a feature or sample not in the matrix (file, line).
+/// Threads: each fit as differential_expression; results do not depend on `threads`.
+DeResult differential_expression_mi(const DeOptions& options, const io::LabeledMatrix& matrix, const ImputationDraws& draws,
+                                    const io::SampleSheet& sheet, int threads, core::Logger& log);
 
 /// run_info parameters of the stage (design, method, norm, robust, lfc, contrasts, df_prior).
 nlohmann::json de_parameters(const DeOptions& options, const DeResult& result, int threads);

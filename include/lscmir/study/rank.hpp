@@ -14,6 +14,7 @@
 
 #include "lscmir/core/log.hpp"
 #include "lscmir/io/result_table.hpp"
+#include "lscmir/study/literature.hpp"
 #include "lscmir/study/specificity.hpp"
 #include "lscmir/targets/enrich.hpp"
 
@@ -71,6 +72,9 @@ struct SpecificityInput {
   /// Per-patient consistency of the ranking contrast (frac_consistent, n_patients); empty when not available.
   std::vector<double> consistency;
   std::vector<int> n_patients;
+  /// Per feature, the study's LSC-HSC, LSC-LPC and HSC-LPC logFC and adj.P.Val (three-population
+  /// studies); empty otherwise. Only for the literature context.
+  std::vector<StudyContrasts> contrasts;
 };
 struct CoxInput {
   std::map<std::string, std::size_t> index;  ///< cohort feature name (lower case) -> row
@@ -100,6 +104,7 @@ struct Candidate {
   std::vector<int> n_category;  ///< per category: targets in its sets
   std::vector<std::string> category_genes;  ///< per category: up to 10 gene names, comma-separated
   std::string evidence;
+  std::string literature, literature_refs;  ///< add_literature: the verdict (context, never in the score)
 };
 
 /// Candidates are the features with adj.P.Val(LSC-HSC) < fdr or an aligned class; sorted by score
@@ -152,7 +157,14 @@ struct RankResult {
   std::vector<Category> categories;
   std::vector<Candidate> candidates;     ///< ranked, best first
   std::size_t matched = 0;               ///< candidates with a cohort feature
+  std::string literature_source;         ///< add_literature: the table used (empty: none)
+  std::size_t literature_agree = 0, literature_disagree = 0;
 };
+
+/// Sets each candidate's literature verdict (literature_verdict, with `spec.contrasts` and `fdr`);
+/// candidates_table then adds the columns literature and literature_refs. Context only: the
+/// scores and the order are not touched.
+void add_literature(RankResult& result, const SpecificityInput& spec, const Literature& literature, double fdr);
 
 /// Ranks (rank_candidates) and counts the cohort matches.
 /// @throws core::UsageError for an invalid category regular expression.

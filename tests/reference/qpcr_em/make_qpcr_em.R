@@ -9,7 +9,7 @@
 # Usage (from the repository root): Rscript tests/reference/qpcr_em/make_qpcr_em.R
 ct_file <- "tests/data/qpcr_nd/ct_nd.tsv"; sheet_file <- "tests/data/qpcr_nd/samples.tsv"
 out <- "tests/reference/qpcr_em/nd_em"; ct_max <- 40
-max_iter <- 2000; tol <- 1e-9; K <- 800; prior_sd <- 2
+max_iter <- 2000; tol <- 1e-9; K <- 160; prior_sd <- 2
 d <- read.delim(ct_file, colClasses = "character")
 sheet <- read.delim(sheet_file, colClasses = "character")
 assays <- sort(unique(d$target)); samples <- sheet$sample

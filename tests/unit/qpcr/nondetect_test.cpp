@@ -74,5 +74,50 @@ TEST(Nondetect, NothingToImputeLeavesEveryCellAlone) {
   EXPECT_TRUE(f.converged);
 }
 
+// The draws of em-multiple come from Ct | Undetermined at the fit: their mean and SD are those of
+// N(mu, sigma^2) x P(Undetermined | Ct), integrated here on a fine grid of its own.
+TEST(Nondetect, DrawsAverageToTheConditionalExpectation) {
+  const CtMatrix m = make_matrix(34.0);
+  NondetectOptions o;
+  o.max_iter = 25;  // the toy arrays are nearly separable: the curve steepens without end
+  const NondetectFit f = fit_nondetects(m, design(), std::vector<std::vector<Eigen::Index>>{{1}}, std::vector<double>(12, 0.0), 40.0, o);
+  const int n = 4000;
+  const auto d = draw_nondetects(m, f, n, 7);
+  const auto e = draw_nondetects(m, f, n, 7);
+  const auto other = draw_nondetects(m, f, 2, 8);
+  ASSERT_EQ(d.size(), static_cast<std::size_t>(n));
+  int cells = 0;
+  for (std::size_t i = 0; i < m.state.size(); ++i) {
+    if (m.state[i] != CallState::kUndetected) {
+      EXPECT_TRUE(std::isnan(d[0][i]));
+      continue;
+    }
+    ++cells;
+    double s1 = 0, s2 = 0;
+    for (int k = 0; k < n; ++k) {
+      ASSERT_TRUE(std::isfinite(d[static_cast<std::size_t>(k)][i]));
+      EXPECT_EQ(d[static_cast<std::size_t>(k)][i], e[static_cast<std::size_t>(k)][i]);
+      s1 += d[static_cast<std::size_t>(k)][i];
+      s2 += d[static_cast<std::size_t>(k)][i] * d[static_cast<std::size_t>(k)][i];
+    }
+    const double mean = s1 / n, sd = std::sqrt(s2 / n - mean * mean);
+    const double sigma = f.sigma[i % m.n_assays()], mu = f.mu[i];
+    double w0 = 0, w1 = 0, w2 = 0;
+    for (int j = -200000; j <= 200000; ++j) {
+      const double z = mu + sigma * j * 5e-5;
+      const double w = std::exp(-0.5 * (z - mu) * (z - mu) / (sigma * sigma)) / (1 + std::exp(-(f.intercept + f.slope * z)));
+      w0 += w;
+      w1 += w * z;
+      w2 += w * z * z;
+    }
+    const double e1 = w1 / w0, sd_true = std::sqrt(w2 / w0 - e1 * e1);
+    EXPECT_NEAR(mean, e1, 5.0 * sd_true / std::sqrt(static_cast<double>(n))) << i;
+    EXPECT_NEAR(sd, sd_true, 0.1 * sd_true) << i;
+    EXPECT_LE(sd_true, sigma);
+    EXPECT_NE(other[0][i], d[0][i]);
+  }
+  EXPECT_GT(cells, 5);
+}
+
 }  // namespace
 }  // namespace lscmir::qpcr
