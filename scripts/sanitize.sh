@@ -25,7 +25,7 @@ echo "[asan] built in $((built - start)) s" >&2
 
 # halt_on_error: the first report ends the process with a non-zero exit, so the test fails.
 # detect_leaks: LeakSanitizer is on (the default); a leak fails the test too.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=0:detect_leaks=1:strict_string_checks=1:check_initialization_order=1:detect_stack_use_after_return=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:strict_string_checks=1:check_initialization_order=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 status=0
 ctest --test-dir "$build" --output-on-failure -j"$jobs" -LE no_asan --timeout 1800 "$@" || status=$?
