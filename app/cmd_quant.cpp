@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "common.hpp"
+#include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
 #include "lscmir/io/output.hpp"
 #include "lscmir/quant/run.hpp"
@@ -47,12 +48,20 @@ int run_quant(QuantCliOptions o, const std::vector<std::string>& argv, core::Log
 
   const quant::QuantResult result = quant::run(plan, o.quant, threads, log);
   info.inputs.insert(info.inputs.end(), result.inputs.begin(), result.inputs.end());
-  const std::filesystem::path dir(o.common.out);
-  std::filesystem::create_directories(dir / "multiqc");
-  info.outputs = io::write_tables(o.common.out, result.tables);
-  for (const auto& [name, text] : result.texts) {
-    io::write_file_atomic((dir / name).string(), text);
-    info.outputs.push_back(name);
+  // Tables and MultiQC files are all staged before the first is renamed into place, so a failed
+  // write (a full disk) leaves no partial set; a multiqc/ folder made here is removed again then.
+  const std::filesystem::path multiqc = std::filesystem::path(o.common.out) / "multiqc";
+  std::error_code ec;
+  const bool made_multiqc = std::filesystem::create_directory(multiqc, ec);
+  if (ec) throw core::OutputError(multiqc.string(), "cannot create the output folder: " + ec.message());
+  try {
+    io::StagedFiles staged(o.common.out);
+    io::stage_tables(staged, result.tables);
+    for (const auto& [name, text] : result.texts) staged.add(name, text);
+    info.outputs = staged.commit();
+  } catch (...) {
+    if (made_multiqc) std::filesystem::remove(multiqc, ec);  // only when still empty
+    throw;
   }
   info.parameters = quant::quant_parameters(o.quant, threads, result);
   finish_run_info(info, o.common.out, log, t0);

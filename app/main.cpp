@@ -7,6 +7,7 @@
 #include "common.hpp"
 #include "lscmir/core/log.hpp"
 #include "lscmir/core/run_info.hpp"
+#include "lscmir/io/output.hpp"
 
 namespace {
 
@@ -21,6 +22,8 @@ void print_usage(std::ostream& os) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Ctrl-C / SIGTERM / SIGHUP: remove this process's hidden temporaries before ending (docs/cli.md).
+  lscmir::io::install_interrupt_cleanup();
   std::vector<std::string> args(argv, argv + argc);
   if (args.size() < 2) {
     print_usage(std::cerr);

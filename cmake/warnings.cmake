@@ -6,6 +6,7 @@ if(LSCMIR_WERROR)
   target_compile_options(lscmir_warnings INTERFACE -Werror)
 endif()
 if(LSCMIR_SANITIZE)
-  target_compile_options(lscmir_warnings INTERFACE -fsanitize=${LSCMIR_SANITIZE} -fno-omit-frame-pointer)
+  target_compile_options(lscmir_warnings INTERFACE -fsanitize=${LSCMIR_SANITIZE} -fno-sanitize-recover=all
+    -fno-omit-frame-pointer)
   target_link_options(lscmir_warnings INTERFACE -fsanitize=${LSCMIR_SANITIZE})
 endif()

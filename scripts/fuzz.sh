@@ -4,7 +4,8 @@
 # an undocumented exception, a timeout or running out of memory (docs/testing.md).
 # Usage: scripts/fuzz.sh [SECONDS_PER_HARNESS] [HARNESS...]
 #   SECONDS_PER_HARNESS  default 45 (CI); e.g. 600 for a longer local run
-#   HARNESS              table sample_sheet matrix fasta gmt fastq fastq_gz ct config (default: all)
+#   HARNESS              table sample_sheet matrix fasta gmt fastq fastq_gz ct config targets gff3
+#                        (default: all)
 # Environment: LSCMIR_FUZZ_JOBS harnesses run at once (default: nproc), LSCMIR_FUZZ_CMAKE_ARGS extra
 # configure arguments (e.g. -DLSCMIR_NODE_MODULES=...), LSCMIR_FUZZ_BUILD the build folder.
 set -euo pipefail
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-45}
 shift || true
-all=(table sample_sheet matrix fasta gmt fastq fastq_gz ct config)
+all=(table sample_sheet matrix fasta gmt fastq fastq_gz ct config targets gff3)
 harnesses=("$@")
 ((${#harnesses[@]})) || harnesses=("${all[@]}")
 build=${LSCMIR_FUZZ_BUILD:-build-fuzz}

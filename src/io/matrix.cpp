@@ -30,6 +30,10 @@ namespace lscmir::io {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+/// The largest count a counts matrix may hold (docs/formats.md): 10^12 reads, about 40 times a whole
+/// NovaSeq X 25B flow cell, for one feature in one sample. A larger value is a corrupted cell or not a
+/// count (issue 17: a count of 1e308 gave a normalization factor of 2e-253).
+constexpr double kMaxCount = 1e12;
 
 /// One non-blank, non-comment line: [begin, end) without its line break.
 struct Record {
@@ -181,8 +185,13 @@ const char* parse_cell_slow(const char* cell, const Record& r, const Context& ct
                            "infinite value " + detail::quoted(content) + " in " + column_name(ctx, j) +
                                "; expected a finite number");
   if (counts && v < 0)
-    throw core::InputError(ctx.path, r.line, "negative count " + std::string(content) + " in " + column_name(ctx, j),
+    throw core::InputError(ctx.path, r.line, "negative count " + core::cell_for_message(content) + " in " + column_name(ctx, j),
                            "counts must be >= 0; log-scale values belong in an expression matrix");
+  if (counts && v > kMaxCount)
+    throw core::InputError(ctx.path, r.line,
+                           "count " + core::cell_for_message(content) + " in " + column_name(ctx, j) +
+                               " is above 1e12, more reads than any sequencing run gives one sample",
+                           "counts must be read counts; is this a different quantity, or a corrupted cell?");
   value = v + 0.0;  // -0 -> +0
   return after;
 }
@@ -206,7 +215,7 @@ void parse_row(const Record& r, const Context& ctx, std::string& feature, double
       const auto [q2, ec] = std::from_chars(p, r.end, v);
       q = ec == std::errc() && std::isfinite(v) ? q2 : nullptr;
     }
-    if (q != nullptr && (q == r.end || *q == delim) && !(counts && v < 0)) {
+    if (q != nullptr && (q == r.end || *q == delim) && !(counts && !(v >= 0 && v <= kMaxCount))) {
       out[j] = v + 0.0;
       p = q;
       continue;

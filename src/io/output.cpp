@@ -62,7 +62,9 @@ void prepare_output_dir(const std::string& dir, const std::vector<std::string>& 
   if (fs::exists(root, ec) && !fs::is_directory(root, ec))
     throw core::UsageError("output folder " + dir + " exists and is not a folder (--out)");
   fs::create_directories(root, ec);
-  if (ec) throw core::UsageError("cannot create output folder " + dir + " (--out): " + ec.message());
+  // A folder that cannot be made (no permission, a read-only or full file system, a file in the
+  // path) is a write failure, not bad input: exit 3 like any other output that cannot be written.
+  if (ec) throw core::OutputError(dir, "cannot create the output folder (--out): " + ec.message());
 
   remove_stale_temporaries(dir);
   if (force) return;
@@ -85,14 +87,20 @@ namespace {
 /// @throws core::OutputError (naming `path`), with the temporary removed.
 std::string write_temporary(const std::string& path, std::string_view content) {
   const std::string temp = temp_name_for(fs::path(path));
+  track_temporary(temp);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) throw core::OutputError(path, "cannot create output file: " + errno_text(errno));
+  if (fd < 0) {
+    const int err = errno;
+    untrack_temporary(temp);
+    throw core::OutputError(path, "cannot create output file: " + errno_text(err));
+  }
   int err = 0;
   if (!write_all(fd, content)) err = errno;
   if (err == 0 && ::fsync(fd) != 0) err = errno;
   if (::close(fd) != 0 && err == 0) err = errno;
   if (err != 0) {
     ::unlink(temp.c_str());
+    untrack_temporary(temp);
     throw core::OutputError(path, "cannot write output file: " + errno_text(err));
   }
   return temp;
@@ -103,8 +111,10 @@ void install_temporary(const std::string& temp, const std::string& path) {
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
+    untrack_temporary(temp);
     throw core::OutputError(path, "cannot write output file: " + errno_text(err));
   }
+  untrack_temporary(temp);
 }
 
 /// Makes the renames in `dir` durable; a failure here loses nothing already visible, so it is ignored.
@@ -127,7 +137,10 @@ void write_file_atomic(const std::string& path, std::string_view content) {
 StagedFiles::StagedFiles(std::string dir) : dir_(std::move(dir)) {}
 
 StagedFiles::~StagedFiles() {
-  for (const auto& f : files_) ::unlink(f.temp.c_str());
+  for (const auto& f : files_) {
+    ::unlink(f.temp.c_str());
+    untrack_temporary(f.temp);
+  }
 }
 
 void StagedFiles::add(const std::string& name, std::string_view content) {
@@ -144,13 +157,65 @@ std::vector<std::string> StagedFiles::commit() {
     try {
       install_temporary(left[i].temp, left[i].path);
     } catch (...) {
-      for (std::size_t k = i + 1; k < left.size(); ++k) ::unlink(left[k].temp.c_str());
+      for (std::size_t k = i + 1; k < left.size(); ++k) {
+        ::unlink(left[k].temp.c_str());
+        untrack_temporary(left[k].temp);
+      }
       throw;
     }
     names.push_back(left[i].name);
   }
   for (const auto& f : left) sync_dir(fs::path(f.path));
   return names;
+}
+
+namespace {
+
+constexpr std::size_t kTrackedSlots = 256, kTrackedPathMax = 1024;
+// Slot states: 0 free, 1 being filled or emptied, 2 holds a live temporary's path.
+char g_tracked_paths[kTrackedSlots][kTrackedPathMax];
+std::atomic<int> g_tracked_state[kTrackedSlots];
+
+extern "C" void remove_tracked_and_reraise(int sig) {
+  // Async-signal-safe only: atomic loads, unlink, raise (SA_RESETHAND restored the default action).
+  const int saved = errno;
+  for (std::size_t i = 0; i < kTrackedSlots; ++i)
+    if (g_tracked_state[i].load(std::memory_order_acquire) == 2) ::unlink(g_tracked_paths[i]);
+  errno = saved;
+  ::raise(sig);
+}
+
+}  // namespace
+
+void track_temporary(const std::string& path) noexcept {
+  if (path.size() >= kTrackedPathMax) return;
+  for (std::size_t i = 0; i < kTrackedSlots; ++i) {
+    int expected = 0;
+    if (g_tracked_state[i].compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
+      std::memcpy(g_tracked_paths[i], path.c_str(), path.size() + 1);
+      g_tracked_state[i].store(2, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+void untrack_temporary(const std::string& path) noexcept {
+  for (std::size_t i = 0; i < kTrackedSlots; ++i) {
+    if (g_tracked_state[i].load(std::memory_order_acquire) != 2 || std::strcmp(g_tracked_paths[i], path.c_str()) != 0) continue;
+    int expected = 2;
+    if (g_tracked_state[i].compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
+      g_tracked_state[i].store(0, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+void install_interrupt_cleanup() {
+  struct sigaction sa {};
+  sa.sa_handler = remove_tracked_and_reraise;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
 }
 
 std::size_t remove_stale_temporaries(const std::string& dir) {

@@ -9,19 +9,32 @@
 #include <filesystem>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/io/output.hpp"
 
 namespace lscmir::io {
 
 StreamedOutput::StreamedOutput(const std::string& path) : path_(path) {
   const std::filesystem::path p(path);
-  tmp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp." + std::to_string(::getpid()) + ".s")).string();
+  // Built with += only: GCC 12 warns falsely (-Wrestrict) about "literal" + std::string at -O2.
+  std::string name = ".";
+  name += p.filename().string();
+  name += ".tmp.";
+  name += std::to_string(::getpid());
+  name += ".s";
+  tmp_ = (p.parent_path() / name).string();
+  track_temporary(tmp_);
   file_ = std::fopen(tmp_.c_str(), "wb");
-  if (!file_) throw core::OutputError(path, std::string("cannot write: ") + std::strerror(errno));
+  if (!file_) {
+    const int err = errno;
+    untrack_temporary(tmp_);
+    throw core::OutputError(path, std::string("cannot write: ") + std::strerror(err));
+  }
 }
 
 StreamedOutput::~StreamedOutput() {
   if (file_) std::fclose(file_);
   if (!committed_) std::remove(tmp_.c_str());
+  untrack_temporary(tmp_);
 }
 
 void StreamedOutput::write(std::string_view text) {

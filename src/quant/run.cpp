@@ -57,7 +57,7 @@ std::vector<SampleInput> sample_inputs(const QuantOptions& o) {
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
       SampleInput s{t.rows[r][cs], t.rows[r][cf], ca == io::Table::npos ? std::string() : t.rows[r][ca], t.line_numbers[r]};
       if (s.name.empty()) throw core::InputError(t.path, s.line, "empty sample name");
-      if (s.fastq.empty()) throw core::InputError(t.path, s.line, "sample \"" + s.name + "\" has no fastq file");
+      if (s.fastq.empty()) throw core::InputError(t.path, s.line, "sample \"" + core::cell_for_message(s.name) + "\" has no fastq file");
       if (o.sheet_relative && std::filesystem::path(s.fastq).is_relative())
         s.fastq = (std::filesystem::path(o.samples).parent_path() / s.fastq).lexically_normal().string();
       out.push_back(std::move(s));
@@ -74,7 +74,7 @@ std::vector<SampleInput> sample_inputs(const QuantOptions& o) {
       throw core::UsageError("sample name \"" + s.name + "\" appears twice" +
                              (o.samples.empty() ? std::string(" (FASTQ files are named by their file name; use --samples)") : " in " + o.samples));
     if (!std::filesystem::is_regular_file(s.fastq))
-      throw core::InputError(o.samples.empty() ? s.fastq : o.samples, s.line, "FASTQ file \"" + s.fastq + "\" does not exist or is not a file");
+      throw core::InputError(o.samples.empty() ? s.fastq : o.samples, s.line, "FASTQ file \"" + core::cell_for_message(s.fastq) + "\" does not exist or is not a file");
   }
   return out;
 }

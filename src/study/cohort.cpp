@@ -84,7 +84,7 @@ Cohort build_cohort(const CohortSpec& o, const io::LabeledMatrix& m, const io::T
     if (!is_missing(row[t_col])) {
       if (!io::parse_finite(row[t_col], v) || v < 0)
         throw core::InputError(clin.path, clin.line_numbers[rows[k]],
-                               "expected a non-negative number in column \"" + o.time + "\", found \"" + row[t_col] + "\"");
+                               "expected a non-negative number in column \"" + o.time + "\", found \"" + core::cell_for_message(row[t_col]) + "\"");
       c.time[k] = v;
     }
     if (!is_missing(row[e_col])) {
@@ -93,14 +93,14 @@ Cohort build_cohort(const CohortSpec& o, const io::LabeledMatrix& m, const io::T
         if (c.status[k] < 0)
           throw core::InputError(clin.path, clin.line_numbers[rows[k]],
                                  "expected 0 (censored) or a positive integer event code in column \"" + o.event + "\" (--cause " +
-                                     std::to_string(o.cause) + "), found \"" + row[e_col] + "\"");
+                                     std::to_string(o.cause) + "), found \"" + core::cell_for_message(row[e_col]) + "\"");
         c.event[k] = c.status[k] == o.cause;
         continue;
       }
       c.event[k] = parse_flag(row[e_col]);
       if (c.event[k] < 0)
         throw core::InputError(clin.path, clin.line_numbers[rows[k]],
-                               "expected 0 or 1 in column \"" + o.event + "\", found \"" + row[e_col] + "\"");
+                               "expected 0 or 1 in column \"" + o.event + "\", found \"" + core::cell_for_message(row[e_col]) + "\"");
     }
   }
   if (o.cause > 0 && std::find(c.status.begin(), c.status.end(), o.cause) == c.status.end()) {

@@ -3,13 +3,19 @@
 #include "lscmir/study/config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <set>
 
 #include <toml++/toml.h>
 
+#include <fmt/core.h>
+
 #include "lscmir/core/error.hpp"
+#include "lscmir/qpcr/analysis.hpp"
+#include "lscmir/quant/adapter.hpp"
+#include "lscmir/targets/tables.hpp"
 
 namespace lscmir::study {
 namespace {
@@ -77,6 +83,36 @@ std::vector<std::string> get_strings(const StudyConfig& c, const toml::table& t,
   return out;
 }
 
+/// The largest [enrichment] permutations (docs/config.md): 10^7 empirical permutations already
+/// resolve P values far below any FDR threshold; more is a typo (1e9 would run for hours).
+constexpr double kMaxPermutations = 1e7;
+
+/// A whole number in [lo, hi] (TOML integer, or a float without a fraction such as 1e4).
+/// @throws core::InputError with the key's line otherwise (a cast of 1e30 to int is undefined).
+double get_whole(const StudyConfig& c, const toml::table& t, const std::string& section, const std::string& key,
+                 double fallback, double lo, double hi) {
+  const toml::node* n = t.get(key);
+  if (!n) return fallback;
+  const auto v = n->value<double>();
+  if (!v) config_error(c, n, "[" + section + "] " + key + " must be a number");
+  if (!(*v >= lo && *v <= hi) || std::floor(*v) != *v)
+    config_error(c, n, "[" + section + "] " + key + " must be a whole number from " + fmt::format("{:.15g}", lo) + " to " +
+                           fmt::format("{:.15g}", hi) + " (got " + fmt::format("{:.15g}", *v) + ")");
+  return *v;
+}
+
+/// Runs a stage's own option check `f` now, so that a bad value fails before any stage runs, with
+/// the line of `key` (or of the section when the key is absent: a default the section contradicts).
+template <typename F>
+void check_at(const StudyConfig& c, const toml::table& t, const std::string& section, const std::string& key, F&& f) {
+  try {
+    f();
+  } catch (const core::UsageError& e) {
+    const toml::node* n = t.get(key);
+    config_error(c, n ? n : &t, "[" + section + "] " + key + ": " + e.what());
+  }
+}
+
 }  // namespace
 
 StudyConfig read_study_config(const std::string& path) {
@@ -128,6 +164,12 @@ StudyConfig read_study_config(const std::string& path) {
   c.labels.lpc = get_string(c, *study, "lpc", c.labels.lpc);
   c.specificity.fdr = get_number(c, *study, "fdr", c.specificity.fdr);
   c.specificity.lfc = get_number(c, *study, "lfc", c.specificity.lfc);
+  check_at(c, *study, "study", "method", [&] { DeOptions o; o.method = c.de.method; check_de_options(o); });
+  check_at(c, *study, "study", "norm", [&] { DeOptions o; o.norm = c.de.norm; check_de_options(o); });
+  check_at(c, *study, "study", "contrast_se", [&] { DeOptions o; o.contrast_se = c.de.contrast_se; check_de_options(o); });
+  if (!(c.specificity.fdr > 0 && c.specificity.fdr <= 1)) config_error(c, study->get("fdr"), "[study] fdr must be in (0, 1]");
+  if (!(c.specificity.lfc >= 0) || !std::isfinite(c.specificity.lfc))
+    config_error(c, study->get("lfc"), "[study] lfc must be a non-negative log2 fold change");
   c.qpcr.ct = {c.ct};
   c.qpcr.samples = c.samples;
   if (const toml::table* q = root["qpcr"].as_table()) {
@@ -139,6 +181,11 @@ StudyConfig read_study_config(const std::string& path) {
     c.qpcr.impute = get_string(c, *q, "impute");
     c.qpcr.imputations = get_int(c, *q, "imputations", c.qpcr.impute == "em-multiple" ? 20 : 0);
     c.qpcr.seed = static_cast<std::uint64_t>(get_int(c, *q, "seed", 1));
+    check_at(c, *q, "qpcr", "normalize", [&] { (void)qpcr::parse_norm_spec(c.qpcr.normalize); });
+    if (!(c.qpcr.ct_max > 0) || !std::isfinite(c.qpcr.ct_max)) config_error(c, q->get("ct_max"), "[qpcr] ct_max must be a positive number of cycles");
+    if (!c.qpcr.impute.empty() && c.qpcr.impute != "ct-max" && c.qpcr.impute != "em" &&
+        c.qpcr.impute != "em-multiple")
+      config_error(c, q->get("impute"), "[qpcr] impute takes ct-max, em or em-multiple (got \"" + core::cell_for_message(c.qpcr.impute) + "\")");
   }
   if (const toml::table* q = root["quant"].as_table()) {
     check_keys(c, *q, "quant", {"hairpin", "mature", "gff3", "adapter", "umi", "min_length", "max_length", "mismatches",
@@ -151,11 +198,13 @@ StudyConfig read_study_config(const std::string& path) {
     o.adapter = get_string(c, *q, "adapter", o.adapter);
     o.umi = get_string(c, *q, "umi", o.umi);
     o.species = get_string(c, *q, "species", o.species);
-    o.min_length = get_int(c, *q, "min_length", o.min_length);
-    o.max_length = get_int(c, *q, "max_length", o.max_length);
-    o.mismatches = get_int(c, *q, "mismatches", o.mismatches);
-    o.tolerance_5p = get_int(c, *q, "tolerance_5p", o.tolerance_5p);
-    o.tolerance_3p = get_int(c, *q, "tolerance_3p", o.tolerance_3p);
+    o.min_length = static_cast<int>(get_whole(c, *q, "quant", "min_length", o.min_length, 1, 1000));
+    o.max_length = static_cast<int>(get_whole(c, *q, "quant", "max_length", o.max_length, o.min_length, 1000));
+    o.mismatches = static_cast<int>(get_whole(c, *q, "quant", "mismatches", o.mismatches, 0, 3));
+    o.tolerance_5p = static_cast<int>(get_whole(c, *q, "quant", "tolerance_5p", o.tolerance_5p, 0, 1000));
+    o.tolerance_3p = static_cast<int>(get_whole(c, *q, "quant", "tolerance_3p", o.tolerance_3p, 0, 1000));
+    if (o.adapter != "auto" && o.adapter != "none")
+      check_at(c, *q, "quant", "adapter", [&] { (void)quant::parse_adapter(o.adapter, "adapter"); });
   }
   if (!c.fastq_sheet.empty() && (c.quant.hairpin.empty() || c.quant.mature.empty()))
     throw core::InputError(path, 0, "fastq_sheet needs a [quant] section with hairpin and mature (miRBase FASTA)");
@@ -169,12 +218,10 @@ StudyConfig read_study_config(const std::string& path) {
     sv.cohort.time = get_string(c, *h, "time");
     sv.cohort.event = get_string(c, *h, "event");
     sv.cohort.covariates = get_strings(c, *h, "covariates");
-    sv.cohort.cause = static_cast<int>(get_number(c, *h, "cause", 0));
-    if (sv.cohort.cause < 0 || static_cast<double>(sv.cohort.cause) != get_number(c, *h, "cause", 0))
-      config_error(c, h->get("cause"), "[cohort] cause must be a positive integer event code");
+    sv.cohort.cause = static_cast<int>(get_whole(c, *h, "cohort", "cause", 0, 0, 1e6));
     sv.ph_test = get_bool(c, *h, "ph_test", false);
-    c.cohort.km_top = static_cast<int>(get_number(c, *h, "km_top", c.cohort.km_top));
-    c.cohort.forest_top = static_cast<int>(get_number(c, *h, "forest_top", c.cohort.forest_top));
+    c.cohort.km_top = static_cast<int>(get_whole(c, *h, "cohort", "km_top", c.cohort.km_top, 0, 1e6));
+    c.cohort.forest_top = static_cast<int>(get_whole(c, *h, "cohort", "forest_top", c.cohort.forest_top, 0, 1e6));
     c.cohort.name = get_string(c, *h, "name");
     c.cohort.time_unit = get_string(c, *h, "time_unit");
     if (sv.expression.empty() || sv.clinical.empty() || sv.cohort.time.empty() || sv.cohort.event.empty())
@@ -211,20 +258,25 @@ StudyConfig read_study_config(const std::string& path) {
     check_keys(c, *e, "enrichment", {"gene_sets", "method", "permutations", "top"});
     for (const auto& g : get_strings(c, *e, "gene_sets")) c.enrichment.gene_sets.push_back(resolve(c, g));
     c.enrichment.method = get_string(c, *e, "method", c.enrichment.method);
-    c.enrichment.permutations = static_cast<int>(get_number(c, *e, "permutations", c.enrichment.permutations));
-    c.enrichment.top = static_cast<int>(get_number(c, *e, "top", c.enrichment.top));
+    check_at(c, *e, "enrichment", "method", [&] { (void)targets::parse_enrich_method(c.enrichment.method); });
+    c.enrichment.permutations = static_cast<int>(get_whole(c, *e, "enrichment", "permutations", c.enrichment.permutations, 1, kMaxPermutations));
+    c.enrichment.top = static_cast<int>(get_whole(c, *e, "enrichment", "top", c.enrichment.top, 1, 1e6));
   }
   if (const toml::table* m = root["simulate"].as_table()) {
     check_keys(c, *m, "simulate", {"patients", "top", "seed", "years", "mirna_effect_lsc", "mirna_sensitize", "dose_patients"});
     auto& m_ = c.simulate;
     m_.enabled = true;
-    m_.dose_patients = static_cast<int>(get_number(c, *m, "dose_patients", m_.dose_patients));
-    m_.top = static_cast<int>(get_number(c, *m, "top", m_.top));
-    m_.options.patients = static_cast<std::size_t>(get_number(c, *m, "patients", static_cast<double>(m_.options.patients)));
-    m_.options.seed = static_cast<std::uint64_t>(get_number(c, *m, "seed", static_cast<double>(m_.options.seed)));
+    m_.dose_patients = static_cast<int>(get_whole(c, *m, "simulate", "dose_patients", m_.dose_patients, 0, 1e7));
+    m_.top = static_cast<int>(get_whole(c, *m, "simulate", "top", m_.top, 0, 1e6));
+    m_.options.patients = static_cast<std::size_t>(get_whole(c, *m, "simulate", "patients", static_cast<double>(m_.options.patients), 1, 1e8));
+    m_.options.seed = static_cast<std::uint64_t>(get_whole(c, *m, "simulate", "seed", static_cast<double>(m_.options.seed), 0, 9007199254740992.0));
     m_.options.years = get_number(c, *m, "years", m_.options.years);
     m_.options.effect_lsc = get_number(c, *m, "mirna_effect_lsc", m_.options.effect_lsc);
     m_.options.sensitize = get_number(c, *m, "mirna_sensitize", m_.options.sensitize);
+    check_at(c, *m, "simulate", "years", [&] {
+      if (m_.options.years <= 0 || m_.options.years > 50) throw core::UsageError("must be in (0, 50]");
+    });
+    check_at(c, *m, "simulate", m->get("mirna_effect_lsc") ? "mirna_effect_lsc" : "mirna_sensitize", [&] { sim::validate(m_.options, 1.0); });
   }
   if (const toml::table* r = root["rank"].as_table()) {
     check_keys(c, *r, "rank", {"w_specificity", "w_outcome", "w_sparing", "w_targets", "target_saturation", "min_consistency", "categories", "report_top"});
@@ -234,6 +286,9 @@ StudyConfig read_study_config(const std::string& path) {
     c.weights.targets = get_number(c, *r, "w_targets", c.weights.targets);
     c.weights.target_saturation = get_number(c, *r, "target_saturation", c.weights.target_saturation);
     c.weights.min_consistency = get_number(c, *r, "min_consistency", c.weights.min_consistency);
+    for (const char* k : {"w_specificity", "w_outcome", "w_sparing", "w_targets", "target_saturation"})
+      if (const toml::node* n = r->get(k); n && !(n->value_or(-1.0) >= 0 && std::isfinite(n->value_or(-1.0))))
+        config_error(c, n, std::string("[rank] ") + k + " must be a finite number >= 0");
     if (const toml::node* n = r->get("categories")) {
       const toml::table* ct = n->as_table();
       if (!ct) config_error(c, n, "[rank] categories must be a table of name = \"regex\"");
@@ -242,7 +297,8 @@ StudyConfig read_study_config(const std::string& path) {
         c.categories.push_back(std::string(k.str()) + "=" + *v.value<std::string>());
       }
     }
-    c.report_top = static_cast<int>(get_number(c, *r, "report_top", c.report_top));
+    check_at(c, *r, "rank", "categories", [&] { (void)parse_categories(c.categories); });
+    c.report_top = static_cast<int>(get_whole(c, *r, "rank", "report_top", c.report_top, 0, 1e6));
   }
   if (const toml::table* o = root["output"].as_table()) {
     check_keys(c, *o, "output", {"dir", "title"});

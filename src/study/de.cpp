@@ -36,7 +36,7 @@ stats::Variable make_variable(const io::SampleSheet& sheet, const std::string& n
   stats::Variable v = variable_from_cells(name, sheet.column(name), forced_factor, missing);
   if (missing != static_cast<std::size_t>(-1))
     throw core::InputError(sheet.path, sheet.line_numbers[missing],
-                           "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + name + "\", which the design uses");
+                           "sample \"" + core::cell_for_message(sheet.samples[missing]) + "\" has no value in column \"" + name + "\", which the design uses");
   return v;
 }
 
@@ -67,9 +67,6 @@ Eigen::MatrixXd sample_weight_matrix(const Eigen::MatrixXd& e, const Eigen::Matr
   return w;
 }
 
-}  // namespace
-
-namespace {
 /// norm spike-in: factors f_j = (S_j / N_j) / geomean(S / N) from the spike-in totals S_j and the
 /// library sizes N_j (sheet order), so that N_j f_j is proportional to S_j and the factors multiply
 /// to one like calcNormFactors' (docs/statistics.md, "Spike-in normalization").
@@ -93,27 +90,33 @@ std::vector<double> spike_in_factors(const io::LabeledMatrix& spike, const io::S
 }
 }  // namespace
 
+void check_de_options(const DeOptions& o) {
+  if (!o.method.empty() && o.method != "voom" && o.method != "trend" && o.method != "lm")
+    throw core::UsageError("--method must be voom, trend or lm (got \"" + core::cell_for_message(o.method) + "\")");
+  stats::NormMethod norm{};
+  if (o.norm != "spike-in" && !stats::parse_norm_method(o.norm, norm))
+    throw core::UsageError("--norm must be TMM, upperquartile, RLE, none or spike-in (got \"" + core::cell_for_message(o.norm) + "\")");
+  if (o.contrast_se != "exact" && o.contrast_se != "limma")
+    throw core::UsageError("--contrast-se must be exact or limma (got \"" + core::cell_for_message(o.contrast_se) + "\")");
+  if (o.lfc && !(*o.lfc >= 0)) throw core::UsageError("--lfc must be a non-negative log2 fold change");
+}
+
 DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool counts_input,
                                  const io::SampleSheet& sheet, int threads, core::Logger& log, const io::LabeledMatrix* spike_ins) {
   DeResult r;
   r.counts = counts_input;
+  check_de_options(o);
   r.method = o.method.empty() ? (counts_input ? "voom" : "lm") : o.method;
-  if (r.method != "voom" && r.method != "trend" && r.method != "lm")
-    throw core::UsageError("--method must be voom, trend or lm (got \"" + r.method + "\")");
   if (r.method == "voom" && !counts_input)
     throw core::UsageError("--method voom needs --counts; log-expression (--expression) takes --method lm or trend");
   stats::NormMethod norm{};
   const bool spike = o.norm == "spike-in";
-  if (!spike && !stats::parse_norm_method(o.norm, norm))
-    throw core::UsageError("--norm must be TMM, upperquartile, RLE, none or spike-in (got \"" + o.norm + "\")");
+  if (!spike) stats::parse_norm_method(o.norm, norm);
   if (spike && !counts_input) throw core::UsageError("--norm spike-in needs --counts");
   if (spike && spike_ins == nullptr)
     throw core::UsageError("--norm spike-in needs --spike-ins TABLE (spikeins.tsv of lscmir quant --spike-ins)");
   if (!spike && spike_ins != nullptr) throw core::UsageError("--spike-ins is used only with --norm spike-in");
   r.norm = counts_input ? (spike ? "spike-in" : stats::to_string(norm)) : "none";
-  if (o.contrast_se != "exact" && o.contrast_se != "limma")
-    throw core::UsageError("--contrast-se must be exact or limma (got \"" + o.contrast_se + "\")");
-  if (o.lfc && !(*o.lfc >= 0)) throw core::UsageError("--lfc must be a non-negative log2 fold change");
 
   std::vector<std::string> left_out;
   const std::vector<std::size_t> cols = io::match_samples(sheet, mat, &left_out);
@@ -164,7 +167,7 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     const stats::Variable bv = variable_from_cells(o.block, sheet.column(o.block), true, missing);
     if (missing != static_cast<std::size_t>(-1))
       throw core::InputError(sheet.path, sheet.line_numbers[missing],
-                             "sample \"" + sheet.samples[missing] + "\" has no value in column \"" + o.block + "\", which --block uses");
+                             "sample \"" + core::cell_for_message(sheet.samples[missing]) + "\" has no value in column \"" + o.block + "\", which --block uses");
     model.block = bv.codes;
     model.n_blocks = static_cast<int>(bv.levels.size());
   }

@@ -250,7 +250,7 @@ ScoreWeights read_weights(const io::Table& t) {
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     double v = 0;
     if (!io::parse_finite(t.rows[r][cc], v))
-      throw core::InputError(t.path, t.line_numbers[r], "coef '" + t.rows[r][cc] + "' is not a finite number");
+      throw core::InputError(t.path, t.line_numbers[r], "coef '" + core::cell_for_message(t.rows[r][cc]) + "' is not a finite number");
     const auto [it, fresh] = seen.emplace(t.rows[r][fc], t.line_numbers[r]);
     if (!fresh)
       throw core::InputError(t.path, t.line_numbers[r], fmt::format("feature '{}' is listed twice (first on line {})", it->first, it->second));

@@ -213,12 +213,12 @@ GeneSites scan_gene_ws(const UtrGene& gene, const SeedIndex& index, const ScanOp
   found.clear();
   Letters& L = ws.letters;
   if (gene.utrs.size() > 65535)
-    throw core::InputError("", 0, "gene \"" + gene.gene + "\" has more than 65,535 species");
+    throw core::InputError("", 0, "gene \"" + core::cell_for_message(gene.gene) + "\" has more than 65,535 species");
   for (std::uint32_t sp = 0; sp < gene.utrs.size(); ++sp) {
     const std::uint8_t* active = index.active(gene.utrs[sp].species);
     if (!active) continue;
     if (gene.utrs[sp].sequence.size() > kMaxColumns)
-      throw core::InputError("", 0, "the UTR of \"" + gene.gene + "\" is longer than 9,999,999 columns");
+      throw core::InputError("", 0, "the UTR of \"" + core::cell_for_message(gene.gene) + "\" is longer than 9,999,999 columns");
     prepare(gene.utrs[sp].sequence, options.mask_5prime, L);
     const std::size_t n = L.code.size();
     if (n < 6) continue;

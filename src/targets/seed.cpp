@@ -139,7 +139,7 @@ std::vector<Family> read_families(const std::string& path) {
     if (id.empty()) throw core::InputError(path, number, "empty miRNA family id");
     const std::string seed = normalize_seed(detail::trim(f[c_seed]));
     if (seed.empty())
-      throw core::InputError(path, number, "expected a 7-nt seed (miRNA nt 2-8, ACGU) for family \"" + id + "\", found " +
+      throw core::InputError(path, number, "expected a 7-nt seed (miRNA nt 2-8, ACGU) for family \"" + core::cell_for_message(id) + "\", found " +
                                                detail::quote(f[c_seed]));
     auto [it, inserted] = by_id.try_emplace(id);
     FamilyBuilder& b = it->second;
@@ -147,7 +147,7 @@ std::vector<Family> read_families(const std::string& path) {
       b.seed = seed;
       b.line = number;
     } else if (b.seed != seed) {
-      throw core::InputError(path, number, "family \"" + id + "\" has seed " + seed + " here but " + b.seed + " on line " +
+      throw core::InputError(path, number, "family \"" + core::cell_for_message(id) + "\" has seed " + seed + " here but " + b.seed + " on line " +
                                                std::to_string(b.line));
     }
     for (std::string_view sp : detail::split(f[c_species], ';')) {

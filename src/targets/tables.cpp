@@ -83,7 +83,7 @@ void check_gene_sets(const std::vector<GeneSet>& sets, const std::function<void(
   for (const auto& s : sets) {
     auto [it, fresh] = names.try_emplace(s.name, s.file, s.line);
     if (!fresh)
-      throw core::InputError(s.file, s.line, "gene set \"" + s.name + "\" was already defined (" + it->second.first + ", line " +
+      throw core::InputError(s.file, s.line, "gene set \"" + core::cell_for_message(s.name) + "\" was already defined (" + it->second.first + ", line " +
                                                  std::to_string(it->second.second) + ")");
     if (s.duplicates > 0) warn(fmt::format("{}: {} repeated gene(s) counted once", s.name, s.duplicates));
     if (s.genes.empty()) warn(fmt::format("{} ({}, line {}) has no genes", s.name, s.file, s.line));

@@ -83,7 +83,7 @@ UtrSet read_utrs(const std::string& path, const std::string& species) {
     UtrGene& g = set.genes.back();
     for (const auto& u : g.utrs)
       if (u.species == sp)
-        throw core::InputError(path, number, "gene \"" + gene + "\" has a second UTR for species " + std::string(sp) +
+        throw core::InputError(path, number, "gene \"" + core::cell_for_message(gene) + "\" has a second UTR for species " + core::cell_for_message(sp) +
                                                  " (the gene starts on line " + std::to_string(g.line) + ")");
     g.utrs.push_back({std::string(sp), std::string(seq)});
     set.nucleotides += count_letters(seq);

@@ -16,7 +16,8 @@ namespace lscmir::io {
 /// Creates `dir` (and parents) if needed and removes stale temporaries in it
 /// (remove_stale_temporaries). When !force and any of `outputs` (file names inside
 /// dir) already exists, throws core::UsageError naming it and suggesting --force.
-/// Also throws core::UsageError when `dir` is empty, is an existing file, or cannot be created.
+/// Also throws core::UsageError when `dir` is empty or is an existing file, and core::OutputError
+/// when it cannot be created (no permission, a read-only or full file system).
 void prepare_output_dir(const std::string& dir, const std::vector<std::string>& outputs, bool force);
 
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so a crash
@@ -53,6 +54,20 @@ class StagedFiles {
 /// Removes the temporaries of write_file_atomic / StagedFiles in `dir` (not its subfolders) whose
 /// writing process no longer exists (a kill -9 mid-write). Returns how many were removed.
 std::size_t remove_stale_temporaries(const std::string& dir);
+
+/// The temporaries this process has open (write_file_atomic, StagedFiles, StreamedOutput) are
+/// tracked so that an interrupt removes them: track_temporary before a temporary is created,
+/// untrack_temporary once it is renamed into place or removed. Up to 256 at once, paths up to
+/// 1023 bytes; others are left to remove_stale_temporaries of a later run. Both are thread-safe
+/// and lock-free (the signal handler reads the same slots).
+void track_temporary(const std::string& path) noexcept;
+void untrack_temporary(const std::string& path) noexcept;
+
+/// Installs handlers for SIGINT (Ctrl-C), SIGTERM and SIGHUP that remove every tracked temporary
+/// and then end the process by the same signal (so the exit status still says which). Outputs
+/// already renamed into place stay; no output is left half-written (docs/cli.md). Called once by
+/// the command-line tool's main().
+void install_interrupt_cleanup();
 
 /// Stages every table as DIR/<file> in TSV (to_tsv) in `staged`; all texts are made first.
 void stage_tables(StagedFiles& staged, const std::vector<NamedTable>& tables);

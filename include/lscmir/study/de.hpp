@@ -72,6 +72,11 @@ struct DeResult {
 /// 20 bins of width 0.05 per contrast).
 std::vector<io::NamedTable> de_diagnostic_tables(const DeResult& result);
 
+/// The checks of the options that need no data: method (voom, trend, lm or empty), norm, contrast_se,
+/// lfc (>= 0). Called by differential_expression and, with the TOML line, by read_study_config.
+/// @throws core::UsageError naming the option and the value.
+void check_de_options(const DeOptions& options);
+
 /// Runs the stage. The matrix columns are matched to the sheet's samples (io::match_samples).
 /// @throws core::UsageError: unknown method / norm, voom on log-expression, a design term that is
 ///         not a sheet column, no population term, a contrast that names unknown levels or is given

@@ -256,7 +256,7 @@ BigMatrix make_big(std::size_t nf, std::size_t ns, bool counts, unsigned seed) {
       double v;
       switch (pick(rng)) {
         case 0: v = std::floor(std::exp(std::abs(unif(rng)) * 2)); break;   // integer counts
-        case 1: v = std::pow(10.0, unif(rng) * 8); break;                    // exponent notation
+        case 1: v = std::pow(10.0, unif(rng) * (counts ? 2 : 8)); break;     // exponent notation (counts <= 1e12)
         case 2: v = counts ? 0.0 : -std::exp(unif(rng)); break;
         default: v = std::abs(unif(rng)) / 3; break;                          // 17-digit decimals
       }

@@ -2,6 +2,8 @@
 #include "lscmir/io/output.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/sha256.hpp"
+#include "lscmir/io/streamed_output.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -110,6 +113,21 @@ TEST(PrepareOutputDir, FileInTheWayIsAUsageError) {
   const std::string file = tmp.write("out", "x");
   EXPECT_THROW(lscmir::io::prepare_output_dir(file, {}, true), lscmir::core::UsageError);
   EXPECT_THROW(lscmir::io::prepare_output_dir("", {}, true), lscmir::core::UsageError);
+}
+
+TEST(PrepareOutputDir, AFolderThatCannotBeCreatedIsAnOutputError) {
+  // A file where a parent folder should be: mkdir fails (ENOTDIR) whatever the user's rights, so
+  // this also holds when the tests run as root (a read-only folder would not stop root).
+  const TempDir tmp;
+  const std::string file = tmp.write("plain_file", "x");
+  const std::string dir = file + "/out";
+  try {
+    lscmir::io::prepare_output_dir(dir, {}, true);
+    FAIL() << "expected an OutputError";
+  } catch (const lscmir::core::OutputError& e) {
+    EXPECT_EQ(e.file(), dir);
+    EXPECT_NE(std::string(e.what()).find("cannot create the output folder (--out)"), std::string::npos) << e.what();
+  }
 }
 
 TEST(WriteFileAtomic, WritesAndReplacesLeavingNoTemporaries) {
@@ -210,6 +228,45 @@ TEST(ChecksumFile, MissingFile) {
   const auto e = capture_input_error([] { lscmir::io::checksum_file("counts", "missing.tsv"); });
   EXPECT_EQ(e.file(), "missing.tsv");
   EXPECT_EQ(e.problem(), "cannot open file: No such file or directory");
+}
+
+/// A child process with staged and streamed temporaries open gets `sig`; returns how it ended.
+int interrupted_child(const fs::path& dir, int sig, bool cleanup) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (cleanup) lscmir::io::install_interrupt_cleanup();
+    lscmir::io::StagedFiles staged(dir.string());
+    staged.add("a.tsv", "a\n");
+    staged.add("b.tsv", "b\n");
+    lscmir::io::StreamedOutput streamed((dir / "c.tsv").string());
+    streamed.write("c\n");
+    ::raise(sig);
+    ::_exit(99);  // not reached: the signal ends the process
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+
+TEST(InterruptCleanup, CtrlCRemovesTheTemporariesAndEndsBySignal) {
+  // Issue 17: a Ctrl-C during a long run left hidden .NAME.tmp.PID.N files of the half-written outputs.
+  for (const int sig : {SIGINT, SIGTERM}) {
+    const TempDir tmp;
+    const int status = interrupted_child(tmp.path(), sig, true);
+    ASSERT_TRUE(WIFSIGNALED(status)) << status;
+    EXPECT_EQ(WTERMSIG(status), sig);
+    EXPECT_TRUE(entries(tmp.path()).empty()) << entries(tmp.path()).size() << " files left";
+  }
+}
+
+TEST(InterruptCleanup, WithoutTheHandlerTemporariesStayUntilALaterRunRemovesThem) {
+  // The control (what kill -9 does): the temporaries stay; the next prepare_output_dir removes them.
+  const TempDir tmp;
+  const int status = interrupted_child(tmp.path(), SIGKILL, false);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(entries(tmp.path()).size(), 3u);
+  lscmir::io::prepare_output_dir(tmp.path().string(), {"a.tsv"}, true);
+  EXPECT_TRUE(entries(tmp.path()).empty());
 }
 
 }  // namespace
