@@ -148,6 +148,45 @@ void km_panel(Builder& b, const std::string& f, const std::string& feature, cons
           chart_file);
 }
 
+/// With competing risks ([cohort] cause): the cumulative incidence per group and cause of a KM
+/// feature (cif_<feature>.tsv, Aalen-Johansen as cmprsk::cuminc) with Gray's P per cause.
+void cif_panel(Builder& b, const std::string& f, const std::string& unit, const std::string& cohort_name, int cause_of_interest) {
+  const std::string feature = f.substr(4, f.size() - 8);
+  json rows = rows_of(b.table(f));
+  double tmax = 0;
+  json curve = json::array();
+  std::set<std::string> started;
+  for (auto& r : rows) {
+    tmax = std::max(tmax, num(r["time"]));
+    const int cause = static_cast<int>(num(r["cause"]));
+    const std::string label = text(r["group"]) + ", " + (cause == cause_of_interest ? "cause " + std::to_string(cause) + " (of interest)"
+                                                                                       : "cause " + std::to_string(cause) + " (competing)");
+    if (started.insert(label).second) curve.push_back({{"curve", label}, {"group", r["group"]}, {"time", 0}, {"est", 0}});
+    curve.push_back({{"curve", label}, {"group", r["group"]}, {"time", r["time"]}, {"est", r["est"]}});
+  }
+  std::string gray_text;
+  if (b.has("gray_" + feature + ".tsv"))
+    for (const auto& g : rows_of(b.table("gray_" + feature + ".tsv")))
+      gray_text += fmt::format("{}cause {}: Gray's P = {}", gray_text.empty() ? "" : "; ", pretty(num(g["cause"])), pretty(num(g["P"]), 2));
+  const std::string time_title = unit.empty() ? std::string("time") : "time (" + unit + ")";
+  b.chart("Cumulative incidence: " + feature + (cohort_name.empty() ? "" : " in " + cohort_name),
+          fmt::format("Aalen-Johansen cumulative incidence of each cause, patients split as the Kaplan-Meier curves of {} (high vs low); "
+                      "a competing event is not censored. {}.",
+                      feature, gray_text.empty() ? std::string("Gray's test not available (a group is empty)") : gray_text),
+          {{"data", {{"values", curve}}},
+           {"width", 440},
+           {"height", 250},
+           {"mark", {{"type", "line"}, {"interpolate", "step-after"}, {"strokeWidth", 2}}},
+           {"encoding",
+            {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", time_title}, {"scale", {{"domain", json::array({0, tmax})}, {"nice", false}}}}},
+             {"y", {{"field", "est"}, {"type", "quantitative"}, {"title", "cumulative incidence"}, {"scale", {{"domain", json::array({0, 1})}}}}},
+             {"color", {{"field", "group"}, {"type", "nominal"}, {"scale", {{"domain", json::array({"high", "low"})}, {"range", json::array({kHigh, kLow})}}},
+                        {"title", feature + " expression"}}},
+             {"strokeDash", {{"field", "curve"}, {"type", "nominal"}, {"title", "group, cause"}}},
+             {"tooltip", json::array({{{"field", "curve"}}, {{"field", "time"}}, {{"field", "est"}, {"format", ".3f"}}})}}}},
+          "cif_" + feature);
+}
+
 /// The multi-miRNA risk score of the [score] stage: its weights and the Kaplan-Meier curves of its
 /// median split, on the cohort it was fitted on.
 void score_block(Builder& b, const json& cohort, const std::string& unit, const std::string& cohort_name) {
@@ -287,6 +326,8 @@ void cohort(Builder& b) {
     const std::string feature = f.substr(3, f.size() - 7);
     km_panel(b, f, feature, cohort_info.empty() ? params : cohort_info, words, unit, name, "km_" + feature);
   }
+  const int cause = static_cast<int>(num(params.value("cause", json(0))));
+  for (const auto& f : b.run.tables_like("cif_", ".tsv")) cif_panel(b, f, unit, name, cause);
   score_block(b, cohort_info.empty() ? params : cohort_info, unit, name);
   if (b.has("cox.tsv")) {
     sort_ascending(cox_rows, "P.Wald");

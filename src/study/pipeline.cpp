@@ -220,6 +220,12 @@ void cohort_km(const CohortOutcome& cohort, const std::vector<std::string>& km, 
     rec.output(t.file);
     run.put(std::move(t.file), std::move(t.table));
   }
+  if (cohort.options.cohort.cause > 0)  // competing risks: the cumulative incidence and Gray's test of the same split
+    for (const auto& cif : cif_curves(cohort.cohort, cohort.matrix, km))
+      for (auto& t : cif_tables(cif)) {
+        rec.output(t.file);
+        run.put(std::move(t.file), std::move(t.table));
+      }
   SurvivalOptions o = cohort.options;
   o.km = km;
   rec.info().parameters = survival_parameters(o, s.threads);
