@@ -49,11 +49,12 @@ double grid_step(double span) {
   return p * (quarter >= 5 * p ? 5 : quarter >= 2 * p ? 2 : 1);
 }
 
-void km_panel(Builder& b, const std::string& f, const json& cohort, const SplitWords& words, const std::string& unit,
-              const std::string& cohort_name) {
+/// The Kaplan-Meier panel of the table f (km_table's columns) of `feature`; `chart_file` names the
+/// chart's download.
+void km_panel(Builder& b, const std::string& f, const std::string& feature, const json& cohort, const SplitWords& words, const std::string& unit,
+              const std::string& cohort_name, const std::string& chart_file) {
   const io::ResultTable& t = b.table(f);
   const json rows = rows_of(t);
-  const std::string feature = f.substr(3, f.size() - 7);
   const study::KmPanelStats st = study::km_panel_stats(t, f);
   const std::string high = fmt::format("{} (n = {})", words.high, pretty(st.n_high)), low = fmt::format("{} (n = {})", words.low, pretty(st.n_low));
   double tmax = 0;
@@ -144,7 +145,98 @@ void km_panel(Builder& b, const std::string& f, const json& cohort, const SplitW
           {{"params", json::array({{{"name", "ci"}, {"value", false}, {"bind", {{"input", "checkbox"}, {"name", "95% confidence bands "}}}}})},
            {"vconcat", json::array({top, table})},
            {"spacing", 6}},
-          "km_" + feature);
+          chart_file);
+}
+
+/// With competing risks ([cohort] cause): the cumulative incidence per group and cause of a KM
+/// feature (cif_<feature>.tsv, Aalen-Johansen as cmprsk::cuminc) with Gray's P per cause.
+void cif_panel(Builder& b, const std::string& f, const std::string& unit, const std::string& cohort_name, int cause_of_interest) {
+  const std::string feature = f.substr(4, f.size() - 8);
+  json rows = rows_of(b.table(f));
+  double tmax = 0;
+  json curve = json::array();
+  std::set<std::string> started;
+  for (auto& r : rows) {
+    tmax = std::max(tmax, num(r["time"]));
+    const int cause = static_cast<int>(num(r["cause"]));
+    const std::string label = text(r["group"]) + ", " + (cause == cause_of_interest ? "cause " + std::to_string(cause) + " (of interest)"
+                                                                                       : "cause " + std::to_string(cause) + " (competing)");
+    if (started.insert(label).second) curve.push_back({{"curve", label}, {"group", r["group"]}, {"time", 0}, {"est", 0}});
+    curve.push_back({{"curve", label}, {"group", r["group"]}, {"time", r["time"]}, {"est", r["est"]}});
+  }
+  std::string gray_text;
+  if (b.has("gray_" + feature + ".tsv"))
+    for (const auto& g : rows_of(b.table("gray_" + feature + ".tsv")))
+      gray_text += fmt::format("{}cause {}: Gray's P = {}", gray_text.empty() ? "" : "; ", pretty(num(g["cause"])), pretty(num(g["P"]), 2));
+  const std::string time_title = unit.empty() ? std::string("time") : "time (" + unit + ")";
+  b.chart("Cumulative incidence: " + feature + (cohort_name.empty() ? "" : " in " + cohort_name),
+          fmt::format("Aalen-Johansen cumulative incidence of each cause, patients split as the Kaplan-Meier curves of {} (high vs low); "
+                      "a competing event is not censored. {}.",
+                      feature, gray_text.empty() ? std::string("Gray's test not available (a group is empty)") : gray_text),
+          {{"data", {{"values", curve}}},
+           {"width", 440},
+           {"height", 250},
+           {"mark", {{"type", "line"}, {"interpolate", "step-after"}, {"strokeWidth", 2}}},
+           {"encoding",
+            {{"x", {{"field", "time"}, {"type", "quantitative"}, {"title", time_title}, {"scale", {{"domain", json::array({0, tmax})}, {"nice", false}}}}},
+             {"y", {{"field", "est"}, {"type", "quantitative"}, {"title", "cumulative incidence"}, {"scale", {{"domain", json::array({0, 1})}}}}},
+             {"color", {{"field", "group"}, {"type", "nominal"}, {"scale", {{"domain", json::array({"high", "low"})}, {"range", json::array({kHigh, kLow})}}},
+                        {"title", feature + " expression"}}},
+             {"strokeDash", {{"field", "curve"}, {"type", "nominal"}, {"title", "group, cause"}}},
+             {"tooltip", json::array({{{"field", "curve"}}, {{"field", "time"}}, {{"field", "est"}, {"format", ".3f"}}})}}}},
+          "cif_" + feature);
+}
+
+/// The multi-miRNA risk score of the [score] stage: its weights and the Kaplan-Meier curves of its
+/// median split, on the cohort it was fitted on.
+void score_block(Builder& b, const json& cohort, const std::string& unit, const std::string& cohort_name) {
+  if (!b.has("score_weights.tsv")) return;
+  const json p = b.parameters("score");
+  json rows = rows_of(b.table("score_weights.tsv"));
+  for (auto& r : rows) r["sign"] = num(r["coef"]) > 0 ? "higher risk" : "lower risk";
+  const std::string s = p.value("s", std::string("lambda.min"));
+  const double alpha = p.contains("alpha") ? num(p["alpha"]) : 1.0;
+  const std::string fit = fmt::format("{} Cox fit (alpha = {}) of the {} cohort miRNAs on {} patients, penalty at {} = {} of {}-fold "
+                                      "cross-validation",
+                                      alpha == 1 ? "Lasso" : "Elastic-net", pretty(alpha), pretty(num(p.value("features", json(nullptr)))),
+                                      pretty(num(p.value("patients", json(nullptr)))), s, pretty(num(p.value("lambda", json(nullptr))), 3),
+                                      p.contains("nfolds") && num(p["nfolds"]) > 0 ? pretty(num(p["nfolds"])) : std::string("fixed"));
+  if (rows.empty()) {
+    b.html_table({"feature", "coef"}, rows, 1, "Risk score: no miRNA has a non-zero weight (" + fit + ").");
+    return;
+  }
+  b.chart("Risk score weights" + (cohort_name.empty() ? "" : " (" + cohort_name + ")"),
+          fit + "; weight per unit of log-expression, the score is the weighted sum. Positive weights raise the hazard.",
+          {{"data", {{"values", rows}}},
+           {"width", 360},
+           {"height", {{"step", 18}}},
+           {"mark", "bar"},
+           {"encoding",
+            {{"y", {{"field", "feature"}, {"type", "nominal"}, {"sort", "-x"}, {"title", nullptr}}},
+             {"x", {{"field", "coef"}, {"type", "quantitative"}, {"title", "weight (Cox coefficient)"}}},
+             {"color", {{"field", "sign"}, {"type", "nominal"}, {"scale", {{"domain", json::array({"higher risk", "lower risk"})},
+                                                                           {"range", json::array({kHigh, kLow})}}}}},
+             {"tooltip", json::array({{{"field", "feature"}}, {{"field", "coef"}, {"format", ".4g"}}})}}}},
+          "score_weights");
+  if (b.has("score_km.tsv"))
+    km_panel(b, "score_km.tsv", "risk score", cohort,
+             {"high (above the median score)", "low (at or below the median)", "the median"}, unit, cohort_name, "score_km");
+  json split_rows;
+  std::vector<std::string> cols;
+  if (b.has("score_split.tsv")) {
+    split_rows = rows_of(b.table("score_split.tsv"));
+    cols = columns_of(b.table("score_split.tsv"));
+  }
+  if (b.has("score_cindex.tsv")) {
+    for (const auto& r : rows_of(b.table("score_cindex.tsv")))
+      for (auto& sr : split_rows) sr["C." + text(r["name"])] = r["value"];
+    for (const char* n : {"C.apparent", "C.optimism", "C.corrected"}) cols.push_back(n);
+  }
+  if (!split_rows.empty())
+    b.html_table(cols, split_rows, 1,
+                 "Risk score on the patients it was fitted on: Cox model of the score (per unit), Harrell's C and the log-rank test of the "
+                 "median split. These are apparent figures (optimistic); the bootstrap C, when run, corrects for the optimism; an "
+                 "external cohort needs `lscmir score apply`.");
 }
 
 }  // namespace
@@ -152,7 +244,7 @@ void km_panel(Builder& b, const std::string& f, const json& cohort, const SplitW
 void cohort(Builder& b) {
   const bool forest = b.has("forest.tsv");
   const std::vector<std::string> km = b.run.tables_like("km_", ".tsv");
-  if (!forest && km.empty() && !b.has("cox.tsv")) return;
+  if (!forest && km.empty() && !b.has("cox.tsv") && !b.has("score_weights.tsv")) return;
   const json study = b.parameters("study");
   const json cohort_info = study.contains("cohort") && study["cohort"].is_object() ? study["cohort"] : json::object();
   json params = b.parameters("cohort");
@@ -230,7 +322,13 @@ void cohort(Builder& b) {
               "forest");
   }
   const std::string unit = time_unit(cohort_info.empty() ? params : cohort_info);
-  for (const auto& f : km) km_panel(b, f, cohort_info.empty() ? params : cohort_info, words, unit, name);
+  for (const auto& f : km) {
+    const std::string feature = f.substr(3, f.size() - 7);
+    km_panel(b, f, feature, cohort_info.empty() ? params : cohort_info, words, unit, name, "km_" + feature);
+  }
+  const int cause = static_cast<int>(num(params.value("cause", json(0))));
+  for (const auto& f : b.run.tables_like("cif_", ".tsv")) cif_panel(b, f, unit, name, cause);
+  score_block(b, cohort_info.empty() ? params : cohort_info, unit, name);
   if (b.has("cox.tsv")) {
     sort_ascending(cox_rows, "P.Wald");
     b.html_table(columns_of(b.table("cox.tsv")), cox_rows, 25, "Cohort Cox models (" + adjustment + "), smallest P first.");

@@ -67,14 +67,109 @@ __attribute__((target("avx2,fma"))) void axpy_avx2(double* y, double alpha, cons
 }
 #endif
 
+/// wr -= del * wx; returns wr' x (the updated wr): the axpy of one coordinate update fused with
+/// the dot product of the next, one pass over wr instead of two.
+double axpy_dot_plain(double* wr, double del, const double* wx, const double* x, Eigen::Index n) {
+  double s = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    wr[i] -= del * wx[i];
+    s += wr[i] * x[i];
+  }
+  return s;
+}
+#ifdef LSCMIR_COXNET_AVX2
+__attribute__((target("avx2,fma"))) double axpy_dot_avx2(double* wr, double del, const double* wx, const double* x,
+                                                         Eigen::Index n) {
+  const __m256d d = _mm256_set1_pd(del);
+  __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+  Eigen::Index i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256d r0 = _mm256_fnmadd_pd(d, _mm256_loadu_pd(wx + i), _mm256_loadu_pd(wr + i));
+    const __m256d r1 = _mm256_fnmadd_pd(d, _mm256_loadu_pd(wx + i + 4), _mm256_loadu_pd(wr + i + 4));
+    _mm256_storeu_pd(wr + i, r0);
+    _mm256_storeu_pd(wr + i + 4, r1);
+    s0 = _mm256_fmadd_pd(r0, _mm256_loadu_pd(x + i), s0);
+    s1 = _mm256_fmadd_pd(r1, _mm256_loadu_pd(x + i + 4), s1);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const __m256d r0 = _mm256_fnmadd_pd(d, _mm256_loadu_pd(wx + i), _mm256_loadu_pd(wr + i));
+    _mm256_storeu_pd(wr + i, r0);
+    s0 = _mm256_fmadd_pd(r0, _mm256_loadu_pd(x + i), s0);
+  }
+  s0 = _mm256_add_pd(s0, s1);
+  const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s0), _mm256_extractf128_pd(s0, 1));
+  double s = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+  for (; i < n; ++i) {
+    wr[i] -= del * wx[i];
+    s += wr[i] * x[i];
+  }
+  return s;
+}
+// AVX-512: eight lanes, a scalar tail.
+__attribute__((target("avx512f"))) double hsum512(__m512d v) {
+  alignas(64) double lane[8];
+  _mm512_store_pd(lane, v);
+  return ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
+}
+__attribute__((target("avx512f"))) double dot_avx512(const double* a, const double* b, Eigen::Index n) {
+  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+  Eigen::Index i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i), _mm512_loadu_pd(b + i), s0);
+    s1 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i + 8), _mm512_loadu_pd(b + i + 8), s1);
+  }
+  for (; i + 8 <= n; i += 8) s0 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i), _mm512_loadu_pd(b + i), s0);
+  double s = hsum512(_mm512_add_pd(s0, s1));
+  for (; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+__attribute__((target("avx512f"))) void axpy_avx512(double* y, double alpha, const double* x, Eigen::Index n) {
+  const __m512d al = _mm512_set1_pd(alpha);
+  Eigen::Index i = 0;
+  for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, _mm512_fmadd_pd(al, _mm512_loadu_pd(x + i), _mm512_loadu_pd(y + i)));
+  for (; i < n; ++i) y[i] += alpha * x[i];
+}
+__attribute__((target("avx512f"))) double axpy_dot_avx512(double* wr, double del, const double* wx, const double* x,
+                                                           Eigen::Index n) {
+  const __m512d d = _mm512_set1_pd(del);
+  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+  Eigen::Index i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512d r0 = _mm512_fnmadd_pd(d, _mm512_loadu_pd(wx + i), _mm512_loadu_pd(wr + i));
+    const __m512d r1 = _mm512_fnmadd_pd(d, _mm512_loadu_pd(wx + i + 8), _mm512_loadu_pd(wr + i + 8));
+    _mm512_storeu_pd(wr + i, r0);
+    _mm512_storeu_pd(wr + i + 8, r1);
+    s0 = _mm512_fmadd_pd(r0, _mm512_loadu_pd(x + i), s0);
+    s1 = _mm512_fmadd_pd(r1, _mm512_loadu_pd(x + i + 8), s1);
+  }
+  for (; i + 8 <= n; i += 8) {
+    const __m512d r0 = _mm512_fnmadd_pd(d, _mm512_loadu_pd(wx + i), _mm512_loadu_pd(wr + i));
+    _mm512_storeu_pd(wr + i, r0);
+    s0 = _mm512_fmadd_pd(r0, _mm512_loadu_pd(x + i), s0);
+  }
+  double s = hsum512(_mm512_add_pd(s0, s1));
+  for (; i < n; ++i) {
+    wr[i] -= del * wx[i];
+    s += wr[i] * x[i];
+  }
+  return s;
+}
+#endif
+
 struct Kernels {
   double (*dot)(const double*, const double*, Eigen::Index) = dot_plain;
   void (*axpy)(double*, double, const double*, Eigen::Index) = axpy_plain;
+  double (*axpy_dot)(double*, double, const double*, const double*, Eigen::Index) = axpy_dot_plain;
   Kernels() {
 #ifdef LSCMIR_COXNET_AVX2
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    if (__builtin_cpu_supports("avx512f")) {
+      dot = dot_avx512;
+      axpy = axpy_avx512;
+      axpy_dot = axpy_dot_avx512;
+    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
       dot = dot_avx2;
       axpy = axpy_avx2;
+      axpy_dot = axpy_dot_avx2;
     }
 #endif
   }
@@ -306,18 +401,35 @@ CoxnetPath coxnet_path(const std::vector<double>& time, const std::vector<int>& 
   const Kernels& kern = kernels();
   Eigen::MatrixXd wx(n, p);
   Eigen::VectorXd a_outer = Eigen::VectorXd::Zero(p);
+  // The axpy of the last non-zero update is deferred into the next update's dot product
+  // (kern.axpy_dot, one pass over wr instead of two): wr is exact only after flush().
+  Eigen::Index pending = -1;
+  double pending_del = 0;
   auto update = [&](Eigen::Index j, double sa, double omal) {
-    const double uj = a[j] * v[j] + kern.dot(wr.data(), xs.col(j).data(), n);
+    double g;
+    if (pending >= 0) {
+      g = kern.axpy_dot(wr.data(), pending_del, wx.col(pending).data(), xs.col(j).data(), n);
+      pending = -1;
+    } else {
+      g = kern.dot(wr.data(), xs.col(j).data(), n);
+    }
+    const double uj = a[j] * v[j] + g;
     const double at = std::abs(uj) <= sa ? 0.0 : std::copysign(std::abs(uj) - sa, uj) / (v[j] + omal);
     if (at == a[j]) return 0.0;
     const double del = at - a[j];
     a[j] = at;
-    kern.axpy(wr.data(), -del, wx.col(j).data(), n);
+    pending = j;
+    pending_del = del;
     if (!in_active[static_cast<std::size_t>(j)]) {
       in_active[static_cast<std::size_t>(j)] = 1;
       active.push_back(j);
     }
     return v[j] * del * del;
+  };
+  auto flush = [&] {
+    if (pending < 0) return;
+    kern.axpy(wr.data(), -pending_del, wx.col(pending).data(), n);
+    pending = -1;
   };
 
   for (int ilm = 0; ilm < nlam; ++ilm) {
@@ -367,6 +479,7 @@ CoxnetPath coxnet_path(const std::vector<double>& time, const std::vector<int>& 
         }
         if (nlp > o.maxit) break;
       }
+      flush();
       if (nlp > o.maxit) {
         maxit = true;
         break;
@@ -486,7 +599,8 @@ CoxnetCv coxnet_cv(const std::vector<double>& time, const std::vector<int>& even
       }
   CoxnetCv cv;
   std::vector<CoxnetPath> folds(static_cast<std::size_t>(k));
-  core::parallel_for(static_cast<std::size_t>(k) + 1, threads, [&](std::size_t t) {
+  // Task 0 (the full fit, the most subjects) first; the threads take the next task as they finish.
+  core::parallel_for_dynamic(static_cast<std::size_t>(k) + 1, threads, [&](std::size_t t) {
     if (t == 0) {
       cv.fit = coxnet_path(time, event, x, o);
       return;

@@ -125,7 +125,7 @@ StudyConfig read_study_config(const std::string& path) {
     throw core::InputError(path, static_cast<std::size_t>(e.source().begin.line), std::string(e.description()),
                            "see docs/config.md for the format");
   }
-  check_keys(c, root, "top level", {"study", "qpcr", "quant", "cohort", "targets", "enrichment", "rank", "simulate", "output"});
+  check_keys(c, root, "top level", {"study", "qpcr", "quant", "cohort", "score", "targets", "enrichment", "rank", "simulate", "output"});
   const toml::table* study = root["study"].as_table();
   if (!study) throw core::InputError(path, 0, "missing [study] section", "see docs/config.md");
   check_keys(c, *study, "study", {"samples", "simulated", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
@@ -226,6 +226,22 @@ StudyConfig read_study_config(const std::string& path) {
     c.cohort.time_unit = get_string(c, *h, "time_unit");
     if (sv.expression.empty() || sv.clinical.empty() || sv.cohort.time.empty() || sv.cohort.event.empty())
       config_error(c, &root["cohort"].ref<toml::table>(), "[cohort] needs expression, clinical, time and event");
+  }
+  if (const toml::table* sc = root["score"].as_table()) {
+    check_keys(c, *sc, "score", {"alpha", "nfolds", "seed", "s", "bootstrap", "foldid"});
+    c.has_score = true;
+    auto& o = c.score;
+    o.alpha = get_number(c, *sc, "alpha", o.alpha);
+    o.nfolds = get_int(c, *sc, "nfolds", o.nfolds);
+    o.seed = static_cast<std::uint64_t>(get_number(c, *sc, "seed", static_cast<double>(o.seed)));
+    o.s = get_string(c, *sc, "s", o.s);
+    o.bootstrap = get_int(c, *sc, "bootstrap", o.bootstrap);
+    if (const std::string f = get_string(c, *sc, "foldid"); !f.empty()) o.foldid = resolve(c, f);
+    try {
+      validate(o);
+    } catch (const core::UsageError& e) {
+      config_error(c, &root["score"].ref<toml::table>(), std::string("[score] ") + e.what());
+    }
   }
   if (const toml::table* t = root["targets"].as_table()) {
     check_keys(c, *t, "targets", {"tables", "mirbase", "families"});

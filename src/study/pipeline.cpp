@@ -25,6 +25,7 @@
 #include "lscmir/sim/model.hpp"
 #include "lscmir/sim/simulate.hpp"
 #include "lscmir/study/qc.hpp"
+#include "lscmir/study/score.hpp"
 #include "lscmir/study/survival.hpp"
 #include "lscmir/targets/tables.hpp"
 #include "lscmir/targets/enrich.hpp"
@@ -238,10 +239,67 @@ void cohort_km(const CohortOutcome& cohort, const std::vector<std::string>& km, 
     rec.output(t.file);
     run.put(std::move(t.file), std::move(t.table));
   }
+  if (cohort.options.cohort.cause > 0)  // competing risks: the cumulative incidence and Gray's test of the same split
+    for (const auto& cif : cif_curves(cohort.cohort, cohort.matrix, km))
+      for (auto& t : cif_tables(cif)) {
+        rec.output(t.file);
+        run.put(std::move(t.file), std::move(t.table));
+      }
   SurvivalOptions o = cohort.options;
   o.km = km;
   rec.info().parameters = survival_parameters(o, s.threads);
   rec.done(stages);
+}
+
+/// The multi-miRNA risk score ("score"): `lscmir score fit` on the cohort read once (every cohort
+/// miRNA a candidate feature), and the fitted score split at its median with the KM curves and Cox
+/// model of the split on the same patients (apparent, not validated). Tables score_<name>.tsv.
+void cohort_score(const StudyConfig& c, const CohortOutcome& cohort, const RunSettings& s, RunResult& run, nlohmann::json& stages,
+                  core::Logger& log) {
+  StageRecord rec(run, s, "score", log);
+  ScoreFitOptions o = c.score;
+  o.expression = cohort.options.expression;
+  o.clinical = cohort.options.clinical;
+  o.cohort = cohort.options.cohort;
+  o.cohort.covariates.clear();
+  o.cohort.strata.clear();
+  const io::Table clinical = io::read_table(o.clinical);
+  rec.input("clinical", o.clinical);
+  ScoreData data = score_data(o.cohort, cohort.matrix, clinical, log);
+  std::vector<int> folds;
+  if (!o.foldid.empty()) {
+    folds = read_foldid(io::read_table(o.foldid), data.patients);
+    rec.input("foldid", o.foldid);
+  } else {
+    folds = random_folds(data.patients.size(), o.nfolds, o.seed);
+  }
+  const ScoreFit fit = score_fit(o, std::move(data), folds, s.threads, log);
+  std::vector<io::NamedTable> tables;
+  for (auto& t : score_fit_tables(fit)) {
+    std::string name = t.file == "score.tsv" ? "groups.tsv" : t.file;
+    tables.push_back({"score_" + name, std::move(t.table)});
+  }
+  if (!fit.weights.empty()) {
+    ScoreWeights w;
+    w.features = fit.weight_features;
+    w.coef = fit.weights;
+    const ScoreApply a = score_apply(w, cohort.matrix, fit.cutoff, &o.cohort, &clinical, log);
+    for (auto& t : score_apply_tables(a)) {
+      if (t.file == "validation.tsv") tables.push_back({"score_split.tsv", std::move(t.table)});
+      if (t.file == "km_score.tsv") tables.push_back({"score_km.tsv", std::move(t.table)});
+    }
+  } else {
+    log.warn("score", "the risk score has no non-zero weight at " + o.s + ": no split or Kaplan-Meier curves");
+  }
+  put_all(run, rec, std::move(tables));
+  rec.info().parameters = {{"alpha", o.alpha}, {"s", o.s}, {"nfolds", o.foldid.empty() ? o.nfolds : 0}, {"foldid", o.foldid},
+                           {"thresh", o.thresh}, {"bootstrap", o.bootstrap}, {"lambda", fit.cv.fit.lambda[fit.chosen]},
+                           {"cutoff", fit.cutoff}, {"features", fit.data.features.size()}, {"patients", fit.data.patients.size()},
+                           {"weights", fit.weights.size()}, {"threads", s.threads}};
+  if (o.foldid.empty() || o.bootstrap > 0) rec.info().seed = o.seed;
+  rec.done(stages);
+  log.info("run", fmt::format("risk score: {} of {} cohort miRNAs with a non-zero weight at {} -> score_weights.tsv", fit.weights.size(),
+                              fit.data.features.size(), o.s));
 }
 
 /// `rows` of several candidates' tables in one, with a first column "candidate".
@@ -389,6 +447,10 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     cohort = cohort_outcome(c, s, run, stages, log);
   else
     skip("cohort", "no [cohort] section: no outcome component, forest plot or Kaplan-Meier curves", false);
+  if (c.has_score && cohort)
+    cohort_score(c, *cohort, s, run, stages, log);
+  else if (c.has_score)
+    skip("score", "[score] needs a [cohort] section (the risk score is fitted on the outcome cohort)", true);
 
   // 5. targets, the miRBase names and the gene sets (read once for the ranking and the enrichment)
   std::optional<targets::TargetTable> target_table;

@@ -197,6 +197,22 @@ std::vector<KmCurves> km_curves(const SurvivalCohort& sc, const io::LabeledMatri
   return km_curves(survival_data(sc.cohort, sc.base), patient_values(m, sc.cohort, sc.base), m.features, km, split);
 }
 
+std::vector<CifCurves> cif_curves(const SurvivalCohort& sc, const io::LabeledMatrix& m, const std::vector<std::string>& km,
+                                  const std::string& split) {
+  check_km_features(m, km);
+  const stats::LogrankSplit how = split.empty() ? stats::LogrankSplit::kMedian : parse_split(split);
+  const stats::SurvivalData data = survival_data(sc.cohort, sc.base);
+  const Eigen::MatrixXd values = patient_values(m, sc.cohort, sc.base);
+  std::vector<int> status(sc.base.size());
+  for (std::size_t r = 0; r < sc.base.size(); ++r) status[r] = sc.cohort.status[sc.base[r]];
+  std::vector<CifCurves> out;
+  for (const auto& feature : km) {
+    const auto f = static_cast<Eigen::Index>(std::find(m.features.begin(), m.features.end(), feature) - m.features.begin());
+    out.push_back(cif_curves(feature, data, status, values, f, how));
+  }
+  return out;
+}
+
 io::NamedTable km_table(const KmCurves& km) {
   std::vector<std::string> group;
   constexpr int kCols = 8;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -53,6 +54,19 @@ template <typename Body>
 void parallel_for(std::size_t n, int threads, Body&& body) {
   parallel_for_chunks(n, threads, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) body(i);
+  });
+}
+
+/// Calls body(i) for every i in [0, n), the threads taking the next index as they finish one
+/// (for a few tasks of unequal length, where contiguous chunks would leave a thread idle).
+/// Threads: body must only write to per-index state, so the result is the same for any count.
+template <typename Body>
+void parallel_for_dynamic(std::size_t n, int threads, Body&& body) {
+  if (n == 0) return;
+  const std::size_t t = std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), n);
+  std::atomic<std::size_t> next{0};
+  parallel_for_chunks(t, static_cast<int>(t), [&](std::size_t, std::size_t) {
+    for (std::size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) body(i);
   });
 }
 

@@ -15,6 +15,7 @@
 #include "lscmir/study/de.hpp"
 #include "lscmir/study/rank.hpp"
 #include "lscmir/study/specificity.hpp"
+#include "lscmir/study/score.hpp"
 #include "lscmir/study/survival.hpp"
 
 namespace lscmir::study {
@@ -70,6 +71,11 @@ struct StudyConfig {
   quant::QuantOptions quant;  ///< [quant], for a fastq_sheet
   bool has_cohort = false;
   CohortSection cohort;
+  /// [score]: `lscmir score fit` on the [cohort] (its expression, clinical, id, time, event; every
+  /// cohort miRNA is a candidate feature, the lasso selects), with alpha, nfolds, seed, s,
+  /// bootstrap and foldid as the command's options.
+  bool has_score = false;
+  ScoreFitOptions score;
   std::vector<TargetTableSpec> target_tables;
   std::string mirbase, families;
   EnrichmentSection enrichment;

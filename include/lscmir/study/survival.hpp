@@ -110,6 +110,12 @@ SurvivalResult survival_screen(const SurvivalOptions& options, const io::Labeled
 std::vector<KmCurves> km_curves(const SurvivalCohort& cohort, const io::LabeledMatrix& m, const std::vector<std::string>& km,
                                 const std::string& split = "");
 
+/// With a competing-risks cohort (cause > 0): the cumulative incidence curves and Gray's tests of
+/// `km` features split as km_curves splits them (what `survival --cause K --km` writes), on a
+/// cohort already built. @throws core::UsageError as km_curves.
+std::vector<CifCurves> cif_curves(const SurvivalCohort& cohort, const io::LabeledMatrix& m, const std::vector<std::string>& km,
+                                  const std::string& split = "");
+
 /// km_<feature>.tsv: group time n.risk n.event n.censor surv std.err lower upper.
 io::NamedTable km_table(const KmCurves& curves);
 

@@ -63,6 +63,19 @@ TEST(Parallel, EveryIndexOnceForAnyThreadCount) {
   }
 }
 
+TEST(Parallel, DynamicVisitsEveryIndexOnceAndRethrows) {
+  for (int threads : {1, 2, 3, 8}) {
+    std::vector<int> hits(11, 0);
+    parallel_for_dynamic(hits.size(), threads, [&](std::size_t i) { hits[i] += 1; });
+    for (int h : hits) ASSERT_EQ(h, 1) << threads;
+  }
+  parallel_for_dynamic(0, 2, [](std::size_t) { FAIL(); });
+  EXPECT_THROW(parallel_for_dynamic(5, 2, [](std::size_t i) {
+                 if (i == 3) throw InputError("x", 1, "bad");
+               }),
+               InputError);
+}
+
 TEST(Parallel, RethrowsTheWorkersException) {
   EXPECT_THROW(parallel_for(100, 2, [](std::size_t i) {
                  if (i == 77) throw InputError("x", 1, "bad");

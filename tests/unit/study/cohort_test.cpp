@@ -213,4 +213,27 @@ TEST(CohortConfig, CauseAndPhTestKeys) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ScoreConfig, KeysAreReadAndChecked) {
+  const auto dir = std::filesystem::temp_directory_path() / ("lscmir_score_cfg_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& score) {
+    std::ofstream(dir / "c.toml") << "[study]\nsamples = \"s.tsv\"\ncounts = \"c.tsv\"\ncontrasts = [\"LSC-HSC\"]\n"
+                                  << "[cohort]\nexpression = \"e.tsv\"\nclinical = \"k.tsv\"\ntime = \"t\"\nevent = \"s\"\n" << score;
+    return (dir / "c.toml").string();
+  };
+  EXPECT_FALSE(read_study_config(write("")).has_score);
+  const StudyConfig c = read_study_config(write("[score]\nalpha = 0.5\nnfolds = 5\nseed = 3\ns = \"lambda.1se\"\nbootstrap = 10\nfoldid = \"f.tsv\"\n"));
+  EXPECT_TRUE(c.has_score);
+  EXPECT_DOUBLE_EQ(c.score.alpha, 0.5);
+  EXPECT_EQ(c.score.nfolds, 5);
+  EXPECT_EQ(c.score.seed, 3u);
+  EXPECT_EQ(c.score.s, "lambda.1se");
+  EXPECT_EQ(c.score.bootstrap, 10);
+  EXPECT_EQ(c.score.foldid, (dir / "f.tsv").string());
+  EXPECT_THROW(read_study_config(write("[score]\nalpha = 2\n")), core::InputError);
+  EXPECT_THROW(read_study_config(write("[score]\ns = \"lambda.best\"\n")), core::InputError);
+  EXPECT_THROW(read_study_config(write("[score]\nlambda = 1\n")), core::InputError);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace lscmir::study
