@@ -12,8 +12,8 @@
 namespace lscmir::stats {
 
 /// Log-link NB GLM fits of every row of `counts` (features x samples) on `design` with log offsets
-/// `offset` (per sample) and per-feature dispersions (0 = Poisson): Fisher scoring with
-/// step-halving to the maximum likelihood (until the Newton decrement is below 1e-13 (|deviance| + 1), at most 250 steps).
+/// `offset` (per sample) and per-feature dispersions (0 = Poisson): damped Fisher scoring with
+/// edgeR glmFit's start and stopping rules (src/stats/ql.cpp).
 struct NbGlmFit {
   Eigen::MatrixXd beta;      ///< features x coefficients (natural log scale)
   Eigen::MatrixXd mu;        ///< fitted means, features x samples
