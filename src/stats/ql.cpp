@@ -297,9 +297,10 @@ VectorXd maximize_interpolant(const VectorXd& x, const MatrixXd& y) {
       } else {
         const double disc = B * B - 4.0 * A * C;
         if (disc >= 0) {
-          const double sq = std::sqrt(disc);
-          roots.push_back((-B + sq) / (2.0 * A));
-          roots.push_back((-B - sq) / (2.0 * A));
+          // Stable form: d is tiny where the piece is nearly quadratic.
+          const double q = -0.5 * (B + std::copysign(std::sqrt(disc), B));
+          roots.push_back(q / A);
+          if (q != 0) roots.push_back(C / q);
         }
       }
       for (double t : roots) {
