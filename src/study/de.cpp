@@ -23,6 +23,7 @@
 #include "lscmir/stats/norm_factors.hpp"
 #include "lscmir/stats/p_adjust.hpp"
 #include "lscmir/stats/rubin.hpp"
+#include "lscmir/stats/ql.hpp"
 #include "lscmir/stats/voom.hpp"
 
 namespace lscmir::study {
@@ -88,11 +89,52 @@ std::vector<double> spike_in_factors(const io::LabeledMatrix& spike, const io::S
   for (double& x : f) x /= g;
   return f;
 }
+
+/// --method ql: estimateDisp, glmQLFit (trended dispersion), glmQLFTest per contrast column.
+void quasi_likelihood(const DeOptions& o, const Eigen::MatrixXd& y, const Eigen::MatrixXd& x, const std::vector<double>& eff,
+                      const Eigen::MatrixXd& cmat, int threads, DeResult& r, core::Logger& log) {
+  const stats::DispersionResult d = stats::estimate_disp(y, x, eff, false, threads);
+  QlSummary s;
+  s.common_dispersion = d.common;
+  s.tagwise_prior_df = d.prior_df;
+  s.span = d.span;
+  s.dispersion_rows = d.rows_used;
+  std::vector<double> tr(d.trended.data(), d.trended.data() + d.trended.size());
+  s.trended_median = stats::median(tr);
+  log.info("de", fmt::format("estimateDisp: common dispersion {:.5g} (BCV {:.4g}), trended {:.4g} to {:.4g}", d.common, std::sqrt(d.common),
+                             d.trended.minCoeff(), d.trended.maxCoeff()));
+  const stats::QlFit fit = stats::ql_fit(y, x, eff, d.trended, d.ave_log_cpm, o.robust, threads);
+  std::vector<double> dp(fit.df_prior.data(), fit.df_prior.data() + fit.df_prior.size());
+  s.df_prior_median = stats::median(dp);
+  s.df_prior_min = fit.df_prior.minCoeff();
+  s.var_prior_median = stats::median(std::vector<double>(fit.var_prior.data(), fit.var_prior.data() + fit.var_prior.size()));
+  r.df_prior = s.df_prior_min;
+  log.info("de", fmt::format("glmQLFit: prior df {:.4g}{}", s.df_prior_median, o.robust ? " (median, robust)" : ""));
+  for (std::size_t k = 0; k < r.contrasts.size(); ++k) {
+    const stats::QlTest t = stats::ql_test(fit, y, x, eff, cmat.col(static_cast<Eigen::Index>(k)), threads);
+    auto& c = r.contrasts[k];
+    const std::size_t n = t.f.size();
+    c.table.logfc = t.logfc;
+    c.table.ave_expr = t.logcpm;
+    c.table.t = t.f;
+    c.table.p_value = t.p_value;
+    c.table.adj_p_value = t.fdr;
+    c.table.ci_l.assign(n, std::numeric_limits<double>::quiet_NaN());
+    c.table.ci_r = c.table.ci_l;
+    c.table.b = c.table.ci_l;
+    c.table.order = t.order;
+    std::size_t sig = 0;
+    for (double q : t.fdr) sig += q < 0.05 ? 1 : 0;
+    log.info("de", fmt::format("{}: {} features at FDR < 0.05 -> de_{}.tsv", c.label, sig, c.contrast.tag));
+  }
+  r.ql = s;
+}
+
 }  // namespace
 
 void check_de_options(const DeOptions& o) {
-  if (!o.method.empty() && o.method != "voom" && o.method != "trend" && o.method != "lm")
-    throw core::UsageError("--method must be voom, trend or lm (got \"" + core::cell_for_message(o.method) + "\")");
+  if (!o.method.empty() && o.method != "voom" && o.method != "trend" && o.method != "lm" && o.method != "ql")
+    throw core::UsageError("--method must be voom, trend, lm or ql (got \"" + core::cell_for_message(o.method) + "\")");
   stats::NormMethod norm{};
   if (o.norm != "spike-in" && !stats::parse_norm_method(o.norm, norm))
     throw core::UsageError("--norm must be TMM, upperquartile, RLE, none or spike-in (got \"" + core::cell_for_message(o.norm) + "\")");
@@ -107,6 +149,13 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   r.counts = counts_input;
   check_de_options(o);
   r.method = o.method.empty() ? (counts_input ? "voom" : "lm") : o.method;
+  const bool ql = r.method == "ql";
+  if (ql && !counts_input) throw core::UsageError("--method ql (edgeR quasi-likelihood) needs --counts");
+  if (ql && !o.block.empty())
+    throw core::UsageError("--block is not supported with --method ql (edgeR's QL has no correlated blocks; use a patient term "
+                           "in the design, or --method voom --block)");
+  if (ql && o.sample_weights) throw core::UsageError("--sample-weights is not supported with --method ql (use --method voom)");
+  if (ql && o.lfc) throw core::UsageError("--lfc is not supported with --method ql (edgeR's glmTreat is not implemented)");
   if (r.method == "voom" && !counts_input)
     throw core::UsageError("--method voom needs --counts; log-expression (--expression) takes --method lm or trend");
   stats::NormMethod norm{};
@@ -154,7 +203,8 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     throw core::UsageError("the design " + design_text + " has no population term, so --contrast cannot compare populations");
   const stats::Design design = stats::build_design(formula, vars);
   stats::check_design(design, formula, vars);
-  stats::LinearModel model = stats::make_linear_model(design, formula, vars, o.block.empty() ? "patient" : "");
+  // ql fits the full design (the NB GLM cannot absorb the patient factor by centering).
+  stats::LinearModel model = stats::make_linear_model(design, formula, vars, o.block.empty() && !ql ? "patient" : "");
   r.design = stats::to_string(formula);
   if (!o.block.empty() && o.sample_weights)
     throw core::UsageError("--sample-weights together with --block is not supported (choose one)");
@@ -259,6 +309,11 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
     r.norm_factors = spike ? spike_in_factors(*spike_ins, sheet, r.lib_size) : stats::norm_factors(y, r.lib_size, norm, threads);
     std::vector<double> eff(r.lib_size.size());
     for (std::size_t j = 0; j < eff.size(); ++j) eff[j] = r.lib_size[j] * r.norm_factors[j];
+    if (ql) {
+      quasi_likelihood(o, y, design.x, eff, cmat, threads, r, log);
+      add_paired(stats::log_cpm(y, eff, 2.0, threads));
+      return r;
+    }
     if (r.method == "voom") {
       stats::VoomResult v;
       if (o.sample_weights) {
@@ -463,6 +518,23 @@ io::ResultTable top_table_columns(const std::vector<std::string>& features, cons
   return t;
 }
 
+io::ResultTable ql_table_columns(const std::vector<std::string>& features, const stats::TopTable& tt) {
+  const std::size_t n = tt.order.size();
+  std::vector<std::string> names(n);
+  std::vector<std::vector<double>> v(5, std::vector<double>(n));
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = tt.order[k];
+    names[k] = features[i];
+    const double row[5] = {tt.logfc[i], tt.ave_expr[i], tt.t[i], tt.p_value[i], tt.adj_p_value[i]};
+    for (std::size_t c = 0; c < 5; ++c) v[c][k] = row[c];
+  }
+  io::ResultTable t;
+  t.add_text("feature", std::move(names));
+  const char* columns[5] = {"logFC", "logCPM", "F", "PValue", "FDR"};
+  for (std::size_t c = 0; c < 5; ++c) t.add_real(columns[c], std::move(v[c]));
+  return t;
+}
+
 std::vector<io::NamedTable> de_tables(const DeResult& r) {
   std::vector<io::NamedTable> out;
   if (r.counts) {
@@ -475,7 +547,8 @@ std::vector<io::NamedTable> de_tables(const DeResult& r) {
     sw.add_text("sample", r.samples).add_real("sample.weights", r.sample_weights);
     out.push_back({"sample_weights.tsv", std::move(sw)});
   }
-  for (const auto& c : r.contrasts) out.push_back({"de_" + c.contrast.tag + ".tsv", top_table_columns(r.features, c.table)});
+  for (const auto& c : r.contrasts)
+    out.push_back({"de_" + c.contrast.tag + ".tsv", r.ql ? ql_table_columns(r.features, c.table) : top_table_columns(r.features, c.table)});
   for (const auto& p : r.paired) out.push_back(paired_table(p));
   for (auto& t : de_diagnostic_tables(r)) out.push_back(std::move(t));
   return out;
@@ -516,6 +589,15 @@ nlohmann::json de_parameters(const DeOptions& o, const DeResult& r, int threads)
           {"df_prior", r.df_prior}, {"contrast_se", o.contrast_se}, {"contrast_se_max_rel_diff", r.contrast_se_max_rel_diff}};
   p["sample_weights"] = o.sample_weights;
   if (r.imputations > 0) p["imputations"] = r.imputations;
+  if (r.ql) {
+    p["common_dispersion"] = r.ql->common_dispersion;
+    p["trended_dispersion_median"] = r.ql->trended_median;
+    p["dispersion_trend_span"] = r.ql->span;
+    p["dispersion_features"] = r.ql->dispersion_rows;
+    p["tagwise_prior_df"] = r.ql->tagwise_prior_df;
+    p["ql_df_prior_median"] = r.ql->df_prior_median;
+    p["ql_var_prior_median"] = r.ql->var_prior_median;
+  }
   p["filter"] = o.filter;
   if (r.filter_kept) p["filter_kept"] = *r.filter_kept;
   if (r.counts) p["all_zero_features"] = r.all_zero;

@@ -43,6 +43,13 @@ struct ContrastResult {
   stats::TopTable table;          ///< per feature (matrix row order), with `order` by P.Value
 };
 
+/// --method ql: edgeR's dispersion and quasi-likelihood summaries (run_info.json).
+struct QlSummary {
+  double common_dispersion = 0, trended_median = 0, span = 0, tagwise_prior_df = 0;
+  double df_prior_median = 0, df_prior_min = 0, var_prior_median = 0;
+  std::size_t dispersion_rows = 0;  ///< features with total count >= 5 (estimateDisp's min.row.sum)
+};
+
 struct DeResult {
   std::vector<std::string> features;   ///< matrix row order
   std::vector<std::string> samples;    ///< sample-sheet order
@@ -60,6 +67,7 @@ struct DeResult {
   int correlation_features = 0;        ///< --block: features whose correlation could be estimated
   std::vector<double> sample_weights;  ///< --sample-weights: one per sample (sheet order), else empty
   std::optional<std::size_t> filter_kept;  ///< --filter: features kept (features holds only those)
+  std::optional<QlSummary> ql;            ///< --method ql
   std::size_t all_zero = 0;            ///< counts: features zero in every sample (before any filter)
   /// voom: the mean-variance trend of the final voom pass (points and the lowess curve at them).
   std::vector<std::size_t> trend_feature;
@@ -124,6 +132,9 @@ ImputationDraws read_imputations(const std::string& path);
 /// Threads: each fit as differential_expression; results do not depend on `threads`.
 DeResult differential_expression_mi(const DeOptions& options, const io::LabeledMatrix& matrix, const ImputationDraws& draws,
                                     const io::SampleSheet& sheet, int threads, core::Logger& log);
+
+/// The edgeR topTags table of a --method ql contrast: feature logFC logCPM F PValue FDR.
+io::ResultTable ql_table_columns(const std::vector<std::string>& features, const stats::TopTable& table);
 
 /// run_info parameters of the stage (design, method, norm, robust, lfc, contrasts, df_prior).
 nlohmann::json de_parameters(const DeOptions& options, const DeResult& result, int threads);

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Pieces of the edgeR QL pipeline (stats/ql.hpp) with closed-form answers; the whole pipeline is
+// checked against edgeR in tests/reference/de/ql_* (de_golden_test).
+#include "lscmir/stats/ql.hpp"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace lscmir::stats {
+namespace {
+
+TEST(MaximizeInterpolant, FindsTheVertexOfACubicBetweenGridPoints) {
+  // The FMM spline reproduces a cubic exactly, so the maximum is the cubic's.
+  Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(21, -10, 10);
+  Eigen::MatrixXd y(2, 21);
+  for (int i = 0; i < 21; ++i) {
+    y(0, i) = -(x[i] - 0.3) * (x[i] - 0.3);
+    y(1, i) = -std::pow(x[i] - 2.7, 2) + 0.001 * std::pow(x[i], 3);
+  }
+  const Eigen::VectorXd m = maximize_interpolant(x, y);
+  EXPECT_NEAR(m[0], 0.3, 1e-12);
+  // d/dx: -2 (x - 2.7) + 0.003 x^2 = 0, the root near 2.7.
+  const double root = (2.0 - std::sqrt(4.0 - 4.0 * 0.003 * 5.4)) / (2.0 * 0.003);
+  EXPECT_NEAR(m[1], root, 1e-10);
+}
+
+TEST(LocfitByCol, KeepsConstantsAndStaysWithinTheData) {
+  Eigen::VectorXd x(60);
+  Eigen::MatrixXd y(60, 2);
+  for (int i = 0; i < 60; ++i) {
+    x[i] = std::sin(i * 1.3) * 5;
+    y(i, 0) = 7.5;
+    y(i, 1) = x[i] > 0 ? 1.0 : 0.0;
+  }
+  const Eigen::MatrixXd s = locfit_by_col(y, x, 0.5);
+  for (int i = 0; i < 60; ++i) {
+    EXPECT_NEAR(s(i, 0), 7.5, 1e-12);
+    EXPECT_GE(s(i, 1), -1e-12);
+    EXPECT_LE(s(i, 1), 1 + 1e-12);
+  }
+  // The step is smoothed: the lowest x gets less than the highest.
+  Eigen::Index lo = 0, hi = 0;
+  x.minCoeff(&lo);
+  x.maxCoeff(&hi);
+  EXPECT_LT(s(lo, 1), s(hi, 1));
+}
+
+TEST(NbGlmFit, InterceptOnlyPoissonIsTheRateMle) {
+  Eigen::MatrixXd y(1, 4);
+  y << 3, 10, 0, 7;
+  Eigen::VectorXd off(4);
+  off << std::log(1.0), std::log(2.0), std::log(0.5), std::log(1.5);
+  const NbGlmFit f = nb_glm_fit(y, Eigen::MatrixXd::Ones(4, 1), off, Eigen::VectorXd::Zero(1), 1);
+  EXPECT_NEAR(f.beta(0, 0), std::log(20.0 / 5.0), 1e-6);
+  // Two groups, NB: the fitted means are the group rates times the library sizes.
+  Eigen::MatrixXd x(4, 2);
+  x << 1, 0, 1, 0, 1, 1, 1, 1;
+  const NbGlmFit g = nb_glm_fit(y, x, Eigen::VectorXd::Zero(4), Eigen::VectorXd::Constant(1, 0.1), 1);
+  EXPECT_NEAR(g.mu(0, 0), 6.5, 1e-4);
+  EXPECT_NEAR(g.mu(0, 2), 3.5, 1e-4);
+  EXPECT_NEAR(g.deviance[0], nb_deviance(y.row(0).transpose(), g.mu.row(0).transpose(), 0.1), 1e-12);
+}
+
+}  // namespace
+}  // namespace lscmir::stats
