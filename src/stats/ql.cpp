@@ -3,6 +3,7 @@
 // (2012), Lund, Nettleton, McCarthy & Smyth (2012), Chen, Lun & Smyth (2016) and locfit's
 // documented evaluation structure (Loader 1999). docs/statistics.md states each step.
 #include "lscmir/stats/ql.hpp"
+#include "lscmir/stats/top_table.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -562,9 +563,7 @@ QlTest ql_test(const QlFit& q, const MatrixXd& counts, const MatrixXd& design, c
     }
   }
   t.fdr = p_adjust_bh(t.p_value);
-  t.order.resize(static_cast<std::size_t>(g));
-  std::iota(t.order.begin(), t.order.end(), std::size_t{0});
-  std::stable_sort(t.order.begin(), t.order.end(), [&](std::size_t a, std::size_t b) { return t.p_value[a] < t.p_value[b]; });
+  t.order = order_by_p_value(t.p_value);
   return t;
 }
 

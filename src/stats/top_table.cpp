@@ -39,15 +39,20 @@ TopTable top_table(const LmFit& fit, const EBayesFit& eb, Eigen::Index coef, con
     tt.df[i] = eb.df_total[g];
   }
   tt.adj_p_value = p_adjust_bh(tt.p_value);
-  tt.order.resize(ng);
-  std::iota(tt.order.begin(), tt.order.end(), 0);
-  std::stable_sort(tt.order.begin(), tt.order.end(), [&](std::size_t a, std::size_t b) {
-    const double pa = tt.p_value[a], pb = tt.p_value[b];
+  tt.order = order_by_p_value(tt.p_value);
+  return tt;
+}
+
+std::vector<std::size_t> order_by_p_value(const std::vector<double>& p_value) {
+  std::vector<std::size_t> order(p_value.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const double pa = p_value[a], pb = p_value[b];
     if (std::isnan(pa)) return false;
     if (std::isnan(pb)) return true;
     return pa < pb;
   });
-  return tt;
+  return order;
 }
 
 }  // namespace lscmir::stats

@@ -476,13 +476,7 @@ DeResult differential_expression_mi(const DeOptions& o, const io::LabeledMatrix&
       tt.fmi[g] = p.fmi;
     }
     tt.adj_p_value = stats::p_adjust_bh(tt.p_value);
-    std::iota(tt.order.begin(), tt.order.end(), 0);
-    std::stable_sort(tt.order.begin(), tt.order.end(), [&](std::size_t a, std::size_t b) {
-      const double pa = tt.p_value[a], pb = tt.p_value[b];
-      if (std::isnan(pa)) return false;
-      if (std::isnan(pb)) return true;
-      return pa < pb;
-    });
+    tt.order = stats::order_by_p_value(tt.p_value);
     std::size_t sig = 0;
     for (double p : tt.adj_p_value) sig += p < 0.05;
     log.info("de", fmt::format("{}: pooled over {} imputations (Rubin): {} features at adj.P.Val < 0.05 -> de_{}.tsv", r.contrasts[c].label,

@@ -24,4 +24,7 @@ struct TopTable {
 TopTable top_table(const LmFit& fit, const EBayesFit& eb, Eigen::Index coef, const EBayesFit* treat_fit = nullptr,
                    double level = 0.95);
 
+/// Feature indices sorted by `p_value` (stable, NaN last): TopTable::order.
+std::vector<std::size_t> order_by_p_value(const std::vector<double>& p_value);
+
 }  // namespace lscmir::stats
