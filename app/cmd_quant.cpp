@@ -20,24 +20,9 @@ struct QuantCliOptions {
   quant::QuantOptions quant;
 };
 
-/// --trna / --clades: "auto" = the bundled file when present (else off), "none" = off, else a path.
-std::string bundled_or(const std::string& value, const std::string& bundled, const char* flag, core::Logger& log) {
-  if (value == "none") return {};
-  if (value != "auto") return value;
-  std::string path = bundled_data_file(bundled);
-  if (path.empty()) log.warn("quant", fmt::format("{} auto: data/{} was not found (set LSCMIR_DATA); that QC is off", flag, bundled));
-  return path;
-}
-
 int run_quant(QuantCliOptions o, const std::vector<std::string>& argv, core::Logger& log) {
   const double t0 = now_seconds();
-  if (o.quant.qc) {
-    o.quant.trna = bundled_or(o.quant.trna, "mirtrace/tRNA_hsa.fa", "--trna", log);
-    o.quant.clades = bundled_or(o.quant.clades, "mirtrace/clade_prefixes.tsv", "--clades", log);
-  } else {
-    o.quant.trna.clear();
-    o.quant.clades.clear();
-  }
+  resolve_qc_references(o.quant, log);
   core::RunInfo info = begin_run("quant", argv, o.common, log);
   const int threads = core::resolve_threads(o.common.threads);
   const quant::QuantPlan plan = quant::plan(o.quant);

@@ -52,8 +52,9 @@ void write_failure_marker(core::RunInfo info, const std::string& out, const std:
   }
 }
 
-int run_pipeline(const study::StudyConfig& c, const CommonOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
+int run_pipeline(study::StudyConfig c, const CommonOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
   const double t0 = now_seconds();
+  if (!c.fastq_sheet.empty()) resolve_qc_references(c.quant, log);
   core::RunInfo info = begin_run("run", argv, o, log);
   const std::string out = o.out.empty() ? c.out : o.out;
   if (out.empty()) throw core::UsageError("no output folder: give --out or [output] dir in " + c.path);

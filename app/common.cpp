@@ -143,4 +143,26 @@ std::string bundled_data_file(const std::string& relative) {
   return fs::is_regular_file(source) ? source.string() : std::string();
 }
 
+namespace {
+std::string bundled_or_off(const std::string& value, const std::string& bundled, const char* option, core::Logger& log) {
+  if (value == "none") return {};
+  if (value != "auto") return value;
+  std::string path = bundled_data_file(bundled);
+  if (path.empty()) log.warn("quant", fmt::format("{} auto: data/{} was not found (set LSCMIR_DATA); that QC is off", option, bundled));
+  return path;
+}
+}  // namespace
+
+void resolve_qc_references(quant::QuantOptions& q, core::Logger& log) {
+  if (!q.qc) {
+    q.rrna.clear();
+    q.trna.clear();
+    q.artifacts.clear();
+    q.clades.clear();
+    return;
+  }
+  q.trna = bundled_or_off(q.trna, "mirtrace/tRNA_hsa.fa", "trna", log);
+  q.clades = bundled_or_off(q.clades, "mirtrace/clade_prefixes.tsv", "clades", log);
+}
+
 }  // namespace lscmir::app

@@ -10,6 +10,7 @@
 
 #include "lscmir/core/log.hpp"
 #include "lscmir/core/run_info.hpp"
+#include "lscmir/quant/run.hpp"
 
 namespace lscmir::app {
 
@@ -59,6 +60,11 @@ core::RunInfo begin_run(const std::string& command, const std::vector<std::strin
 /// else <binary>/../share/lscmir (installed tree), else the source tree the binary was built from.
 /// Empty when none holds it.
 std::string bundled_data_file(const std::string& relative);
+
+/// The QC references of `lscmir quant` and of run's quant stage: with QC on, `trna` and `clades`
+/// "auto" become the bundled data/mirtrace/ files (a warning and that QC off when absent) and
+/// "none" becomes off; with QC off all four references are cleared.
+void resolve_qc_references(quant::QuantOptions& q, core::Logger& log);
 
 void finish_run_info(core::RunInfo& info, const std::string& dir, const core::Logger& log, double wall_start);
 

@@ -189,12 +189,25 @@ StudyConfig read_study_config(const std::string& path) {
   }
   if (const toml::table* q = root["quant"].as_table()) {
     check_keys(c, *q, "quant", {"hairpin", "mature", "gff3", "adapter", "umi", "min_length", "max_length", "mismatches",
-                                "tolerance_5p", "tolerance_3p", "species", "spike_ins"});
+                                "tolerance_5p", "tolerance_3p", "species", "spike_ins", "qc", "rrna", "trna", "artifacts",
+                                "clades"});
     auto& o = c.quant;
     o.hairpin = resolve(c, get_string(c, *q, "hairpin"));
     o.mature = resolve(c, get_string(c, *q, "mature"));
     o.gff3 = resolve(c, get_string(c, *q, "gff3"));
     o.spike_ins = resolve(c, get_string(c, *q, "spike_ins"));
+    // The miRTrace QC references as lscmir quant's --rrna/--trna/--artifacts/--clades: trna and
+    // clades take "auto" (the bundled file; resolved by the caller, which knows where data/ is) and "none".
+    o.qc = get_bool(c, *q, "qc", true);
+    o.rrna = resolve(c, get_string(c, *q, "rrna"));
+    o.artifacts = resolve(c, get_string(c, *q, "artifacts"));
+    auto reference_or_keyword = [&](const std::string& key) {
+      const std::string v = get_string(c, *q, key, "auto");
+      if (v.empty()) config_error(c, q->get(key), "[quant] " + key + " is empty", "give a file, \"auto\" (the bundled one) or \"none\"");
+      return v == "auto" || v == "none" ? v : resolve(c, v);
+    };
+    o.trna = reference_or_keyword("trna");
+    o.clades = reference_or_keyword("clades");
     o.adapter = get_string(c, *q, "adapter", o.adapter);
     o.umi = get_string(c, *q, "umi", o.umi);
     o.species = get_string(c, *q, "species", o.species);

@@ -394,8 +394,9 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
   // 1. the expression matrix: quantified, from qPCR, or read
   StudyMatrix input = load_study_matrix(c, s, run, stages, log);
 
-  // 2. differential expression (QC first, while the matrix is still ours)
-  const SampleQc qc = sample_qc(input.matrix, input.counts, sheet, c.de.norm, s.threads);
+  // 2. differential expression; the sample QC after it, with the library sizes and factors it used
+  // (spike-in, --filter), on a copy of the matrix (a miRNA matrix is small)
+  const io::LabeledMatrix qc_matrix = input.matrix;
   DeResult de;
   {
     StageRecord rec(run, s, "de", log);
@@ -413,6 +414,9 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     rec.info().parameters = de_parameters(c.de, de, s.threads);
     rec.done(stages);
   }
+  const bool de_factors = input.counts && de.counts && !input.draws;
+  const SampleQc qc = sample_qc(qc_matrix, input.counts, sheet, c.de.norm, s.threads, de_factors ? &de.lib_size : nullptr,
+                                de_factors ? &de.norm_factors : nullptr);
 
   // 3. specificity, where the three populations are contrasted
   const auto& L = c.labels;

@@ -16,7 +16,8 @@ std::vector<std::string> patients_of(const io::SampleSheet& sheet) {
 }
 }  // namespace
 
-SampleQc sample_qc(const io::LabeledMatrix& m, bool counts, const io::SampleSheet& sheet, const std::string& norm, int threads) {
+SampleQc sample_qc(const io::LabeledMatrix& m, bool counts, const io::SampleSheet& sheet, const std::string& norm, int threads,
+                   const std::vector<double>* de_lib_size, const std::vector<double>* de_norm_factors) {
   const std::vector<std::size_t> cols = io::match_samples(sheet, m);
   Eigen::MatrixXd y(m.values.rows(), static_cast<Eigen::Index>(cols.size()));
   for (std::size_t j = 0; j < cols.size(); ++j) y.col(static_cast<Eigen::Index>(j)) = m.values.col(static_cast<Eigen::Index>(cols[j]));
@@ -24,10 +25,15 @@ SampleQc sample_qc(const io::LabeledMatrix& m, bool counts, const io::SampleShee
   SampleQc qc;
   qc.features = m.features;
   if (counts) {
-    lib = stats::library_sizes(y);
-    stats::NormMethod method{};
-    if (!stats::parse_norm_method(norm.empty() ? "TMM" : norm, method)) method = stats::NormMethod{};
-    nf = stats::norm_factors(y, lib, method, threads);
+    if (de_lib_size != nullptr && de_norm_factors != nullptr && de_lib_size->size() == cols.size() && de_norm_factors->size() == cols.size()) {
+      lib = *de_lib_size;
+      nf = *de_norm_factors;
+    } else {
+      lib = stats::library_sizes(y);
+      stats::NormMethod method{};
+      if (!stats::parse_norm_method(norm.empty() ? "TMM" : norm, method)) method = stats::NormMethod{};
+      nf = stats::norm_factors(y, lib, method, threads);
+    }
     std::vector<double> eff(lib.size());
     for (std::size_t j = 0; j < lib.size(); ++j) eff[j] = lib[j] * nf[j];
     qc.logexpr = stats::log_cpm(y, eff, 2.0, threads);

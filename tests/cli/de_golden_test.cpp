@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end: `lscmir de` on every case under tests/reference/de/ against limma's tables.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -144,6 +145,18 @@ TEST(DeSpikeIn, RunConfigUsesTheSpikeInTable) {
               0);
   const auto info = nlohmann::json::parse(slurp(out / "run_info.de.json"));
   EXPECT_EQ(info["parameters"]["norm"], "spike-in");
+  // The report's sample table shows the factors the fit used (the spike-in ones), not TMM's.
+  const Tsv nf = read_tsv(out / "norm_factors.tsv"), qc = read_tsv(out / "qc_samples.tsv");
+  const auto col = [](const Tsv& t, const std::string& name) {
+    return static_cast<std::size_t>(std::find(t.header.begin(), t.header.end(), name) - t.header.begin());
+  };
+  ASSERT_LT(col(qc, "norm.factors"), qc.header.size());
+  ASSERT_EQ(nf.order.size(), qc.order.size());
+  for (const auto& sample : nf.order) {
+    ASSERT_TRUE(qc.rows.count(sample)) << sample;
+    EXPECT_EQ(qc.rows.at(sample)[col(qc, "norm.factors")], nf.rows.at(sample)[col(nf, "norm.factors")]) << sample;
+    EXPECT_EQ(qc.rows.at(sample)[col(qc, "lib.size")], nf.rows.at(sample)[col(nf, "lib.size")]) << sample;
+  }
   fs::remove_all(dir);
 }
 

@@ -185,8 +185,31 @@ TEST(Run, FastqStudyQuantifiesThenTestsTheCounts) {
                     "--method trend --design '~ population' --out " + d.string(), d.string() + ".stderr"), 0) << slurp(d.string() + ".stderr");
   EXPECT_EQ(slurp(run / "de_LSC_vs_HSC.tsv"), slurp(d / "de_LSC_vs_HSC.tsv"));
   EXPECT_EQ(slurp(run / "norm_factors.tsv"), slurp(d / "norm_factors.tsv"));
+  // The quant stage's miRTrace QC is lscmir quant's with its defaults: the bundled tRNA file and
+  // clade table ([quant] trna / clades "auto").
+  const fs::path q = scratch("run_fastq_q"), sheet = scratch("run_fastq_sheet.tsv");
+  {
+    // lscmir quant reads a sheet's FASTQ paths from the working folder; run's from the sheet's
+    std::ofstream(sheet) << "sample\tfastq\nS1\ttests/data/smallrna/mirtrace_sample1_hsa.fastq.gz\n"
+                            "S2\ttests/data/smallrna/mirtrace_sample2_hsa.fastq.gz\nS3\ttests/data/smallrna/mirtrace_sample3_hsa.fastq.gz\n";
+  }
+  ASSERT_EQ(run_cmd("quant --hairpin tests/data/smallrna/hairpin_hsa.v22.fa --mature tests/data/smallrna/mature_hsa.v22.fa --adapter auto "
+                    "--samples " + sheet.string() + " --out " + q.string(), q.string() + ".stderr"), 0)
+      << slurp(q.string() + ".stderr");
+  for (const char* f : {"qc_rnatype.tsv", "qc_status.tsv", "qc_length.tsv", "qc_contamination.tsv", "qc_complexity.tsv"}) {
+    ASSERT_TRUE(fs::exists(run / f)) << f;
+    EXPECT_EQ(slurp(run / f), slurp(q / f)) << f;
+  }
+  const Tsv rna = read_tsv(run / "qc_rnatype.tsv");
+  ASSERT_TRUE(rna.rows.count("tRNA"));
+  double trna_reads = 0;
+  const std::vector<std::string>& trna_row = rna.rows.at("tRNA");
+  for (std::size_t i = 1; i < trna_row.size(); ++i) trna_reads += std::stod(trna_row[i]);
+  EXPECT_GT(trna_reads, 0) << "the bundled tRNA reference was not used";
   fs::remove_all(run);
   fs::remove_all(d);
+  fs::remove_all(q);
+  fs::remove(sheet);
 }
 
 }  // namespace

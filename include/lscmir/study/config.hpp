@@ -68,7 +68,7 @@ struct StudyConfig {
   PopulationLabels labels;
   SpecificityOptions specificity;
   qpcr::QpcrOptions qpcr;    ///< [qpcr], with [study] ct and samples
-  quant::QuantOptions quant;  ///< [quant], for a fastq_sheet
+  quant::QuantOptions quant;  ///< [quant], for a fastq_sheet; trna / clades may be "auto" or "none" (the CLI resolves them before run_study)
   bool has_cohort = false;
   CohortSection cohort;
   /// [score]: `lscmir score fit` on the [cohort] (its expression, clinical, id, time, event; every

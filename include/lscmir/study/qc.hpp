@@ -35,7 +35,10 @@ struct SampleQc {
 
 /// Library sizes and normalization factors (counts; `norm` as for DE, TMM when empty or unknown),
 /// log-expression and the PCA of its 500 most variable features, per sheet sample.
-SampleQc sample_qc(const io::LabeledMatrix& matrix, bool counts, const io::SampleSheet& sheet, const std::string& norm, int threads);
+/// `de_lib_size` / `de_norm_factors` (counts; per sheet sample): the ones the DE fit used (after
+/// --filter, spike-in factors), shown and used for the log-expression instead of recomputing.
+SampleQc sample_qc(const io::LabeledMatrix& matrix, bool counts, const io::SampleSheet& sheet, const std::string& norm, int threads,
+                   const std::vector<double>* de_lib_size = nullptr, const std::vector<double>* de_norm_factors = nullptr);
 
 /// A feature the report shows per sample, with its role ("top" candidate or "specific") and class.
 struct ShownFeature {
