@@ -5,6 +5,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/table.hpp"
 #include "detail/bases.hpp"
@@ -65,9 +69,6 @@ const PhredTable kPhred;
 namespace {
 // Byte-parallel helpers (SWAR) on 8 read characters at a time, little-endian loads.
 constexpr bool kLittle = std::endian::native == std::endian::little;
-constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL, kHigh = 0x8080808080808080ULL, kOnes = 0x0101010101010101ULL;
-/// 0x80 in every byte of x that is zero (exact: no false positives).
-inline std::uint64_t zero_bytes(std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x) & kHigh; }
 /// The first `n` (0..8) bytes set.
 inline std::uint64_t first_bytes(int n) { return n >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * n)) - 1; }
 inline std::uint64_t load8(const unsigned char* p) {
@@ -75,11 +76,54 @@ inline std::uint64_t load8(const unsigned char* p) {
   std::memcpy(&w, p, 8);
   return w;
 }
-/// A read's first <= 64 characters, zero-padded so that 8-byte loads never leave the buffer.
+/// A read's first <= 64 characters, zero-padded so that 8- and 16-byte loads never leave the buffer.
 struct Padded {
-  unsigned char b[64 + 16] = {};
+  alignas(16) unsigned char b[64 + 32] = {};
   explicit Padded(std::string_view s) { std::memcpy(b, s.data(), s.size()); }
 };
+
+/// miRTrace's rule on a read already padded (n <= 64, kLittle, 1 <= k <= 8).
+int insert_length_padded(const Padded& r, int n, std::string_view adapter, bool& detected) {
+  const auto k = static_cast<int>(adapter.size());
+  std::uint64_t a = 0;
+  std::memcpy(&a, adapter.data(), static_cast<std::size_t>(k));
+  const std::uint64_t m = first_bytes(k);
+#if defined(__SSE2__)
+  // Candidates: positions whose first two characters are the adapter's (bit p of `cand`), found
+  // 16 at a time; each is then checked whole, from the right.
+  if (k >= 2 && n >= k) {
+    const __m128i c0 = _mm_set1_epi8(adapter[0]), c1 = _mm_set1_epi8(adapter[1]);
+    std::uint64_t cand = 0;
+    for (int off = 0; off <= n - k; off += 16) {
+      const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(r.b + off));
+      const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r.b + off + 1));
+      cand |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(x, c0), _mm_cmpeq_epi8(y, c1)))))
+              << off;
+    }
+    const int last = n - k;  // the rightmost position a whole adapter fits at
+    if (last < 63) cand &= (std::uint64_t{2} << last) - 1;
+    while (cand != 0) {
+      const int pos = 63 - std::countl_zero(cand);
+      if ((load8(r.b + pos) & m) == a) {
+        detected = true;
+        return pos;
+      }
+      cand &= ~(std::uint64_t{1} << pos);
+    }
+  } else
+#endif
+  for (int pos = n - k; pos >= 0; --pos)
+    if ((load8(r.b + pos) & m) == a) {
+      detected = true;
+      return pos;
+    }
+  // the longest proper adapter prefix that ends the read
+  for (int p = std::min(k - 1, n); p >= 1; --p) {
+    const std::uint64_t mp = first_bytes(p);
+    if ((load8(r.b + (n - p)) & mp) == (a & mp)) return n - p;
+  }
+  return n;
+}
 }  // namespace
 
 int mirtrace_insert_length(std::string_view read, std::string_view adapter, bool& detected) {
@@ -90,21 +134,7 @@ int mirtrace_insert_length(std::string_view read, std::string_view adapter, bool
   if (kLittle && k <= 8 && n <= 64) {
     // Fast path (miRTrace's 8-nt adapter prefix, reads capped at 50 nt): one 8-byte compare per
     // position, from the right, so the rightmost occurrence is the first found.
-    const Padded r(read);
-    std::uint64_t a = 0;
-    std::memcpy(&a, adapter.data(), static_cast<std::size_t>(k));
-    const std::uint64_t m = first_bytes(k);
-    for (int pos = n - k; pos >= 0; --pos)
-      if ((load8(r.b + pos) & m) == a) {
-        detected = true;
-        return pos;
-      }
-    // the longest proper adapter prefix that ends the read
-    for (int p = std::min(k - 1, n); p >= 1; --p) {
-      const std::uint64_t mp = first_bytes(p);
-      if ((load8(r.b + (n - p)) & mp) == (a & mp)) return n - p;
-    }
-    return n;
+    return insert_length_padded(Padded(read), n, adapter, detected);
   }
   const std::size_t at = read.rfind(adapter);
   if (at != std::string_view::npos) {
@@ -122,39 +152,8 @@ namespace {
 struct InsertScan {
   bool invalid = false, complex_enough = true;
 };
-InsertScan scan_insert(std::string_view s) {
-  const auto n = static_cast<int>(s.size());
+InsertScan scan_result(int n, const int counts[5], int max_extra) {
   const int max_run_extra = n / 2, max_same = static_cast<int>(n * 0.9);
-  int counts[5] = {0, 0, 0, 0, 0};
-  int max_extra = 0;
-  if (kLittle && n <= 64) {
-    // Byte-parallel: base counts by popcount of equal-byte masks; the longest run of repeats as
-    // the longest run of set bits in "character i equals character i + 1".
-    const Padded p(s);
-    std::uint64_t repeats = 0;  // bit i: s[i] == s[i + 1], i + 1 < n
-    for (int off = 0; off < n; off += 8) {
-      const std::uint64_t x = load8(p.b + off);
-      const std::uint64_t valid = first_bytes(n - off) & kHigh;
-      counts[0] += std::popcount(zero_bytes(x ^ (kOnes * 'A')) & valid);
-      counts[1] += std::popcount(zero_bytes(x ^ (kOnes * 'C')) & valid);
-      counts[2] += std::popcount(zero_bytes(x ^ (kOnes * 'G')) & valid);
-      counts[3] += std::popcount(zero_bytes(x ^ (kOnes * 'T')) & valid);
-      const std::uint64_t eq = zero_bytes(x ^ load8(p.b + off + 1)) & (first_bytes(n - 1 - off) & kHigh);
-      repeats |= (((eq >> 7) * 0x0102040810204080ULL) >> 56) << off;
-    }
-    counts[4] = n - counts[0] - counts[1] - counts[2] - counts[3];
-    for (; repeats != 0; repeats &= repeats >> 1) ++max_extra;
-  } else {
-    int extra = 0;
-    unsigned char prev = 0;
-    for (char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
-      extra = c == prev ? extra + 1 : 0;  // bases repeating the one before
-      max_extra = std::max(max_extra, extra);
-      ++counts[kCodes.code[c]];
-      prev = c;
-    }
-  }
   InsertScan r;
   r.invalid = counts[4] > 0;
   r.complex_enough = max_extra <= max_run_extra && counts[0] <= max_same && counts[1] <= max_same && counts[2] <= max_same &&
@@ -162,15 +161,93 @@ InsertScan scan_insert(std::string_view s) {
   return r;
 }
 
+#if defined(__SSE2__)
+inline int sum_bytes(__m128i v) {
+  const __m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
+  return _mm_cvtsi128_si32(s) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(s, s));
+}
+constexpr bool kSimd = true;
+/// scan_insert on the first `n` (<= 64) characters of a padded read, 16 at a time: base counts as
+/// byte sums of equal-byte masks, the longest run of repeats as the longest run of set bits in
+/// "character i equals character i + 1".
+InsertScan scan_padded(const Padded& p, int n) {
+  const __m128i lane = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  __m128i a = _mm_setzero_si128(), c = a, g = a, t = a;
+  std::uint64_t repeats = 0;  // bit i: s[i] == s[i + 1], i + 1 < n
+  for (int off = 0; off < n; off += 16) {
+    const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(p.b + off));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.b + off + 1));
+    const __m128i at = _mm_add_epi8(lane, _mm_set1_epi8(static_cast<char>(off)));
+    const __m128i valid = _mm_cmplt_epi8(at, _mm_set1_epi8(static_cast<char>(n)));
+    a = _mm_sub_epi8(a, _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('A')), valid));
+    c = _mm_sub_epi8(c, _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('C')), valid));
+    g = _mm_sub_epi8(g, _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('G')), valid));
+    t = _mm_sub_epi8(t, _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('T')), valid));
+    const __m128i valid_next = _mm_cmplt_epi8(at, _mm_set1_epi8(static_cast<char>(n - 1)));
+    const auto eq = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(x, next), valid_next)));
+    repeats |= static_cast<std::uint64_t>(eq) << off;
+  }
+  int counts[5] = {sum_bytes(a), sum_bytes(c), sum_bytes(g), sum_bytes(t), 0};
+  counts[4] = n - counts[0] - counts[1] - counts[2] - counts[3];
+  int max_extra = 0;
+  for (; repeats != 0; repeats &= repeats >> 1) ++max_extra;
+  return scan_result(n, counts, max_extra);
+}
+#else
+constexpr bool kSimd = false;
+InsertScan scan_padded(const Padded&, int) { return {}; }
+#endif
+
+InsertScan scan_insert(std::string_view s) {
+  const auto n = static_cast<int>(s.size());
+  if (kSimd && n <= 64) return scan_padded(Padded(s), n);
+  int counts[5] = {0, 0, 0, 0, 0};
+  int max_extra = 0, extra = 0;
+  unsigned char prev = 0;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    extra = c == prev ? extra + 1 : 0;  // bases repeating the one before
+    max_extra = std::max(max_extra, extra);
+    ++counts[kCodes.code[c]];
+    prev = c;
+  }
+  return scan_result(n, counts, max_extra);
+}
+
 /// The status once the phred majority test has passed.
 QcStatus status_after_phred(std::string_view seq, std::string_view adapter, int& insert_length) {
   bool detected = false;
-  insert_length = mirtrace_insert_length(seq, adapter, detected);
-  const InsertScan scan = scan_insert(seq.substr(0, static_cast<std::size_t>(insert_length)));
+  InsertScan scan;
+  if (kSimd && kLittle && adapter.size() <= 8 && seq.size() <= 64) {
+    // one padded copy of the read for both the adapter search and the insert scan
+    const Padded p(seq);
+    const auto n = static_cast<int>(seq.size());
+    insert_length = adapter.empty() ? n : insert_length_padded(p, n, adapter, detected);
+    scan = scan_padded(p, insert_length);
+  } else {
+    insert_length = mirtrace_insert_length(seq, adapter, detected);
+    scan = scan_insert(seq.substr(0, static_cast<std::size_t>(insert_length)));
+  }
   if (scan.invalid) return QcStatus::kLowPhred;  // miRTrace counts invalid bases with the low-quality reads
   if (!scan.complex_enough) return QcStatus::kLowComplexity;
   if (insert_length < kMinOkLength) return QcStatus::kShort;
   return detected ? QcStatus::kOk : QcStatus::kAdapterNotDetected;
+}
+
+/// Bases of the first `n` qualities below phred 20 (phred+33; bytes above 127 count as phred 0).
+int bad_bases(std::string_view qual, std::size_t n) {
+  int bad = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // signed byte compare: bytes above 127 are negative, so below the threshold, as in kPhred
+  const __m128i threshold = _mm_set1_epi8(static_cast<char>(33 + kBadPhred));
+  __m128i acc = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16)
+    acc = _mm_sub_epi8(acc, _mm_cmplt_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(qual.data() + i)), threshold));
+  bad = sum_bytes(acc);
+#endif
+  for (; i < n; ++i) bad += kPhred.score[static_cast<unsigned char>(qual[i])] < static_cast<unsigned>(kBadPhred);
+  return bad;
 }
 }  // namespace
 
@@ -181,22 +258,29 @@ bool mirtrace_complex_enough(std::string_view s) {
 
 void PhredLanes::add_to(std::array<std::uint64_t, kQcMaxPhred + 1>& histogram) const {
   for (std::size_t lane = 0; lane < 4; ++lane)
-    for (std::size_t q = 0; q <= static_cast<std::size_t>(kQcMaxPhred); ++q) histogram[q] += counts[lane * 64 + q];
+    for (std::size_t b = 0; b < 256; ++b) histogram[kPhred.score[b]] += counts[lane * 256 + b];
 }
 
 QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::string_view adapter, int& insert_length, PhredLanes& phred) {
   const std::size_t n = std::min<std::size_t>(seq.size(), kQcReadCap);
   seq = seq.substr(0, n);
-  int bad = 0;
-  // Four lanes by position: runs of one quality (most reads) do not serialize on one counter.
-  std::uint64_t* lanes = phred.counts.data();
-  for (std::size_t i = 0; i < n; ++i) {
-    const unsigned q = kPhred.score[static_cast<unsigned char>(qual[i])];
-    bad += q < static_cast<unsigned>(kBadPhred);
-    ++lanes[(i & 3) * 64 + q];
+  // Four lanes by position (runs of one quality, most reads, do not serialize on one counter),
+  // indexed by the quality byte itself: the clamping to 0..42 is done once, in add_to.
+  std::uint64_t* const l0 = phred.counts.data();
+  std::uint64_t* const l1 = l0 + 256;
+  std::uint64_t* const l2 = l0 + 512;
+  std::uint64_t* const l3 = l0 + 768;
+  const auto* q = reinterpret_cast<const unsigned char*>(qual.data());
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    ++l0[q[i]];
+    ++l1[q[i + 1]];
+    ++l2[q[i + 2]];
+    ++l3[q[i + 3]];
   }
+  for (; i < n; ++i) ++l0[(i & 3) * 256 + q[i]];
   insert_length = static_cast<int>(n);
-  if (n > 0 && 2 * bad > static_cast<int>(n)) return QcStatus::kLowPhred;
+  if (n > 0 && 2 * bad_bases(qual, n) > static_cast<int>(n)) return QcStatus::kLowPhred;
   return status_after_phred(seq, adapter, insert_length);
 }
 
@@ -204,14 +288,10 @@ QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::strin
                          std::array<std::uint64_t, 43>* phred) {
   const std::size_t n = std::min<std::size_t>(seq.size(), kQcReadCap);
   seq = seq.substr(0, n);
-  int bad = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const unsigned q = kPhred.score[static_cast<unsigned char>(qual[i])];
-    bad += q < static_cast<unsigned>(kBadPhred);
-    if (phred != nullptr) ++(*phred)[q];
-  }
+  if (phred != nullptr)
+    for (std::size_t i = 0; i < n; ++i) ++(*phred)[kPhred.score[static_cast<unsigned char>(qual[i])]];
   insert_length = static_cast<int>(n);
-  if (n > 0 && 2 * bad > static_cast<int>(n)) return QcStatus::kLowPhred;
+  if (n > 0 && 2 * bad_bases(qual, n) > static_cast<int>(n)) return QcStatus::kLowPhred;
   return status_after_phred(seq, adapter, insert_length);
 }
 

@@ -41,10 +41,11 @@ bool mirtrace_complex_enough(std::string_view insert);
 QcStatus mirtrace_status(std::string_view sequence, std::string_view quality, std::string_view adapter, int& insert_length,
                          std::array<std::uint64_t, 43>* phred = nullptr);
 
-/// Phred counts of the first 50 bases of many reads in four lanes (base position mod 4), so that
-/// runs of one quality do not serialize on one counter; add_to folds them into a histogram.
+/// Quality-byte counts of the first 50 bases of many reads in four lanes (base position mod 4), so
+/// that runs of one quality do not serialize on one counter; add_to folds them, clamped to phred
+/// 0..42, into a histogram.
 struct PhredLanes {
-  std::array<std::uint64_t, 4 * 64> counts{};
+  std::array<std::uint64_t, 4 * 256> counts{};
   void add_to(std::array<std::uint64_t, kQcMaxPhred + 1>& histogram) const;
 };
 
