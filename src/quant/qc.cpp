@@ -77,17 +77,19 @@ inline std::uint64_t load8(const unsigned char* p) {
   return w;
 }
 /// A read's first <= 64 characters, zero-padded so that 8- and 16-byte loads never leave the buffer.
+/// The loads read at most 16 bytes past the read's end, and only bytes before it decide anything.
 struct Padded {
-  alignas(16) unsigned char b[64 + 32] = {};
-  explicit Padded(std::string_view s) { std::memcpy(b, s.data(), s.size()); }
+  alignas(16) unsigned char b[64 + 32];
+  explicit Padded(std::string_view s) {
+    std::memcpy(b, s.data(), s.size());
+    std::memset(b + s.size(), 0, 32);
+  }
 };
 
-/// miRTrace's rule on a read already padded (n <= 64, kLittle, 1 <= k <= 8).
-int insert_length_padded(const Padded& r, int n, std::string_view adapter, bool& detected) {
+/// The rightmost position at which the whole adapter (its first k <= 8 bytes `a`, mask `m`)
+/// starts in a padded read of n characters, -1 if none.
+int rightmost_adapter(const Padded& r, int n, std::string_view adapter, std::uint64_t a, std::uint64_t m) {
   const auto k = static_cast<int>(adapter.size());
-  std::uint64_t a = 0;
-  std::memcpy(&a, adapter.data(), static_cast<std::size_t>(k));
-  const std::uint64_t m = first_bytes(k);
 #if defined(__SSE2__)
   // Candidates: positions whose first two characters are the adapter's (bit p of `cand`), found
   // 16 at a time; each is then checked whole, from the right.
@@ -104,19 +106,28 @@ int insert_length_padded(const Padded& r, int n, std::string_view adapter, bool&
     if (last < 63) cand &= (std::uint64_t{2} << last) - 1;
     while (cand != 0) {
       const int pos = 63 - std::countl_zero(cand);
-      if ((load8(r.b + pos) & m) == a) {
-        detected = true;
-        return pos;
-      }
+      if ((load8(r.b + pos) & m) == a) return pos;
       cand &= ~(std::uint64_t{1} << pos);
     }
-  } else
+    return -1;
+  }
 #endif
   for (int pos = n - k; pos >= 0; --pos)
-    if ((load8(r.b + pos) & m) == a) {
-      detected = true;
-      return pos;
-    }
+    if ((load8(r.b + pos) & m) == a) return pos;
+  return -1;
+}
+
+/// miRTrace's rule on a read already padded (n <= 64, kLittle, 1 <= k <= 8).
+int insert_length_padded(const Padded& r, int n, std::string_view adapter, bool& detected) {
+  const auto k = static_cast<int>(adapter.size());
+  std::uint64_t a = 0;
+  std::memcpy(&a, adapter.data(), static_cast<std::size_t>(k));
+  const std::uint64_t m = first_bytes(k);
+  const int whole = rightmost_adapter(r, n, adapter, a, m);
+  if (whole >= 0) {
+    detected = true;
+    return whole;
+  }
   // the longest proper adapter prefix that ends the read
   for (int p = std::min(k - 1, n); p >= 1; --p) {
     const std::uint64_t mp = first_bytes(p);
@@ -161,6 +172,21 @@ InsertScan scan_result(int n, const int counts[5], int max_extra) {
   return r;
 }
 
+/// The one-pass scan, a character at a time.
+InsertScan scan_scalar(std::string_view s) {
+  int counts[5] = {0, 0, 0, 0, 0};
+  int max_extra = 0, extra = 0;
+  unsigned char prev = 0;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    extra = c == prev ? extra + 1 : 0;  // bases repeating the one before
+    max_extra = std::max(max_extra, extra);
+    ++counts[kCodes.code[c]];
+    prev = c;
+  }
+  return scan_result(static_cast<int>(s.size()), counts, max_extra);
+}
+
 #if defined(__SSE2__)
 inline int sum_bytes(__m128i v) {
   const __m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
@@ -195,30 +221,19 @@ InsertScan scan_padded(const Padded& p, int n) {
 }
 #else
 constexpr bool kSimd = false;
-InsertScan scan_padded(const Padded&, int) { return {}; }
+InsertScan scan_padded(const Padded& p, int n) { return scan_scalar({reinterpret_cast<const char*>(p.b), static_cast<std::size_t>(n)}); }
 #endif
 
 InsertScan scan_insert(std::string_view s) {
-  const auto n = static_cast<int>(s.size());
-  if (kSimd && n <= 64) return scan_padded(Padded(s), n);
-  int counts[5] = {0, 0, 0, 0, 0};
-  int max_extra = 0, extra = 0;
-  unsigned char prev = 0;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    extra = c == prev ? extra + 1 : 0;  // bases repeating the one before
-    max_extra = std::max(max_extra, extra);
-    ++counts[kCodes.code[c]];
-    prev = c;
-  }
-  return scan_result(n, counts, max_extra);
+  if (kSimd && s.size() <= 64) return scan_padded(Padded(s), static_cast<int>(s.size()));
+  return scan_scalar(s);
 }
 
 /// The status once the phred majority test has passed.
 QcStatus status_after_phred(std::string_view seq, std::string_view adapter, int& insert_length) {
   bool detected = false;
   InsertScan scan;
-  if (kSimd && kLittle && adapter.size() <= 8 && seq.size() <= 64) {
+  if (kLittle && adapter.size() <= 8 && seq.size() <= 64) {
     // one padded copy of the read for both the adapter search and the insert scan
     const Padded p(seq);
     const auto n = static_cast<int>(seq.size());
@@ -248,6 +263,14 @@ int bad_bases(std::string_view qual, std::size_t n) {
 #endif
   for (; i < n; ++i) bad += kPhred.score[static_cast<unsigned char>(qual[i])] < static_cast<unsigned>(kBadPhred);
   return bad;
+}
+
+/// The status of a read already capped at kQcReadCap: the phred majority test, then the rest.
+QcStatus status_of_capped(std::string_view seq, std::string_view qual, std::string_view adapter, int& insert_length) {
+  const auto n = static_cast<int>(seq.size());
+  insert_length = n;
+  if (n > 0 && 2 * bad_bases(qual, seq.size()) > n) return QcStatus::kLowPhred;
+  return status_after_phred(seq, adapter, insert_length);
 }
 }  // namespace
 
@@ -279,9 +302,7 @@ QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::strin
     ++l3[q[i + 3]];
   }
   for (; i < n; ++i) ++l0[(i & 3) * 256 + q[i]];
-  insert_length = static_cast<int>(n);
-  if (n > 0 && 2 * bad_bases(qual, n) > static_cast<int>(n)) return QcStatus::kLowPhred;
-  return status_after_phred(seq, adapter, insert_length);
+  return status_of_capped(seq, qual, adapter, insert_length);
 }
 
 QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::string_view adapter, int& insert_length,
@@ -290,9 +311,7 @@ QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::strin
   seq = seq.substr(0, n);
   if (phred != nullptr)
     for (std::size_t i = 0; i < n; ++i) ++(*phred)[kPhred.score[static_cast<unsigned char>(qual[i])]];
-  insert_length = static_cast<int>(n);
-  if (n > 0 && 2 * bad_bases(qual, n) > static_cast<int>(n)) return QcStatus::kLowPhred;
-  return status_after_phred(seq, adapter, insert_length);
+  return status_of_capped(seq, qual, adapter, insert_length);
 }
 
 RnaTypeClassifier::~RnaTypeClassifier() = default;

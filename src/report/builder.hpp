@@ -60,6 +60,9 @@ struct Builder {
   void html_table(const std::vector<std::string>& columns, const json& rows, std::size_t limit, const std::string& caption);
 };
 
+/// Above this many samples the sample axes carry no names (hover for them).
+constexpr std::size_t kNamedSamples = 60;
+
 // The sections, in report order.
 void overview(Builder& b);
 void differential(Builder& b);

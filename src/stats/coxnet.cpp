@@ -23,161 +23,10 @@
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
-
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-#include <immintrin.h>
-#define LSCMIR_COXNET_AVX2 1
-#endif
+#include "detail/coxnet_kernels.hpp"
 
 namespace lscmir::stats {
 namespace {
-
-// The coordinate updates are dot products and axpys of length n, nearly all the time of a path.
-// They run with AVX2 + FMA where the CPU has them (chosen once at run time; the build targets
-// plain x86-64), else through Eigen. The two differ only in rounding.
-double dot_plain(const double* a, const double* b, Eigen::Index n) {
-  return Eigen::Map<const Eigen::VectorXd>(a, n).dot(Eigen::Map<const Eigen::VectorXd>(b, n));
-}
-void axpy_plain(double* y, double alpha, const double* x, Eigen::Index n) {
-  Eigen::Map<Eigen::VectorXd>(y, n).noalias() += alpha * Eigen::Map<const Eigen::VectorXd>(x, n);
-}
-#ifdef LSCMIR_COXNET_AVX2
-__attribute__((target("avx2,fma"))) double dot_avx2(const double* a, const double* b, Eigen::Index n) {
-  // Four accumulators: the FMA latency, not the loads, would otherwise bound the loop.
-  __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd(), s2 = _mm256_setzero_pd(), s3 = _mm256_setzero_pd();
-  Eigen::Index i = 0;
-  for (; i + 16 <= n; i += 16) {
-    s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i), s0);
-    s1 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 4), _mm256_loadu_pd(b + i + 4), s1);
-    s2 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 8), _mm256_loadu_pd(b + i + 8), s2);
-    s3 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 12), _mm256_loadu_pd(b + i + 12), s3);
-  }
-  for (; i + 4 <= n; i += 4) s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i), s0);
-  s0 = _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3));
-  const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s0), _mm256_extractf128_pd(s0, 1));
-  double s = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-  for (; i < n; ++i) s += a[i] * b[i];
-  return s;
-}
-__attribute__((target("avx2,fma"))) void axpy_avx2(double* y, double alpha, const double* x, Eigen::Index n) {
-  const __m256d al = _mm256_set1_pd(alpha);
-  Eigen::Index i = 0;
-  for (; i + 4 <= n; i += 4) _mm256_storeu_pd(y + i, _mm256_fmadd_pd(al, _mm256_loadu_pd(x + i), _mm256_loadu_pd(y + i)));
-  for (; i < n; ++i) y[i] += alpha * x[i];
-}
-#endif
-
-/// wr -= del * wx; returns wr' x (the updated wr): the axpy of one coordinate update fused with
-/// the dot product of the next, one pass over wr instead of two.
-double axpy_dot_plain(double* wr, double del, const double* wx, const double* x, Eigen::Index n) {
-  double s = 0;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    wr[i] -= del * wx[i];
-    s += wr[i] * x[i];
-  }
-  return s;
-}
-#ifdef LSCMIR_COXNET_AVX2
-__attribute__((target("avx2,fma"))) double axpy_dot_avx2(double* wr, double del, const double* wx, const double* x,
-                                                         Eigen::Index n) {
-  const __m256d d = _mm256_set1_pd(del);
-  __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
-  Eigen::Index i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256d r0 = _mm256_fnmadd_pd(d, _mm256_loadu_pd(wx + i), _mm256_loadu_pd(wr + i));
-    const __m256d r1 = _mm256_fnmadd_pd(d, _mm256_loadu_pd(wx + i + 4), _mm256_loadu_pd(wr + i + 4));
-    _mm256_storeu_pd(wr + i, r0);
-    _mm256_storeu_pd(wr + i + 4, r1);
-    s0 = _mm256_fmadd_pd(r0, _mm256_loadu_pd(x + i), s0);
-    s1 = _mm256_fmadd_pd(r1, _mm256_loadu_pd(x + i + 4), s1);
-  }
-  for (; i + 4 <= n; i += 4) {
-    const __m256d r0 = _mm256_fnmadd_pd(d, _mm256_loadu_pd(wx + i), _mm256_loadu_pd(wr + i));
-    _mm256_storeu_pd(wr + i, r0);
-    s0 = _mm256_fmadd_pd(r0, _mm256_loadu_pd(x + i), s0);
-  }
-  s0 = _mm256_add_pd(s0, s1);
-  const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s0), _mm256_extractf128_pd(s0, 1));
-  double s = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-  for (; i < n; ++i) {
-    wr[i] -= del * wx[i];
-    s += wr[i] * x[i];
-  }
-  return s;
-}
-// AVX-512: eight lanes, a scalar tail.
-__attribute__((target("avx512f"))) double hsum512(__m512d v) {
-  alignas(64) double lane[8];
-  _mm512_store_pd(lane, v);
-  return ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
-}
-__attribute__((target("avx512f"))) double dot_avx512(const double* a, const double* b, Eigen::Index n) {
-  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
-  Eigen::Index i = 0;
-  for (; i + 16 <= n; i += 16) {
-    s0 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i), _mm512_loadu_pd(b + i), s0);
-    s1 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i + 8), _mm512_loadu_pd(b + i + 8), s1);
-  }
-  for (; i + 8 <= n; i += 8) s0 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i), _mm512_loadu_pd(b + i), s0);
-  double s = hsum512(_mm512_add_pd(s0, s1));
-  for (; i < n; ++i) s += a[i] * b[i];
-  return s;
-}
-__attribute__((target("avx512f"))) void axpy_avx512(double* y, double alpha, const double* x, Eigen::Index n) {
-  const __m512d al = _mm512_set1_pd(alpha);
-  Eigen::Index i = 0;
-  for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, _mm512_fmadd_pd(al, _mm512_loadu_pd(x + i), _mm512_loadu_pd(y + i)));
-  for (; i < n; ++i) y[i] += alpha * x[i];
-}
-__attribute__((target("avx512f"))) double axpy_dot_avx512(double* wr, double del, const double* wx, const double* x,
-                                                           Eigen::Index n) {
-  const __m512d d = _mm512_set1_pd(del);
-  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
-  Eigen::Index i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m512d r0 = _mm512_fnmadd_pd(d, _mm512_loadu_pd(wx + i), _mm512_loadu_pd(wr + i));
-    const __m512d r1 = _mm512_fnmadd_pd(d, _mm512_loadu_pd(wx + i + 8), _mm512_loadu_pd(wr + i + 8));
-    _mm512_storeu_pd(wr + i, r0);
-    _mm512_storeu_pd(wr + i + 8, r1);
-    s0 = _mm512_fmadd_pd(r0, _mm512_loadu_pd(x + i), s0);
-    s1 = _mm512_fmadd_pd(r1, _mm512_loadu_pd(x + i + 8), s1);
-  }
-  for (; i + 8 <= n; i += 8) {
-    const __m512d r0 = _mm512_fnmadd_pd(d, _mm512_loadu_pd(wx + i), _mm512_loadu_pd(wr + i));
-    _mm512_storeu_pd(wr + i, r0);
-    s0 = _mm512_fmadd_pd(r0, _mm512_loadu_pd(x + i), s0);
-  }
-  double s = hsum512(_mm512_add_pd(s0, s1));
-  for (; i < n; ++i) {
-    wr[i] -= del * wx[i];
-    s += wr[i] * x[i];
-  }
-  return s;
-}
-#endif
-
-struct Kernels {
-  double (*dot)(const double*, const double*, Eigen::Index) = dot_plain;
-  void (*axpy)(double*, double, const double*, Eigen::Index) = axpy_plain;
-  double (*axpy_dot)(double*, double, const double*, const double*, Eigen::Index) = axpy_dot_plain;
-  Kernels() {
-#ifdef LSCMIR_COXNET_AVX2
-    if (__builtin_cpu_supports("avx512f")) {
-      dot = dot_avx512;
-      axpy = axpy_avx512;
-      axpy_dot = axpy_dot_avx512;
-    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-      dot = dot_avx2;
-      axpy = axpy_avx2;
-      axpy_dot = axpy_dot_avx2;
-    }
-#endif
-  }
-};
-const Kernels& kernels() {
-  static const Kernels k;
-  return k;
-}
 
 /// Subjects in increasing time, events before censorings at the same time (glmnet adds 100 eps
 /// to censored times: a censoring tied with an event is still at risk), and the blocks of
@@ -398,7 +247,7 @@ CoxnetPath coxnet_path(const std::vector<double>& time, const std::vector<int>& 
 
   // One coordinate update of j (wx = w x_j of this outer step); returns v_j (delta)^2. The linear
   // predictor f is brought up to date once per outer step (from a - a_outer).
-  const Kernels& kern = kernels();
+  const detail::CoxnetKernels& kern = detail::coxnet_kernels();
   Eigen::MatrixXd wx(n, p);
   Eigen::VectorXd a_outer = Eigen::VectorXd::Zero(p);
   // The axpy of the last non-zero update is deferred into the next update's dot product
