@@ -52,6 +52,7 @@ int run_fit(const ScoreCommandOptions& options, const std::vector<std::string>& 
   info.parameters = {{"alpha", o.alpha},         {"s", o.s},           {"nfolds", o.foldid.empty() ? o.nfolds : 0},
                      {"foldid", o.foldid},       {"thresh", o.thresh}, {"bootstrap", o.bootstrap},
                      {"lambda", fit.cv.fit.lambda[fit.chosen]}, {"cutoff", fit.cutoff}, {"threads", threads}};
+  if (o.cohort.cause > 0) info.parameters["cause"] = o.cohort.cause;
   if (o.foldid.empty() || o.bootstrap > 0) info.seed = o.seed;
   finish_run_info(info, common.out, log, t0);
   log.info("score", fmt::format("done in {:.2f} s wall, {:.2f} s CPU", info.wall_seconds, info.cpu_seconds));
@@ -67,8 +68,9 @@ int run_apply(const ScoreCommandOptions& options, const std::vector<std::string>
   const bool validate = !o.clinical.empty();
   if (validate && (o.cohort.id.empty() || o.cohort.time.empty() || o.cohort.event.empty()))
     throw core::UsageError("--clinical needs --id, --time and --event");
-  if (!validate && (!o.cohort.id.empty() || !o.cohort.time.empty() || !o.cohort.event.empty()))
-    throw core::UsageError("--id, --time and --event need --clinical");
+  if (!validate && (!o.cohort.id.empty() || !o.cohort.time.empty() || !o.cohort.event.empty() || o.cohort.cause != 0))
+    throw core::UsageError("--id, --time, --event and --cause need --clinical");
+  if (o.cohort.cause < 0) throw core::UsageError("--cause must be a positive event code (got " + std::to_string(o.cohort.cause) + ")");
   const study::ScoreWeights w = study::read_weights(io::read_table(o.weights));
   info.inputs.push_back(io::checksum_file("weights", o.weights));
   double cutoff = o.cutoff;
@@ -91,6 +93,7 @@ int run_apply(const ScoreCommandOptions& options, const std::vector<std::string>
   io::prepare_output_dir(common.out, study::score_apply_files(validate), common.force);
   for (auto& name : io::write_tables(common.out, study::score_apply_tables(result))) info.outputs.push_back(std::move(name));
   info.parameters = {{"cutoff", cutoff}, {"cutoff_given", !std::isnan(o.cutoff)}, {"features", w.features.size()}};
+  if (o.cohort.cause > 0) info.parameters["cause"] = o.cohort.cause;
   finish_run_info(info, common.out, log, t0);
   if (validate)
     log.info("score", fmt::format("HR {:.4g} per unit of score (P {:.3g}), C {:.4f}, log-rank P {:.3g}", result.cox.hr,
@@ -113,6 +116,9 @@ int cmd_score(const std::vector<std::string>& argv, core::Logger& log) {
   fit->add_option("--id", f.cohort.id, "Clinical column holding the patient ids of the matrix columns")->required();
   fit->add_option("--time", f.cohort.time, "Clinical column: follow-up time (> 0)")->required();
   fit->add_option("--event", f.cohort.event, "Clinical column: event indicator (1 = event, 0 = censored)")->required();
+  fit->add_option("--cause", f.cohort.cause,
+                  "Competing risks: --event holds 0 = censored, K = this cause, other codes = competing; the score is "
+                  "fitted to the cause-specific hazard (other causes censored)");
   fit->add_option("--alpha", f.alpha, "Elastic-net mixing: 1 = lasso")->capture_default_str();
   auto* foldid = fit->add_option("--foldid", f.foldid, "TSV with columns patient, fold (1..K): fixed folds (cv.glmnet foldid)");
   fit->add_option("--nfolds", f.nfolds, "Random folds when no --foldid")->capture_default_str()->excludes(foldid);
@@ -130,6 +136,7 @@ int cmd_score(const std::vector<std::string>& argv, core::Logger& log) {
   apply->add_option("--id", a.cohort.id, "Clinical column holding the patient ids");
   apply->add_option("--time", a.cohort.time, "Clinical column: follow-up time");
   apply->add_option("--event", a.cohort.event, "Clinical column: event indicator (1 = event, 0 = censored)");
+  apply->add_option("--cause", a.cohort.cause, "Competing risks, as in score fit: the validation is cause-specific");
   apply->add_option("--cutoff", a.cutoff, "Split the score here (default: the median of the training score.tsv beside --weights)");
   add_common_options(*apply, options.apply_common);
 
