@@ -48,6 +48,10 @@ DeTable read_de_table(const std::string& path) {
   const io::Table t = io::read_table(path);
   DeTable d;
   d.path = path;
+  if (t.find_column("CI.L") == io::Table::npos && t.find_column("F") != io::Table::npos && t.find_column("PValue") != io::Table::npos)
+    throw core::InputError(path, 1,
+                           "an edgeR quasi-likelihood table (lscmir de --method ql: feature logFC logCPM F PValue FDR) has no treat "
+                           "test of |logFC| > lfc, which the specificity classes need; run lscmir de with --method voom, trend or lm");
   const std::size_t cf = t.require_column("feature"), cl = t.require_column("logFC"), cil = t.require_column("CI.L"),
                     cir = t.require_column("CI.R"), ct = t.require_column("t"), cp = t.require_column("P.Value"),
                     ca = t.require_column("adj.P.Val");

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Issue 14 end to end: `lscmir run` with relapse competing with death ([cohort] cause) and a risk
-// score ([score]) writes the tables that `lscmir survival --cause` and `lscmir score fit --cause` /
-// `score apply --cause` write on their own on the same files (tests/data/run/cohort_cr.toml).
+// `lscmir run` end to end beside the single commands on the same files. Issue 14: a run with
+// relapse competing with death ([cohort] cause) and a risk score ([score]) writes the tables of
+// `lscmir survival --cause`, `score fit --cause` and `score apply --cause` (cohort_cr.toml).
+// Issue 13: a run with edgeR quasi-likelihood writes those of `lscmir de --method ql` (ql.toml).
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -87,4 +88,42 @@ TEST(RunOutcome, ScoreRefusesANegativeCause) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status;
   EXPECT_NE(slurp(out.string() + ".stderr").find("--cause must be a positive event code"), std::string::npos) << slurp(out.string() + ".stderr");
   EXPECT_FALSE(fs::exists(out / "weights.tsv"));
+}
+
+// Issue 13: `[study] method = "ql"` with `filter = true` in a run writes the tables of
+// `lscmir de --method ql --filter` on the same files and ranks on the primary contrasts. The
+// specificity classes need limma's treat test, which QL tables lack: the stage is skipped with
+// its reason (it used to classify every miRNA "none"), and `lscmir specificity` refuses the folder.
+TEST(RunOutcome, QlStudyEqualsTheSingleCommands) {
+  const fs::path run_dir = scratch("run_ql"), de = scratch("run_ql_de"), spec = scratch("run_ql_spec");
+  ASSERT_EQ(run("run", "tests/data/run/ql.toml", run_dir, 2), 0) << slurp(run_dir.string() + ".stderr");
+  ASSERT_EQ(run("de",
+                "--counts tests/data/unbalanced/counts.tsv --samples tests/data/unbalanced/samples.tsv --contrast LSC-HSC "
+                "--contrast LSC-LPC --contrast HSC-LPC --contrast \"LSC_vs_mean=LSC-(HSC+LPC)/2\" --method ql --filter",
+                de, 2),
+            0)
+      << slurp(de.string() + ".stderr");
+  int compared = 0;
+  for (const auto& e : fs::directory_iterator(de)) {
+    if (e.path().extension() != ".tsv") continue;
+    EXPECT_EQ(slurp(run_dir / e.path().filename()), slurp(e.path())) << e.path().filename();
+    ++compared;
+  }
+  EXPECT_GE(compared, 5);
+  const Tsv t = read_tsv(run_dir / "de_LSC_vs_mean.tsv");
+  EXPECT_EQ(t.header, (std::vector<std::string>{"feature", "logFC", "logCPM", "F", "PValue", "FDR"}));
+  std::ifstream in(run_dir / "run_info.de.json");
+  const nlohmann::json p = nlohmann::json::parse(in)["parameters"];
+  EXPECT_EQ(p["method"], "ql");
+  EXPECT_TRUE(p.contains("common_dispersion")) << p.dump();
+
+  EXPECT_FALSE(fs::exists(run_dir / "specificity.tsv"));
+  EXPECT_TRUE(fs::exists(run_dir / "candidates.tsv"));
+  std::ifstream info(run_dir / "run_info.json");
+  const std::string notes = nlohmann::json::parse(info)["parameters"]["notes"].dump();
+  EXPECT_NE(notes.find("treat test"), std::string::npos) << notes;
+  EXPECT_NE(run("specificity", "--de " + de.string(), spec, 1), 0);
+  EXPECT_NE(slurp(spec.string() + ".stderr").find("edgeR quasi-likelihood table"), std::string::npos) << slurp(spec.string() + ".stderr");
+  EXPECT_FALSE(fs::exists(spec / "specificity.tsv"));
+  for (const fs::path& d : {run_dir, de, spec}) fs::remove_all(d);
 }
