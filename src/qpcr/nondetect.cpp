@@ -278,6 +278,34 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   fit.em_steps = evaluations;
   em_step(theta, t1);  // the Ct model's mean and sigma at the final state (theta is kept)
   fit.mu = mu;
+  // The draw factors of em-multiple (draw_nondetects): cond_var and lambda are theta's, gz / gw
+  // the E-step weights at theta's curve.
+  const double sigma = fit.sigma.empty() ? kNaN : fit.sigma[0], lambda = theta[2 * nu + 2];
+  for (std::size_t a = 0; a < na; ++a) {
+    const AssayModel& am = models[a];
+    if (am.rank == 0 || !(sigma > 0)) continue;
+    NondetectFit::AssayDraw ad;
+    const auto n = static_cast<Eigen::Index>(am.samples.size());
+    Eigen::VectorXd wt(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const std::size_t c = m.at(a, am.samples[static_cast<std::size_t>(i)]);
+      ad.cells.push_back(c);
+      wt[i] = std::clamp(1.0 - cond_var[c] / (sigma * sigma), 0.0, 1.0);
+    }
+    Eigen::MatrixXd info = am.x.transpose() * wt.asDiagonal() * am.x;
+    if (lambda > 0) info += lambda * am.pen.transpose() * am.pen;
+    Eigen::LLT<Eigen::MatrixXd> llt(info);
+    if (llt.info() != Eigen::Success) continue;  // not identified without the prior: held at the fit
+    // D = X L^-T, so that D D' = X A^-1 X'
+    ad.d = llt.matrixL().solve(am.x.transpose()).transpose();
+    fit.sigma_df += static_cast<double>(n - am.rank);
+    fit.assay_draws.push_back(std::move(ad));
+  }
+  {
+    const CurveEval e = evaluate(theta[2 * nu], theta[2 * nu + 1]);
+    const double det = e.h00 * e.h11 - e.h01 * e.h01;
+    if (det > 0 && std::isfinite(det)) fit.curve_cov << e.h11 / det, -e.h01 / det, -e.h01 / det, e.h00 / det;
+  }
   for (std::size_t u = 0; u < nu; ++u) ct[und[u]] = theta[u];
   fit.intercept = theta[2 * nu];
   fit.slope = theta[2 * nu + 1];
@@ -286,7 +314,33 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   return fit;
 }
 
-std::vector<std::vector<double>> draw_nondetects(const CtMatrix& m, const NondetectFit& fit, int n, std::uint64_t seed) {
+namespace {
+/// Standard normal deviates from the generator by Box-Muller (the same numbers on every standard
+/// library, unlike std::normal_distribution).
+class Normals {
+ public:
+  explicit Normals(std::mt19937_64& rng) : rng_(rng) {}
+  double next() {
+    if (have_) {
+      have_ = false;
+      return spare_;
+    }
+    const double u1 = (static_cast<double>(rng_() >> 11) + 0.5) * 0x1.0p-53, u2 = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+    const double r = std::sqrt(-2.0 * std::log(u1)), a = 2.0 * 3.14159265358979323846 * u2;
+    spare_ = r * std::sin(a);
+    have_ = true;
+    return r * std::cos(a);
+  }
+
+ private:
+  std::mt19937_64& rng_;
+  double spare_ = 0;
+  bool have_ = false;
+};
+}  // namespace
+
+std::vector<std::vector<double>> draw_nondetects(const CtMatrix& m, const NondetectFit& fit, int n, std::uint64_t seed,
+                                                 bool parameter_draws) {
   std::vector<std::vector<double>> out(static_cast<std::size_t>(std::max(0, n)), std::vector<double>(m.state.size(), kNaN));
   std::vector<std::size_t> und;
   for (std::size_t i = 0; i < m.state.size(); ++i)
@@ -294,33 +348,69 @@ std::vector<std::vector<double>> draw_nondetects(const CtMatrix& m, const Nondet
   if (und.empty() || n <= 0) return out;
   constexpr int kIntervals = 4000;
   const double h = 20.0 / kIntervals;
-  // per Undetermined cell: the tabulated distribution function on its grid
-  std::vector<std::vector<double>> cdf(und.size(), std::vector<double>(kIntervals + 1));
-  for (std::size_t u = 0; u < und.size(); ++u) {
-    const std::size_t i = und[u], a = i % m.n_assays();
-    const double mu = fit.mu[i], sd = fit.sigma[a];
+  std::mt19937_64 rng(seed);
+  Normals normal(rng);
+  std::vector<double> mu = fit.mu, sigma = fit.sigma, scratch(kIntervals + 1);
+  std::vector<std::vector<double>> tables(parameter_draws ? 0 : und.size(), std::vector<double>(kIntervals + 1));
+  // the distribution function of N(mu, sd^2) P(Undetermined | Ct), tabulated on mu +/- 10 sd
+  auto tabulate = [&](std::vector<double>& cdf, double mi, double sd, double c0, double c1) {
     double prev = 0.0, acc = 0.0;
     for (int j = 0; j <= kIntervals; ++j) {
       const double t = -10.0 + h * j;
-      const double f = std::exp(-0.5 * t * t) * p_undetermined(fit.intercept, fit.slope, mu + sd * t);
+      const double f = std::exp(-0.5 * t * t) * p_undetermined(c0, c1, mi + sd * t);
       if (j > 0) acc += 0.5 * h * (prev + f);
-      cdf[u][static_cast<std::size_t>(j)] = acc;
+      cdf[static_cast<std::size_t>(j)] = acc;
       prev = f;
     }
-  }
-  std::mt19937_64 rng(seed);
-  for (int k = 0; k < n; ++k)
+  };
+  double b0 = fit.intercept, b1 = fit.slope;
+  const Eigen::LLT<Eigen::Matrix2d> curve(fit.curve_cov);
+  const bool draw_curve = fit.curve_cov(0, 0) > 0 && curve.info() == Eigen::Success;
+  for (int k = 0; k < n; ++k) {
+    if (parameter_draws) {
+      // sigma^2 = sigma_hat^2 df / chi^2_df, chi^2_df as a sum of squared normals (df is whole)
+      const auto df = static_cast<long>(std::llround(fit.sigma_df));
+      double scale = 1.0;
+      if (df > 0) {
+        double chi2 = 0;
+        for (long j = 0; j < df; ++j) {
+          const double z = normal.next();
+          chi2 += z * z;
+        }
+        scale = std::sqrt(static_cast<double>(df) / chi2);
+      }
+      for (std::size_t a = 0; a < sigma.size(); ++a) sigma[a] = fit.sigma[a] * scale;
+      if (draw_curve) {
+        const Eigen::Vector2d z(normal.next(), normal.next());
+        const Eigen::Vector2d b = curve.matrixL() * z;
+        b0 = fit.intercept + b[0];
+        b1 = fit.slope + b[1];
+      }
+      for (const auto& ad : fit.assay_draws) {
+        Eigen::VectorXd z(ad.d.cols());
+        for (Eigen::Index j = 0; j < z.size(); ++j) z[j] = normal.next();
+        const Eigen::VectorXd shift = ad.d * z;
+        for (std::size_t i = 0; i < ad.cells.size(); ++i) {
+          const std::size_t c = ad.cells[i];
+          mu[c] = fit.mu[c] + sigma[c % m.n_assays()] * shift[static_cast<Eigen::Index>(i)];
+        }
+      }
+    }
     for (std::size_t u = 0; u < und.size(); ++u) {
-      const std::vector<double>& c = cdf[u];
-      const double target = (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53 * c.back();
-      const auto it = std::lower_bound(c.begin() + 1, c.end(), target);
-      const auto j = static_cast<std::size_t>(std::min<std::ptrdiff_t>(it - c.begin(), kIntervals));
-      const double lo = c[j - 1], hi = c[j];
+      const std::size_t i = und[u];
+      const double mi = mu[i], sd = sigma[i % m.n_assays()];
+      // held parameters: each cell's table is made once (tables[u]), else for every draw
+      std::vector<double>& cdf = parameter_draws ? scratch : tables[u];
+      if (parameter_draws || k == 0) tabulate(cdf, mi, sd, b0, b1);
+      const double target = (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53 * cdf.back();
+      const auto it = std::lower_bound(cdf.begin() + 1, cdf.end(), target);
+      const auto j = static_cast<std::size_t>(std::min<std::ptrdiff_t>(it - cdf.begin(), kIntervals));
+      const double lo = cdf[j - 1], hi = cdf[j];
       const double frac = hi > lo ? (target - lo) / (hi - lo) : 0.5;
       const double t = -10.0 + h * (static_cast<double>(j - 1) + frac);
-      const std::size_t i = und[u];
-      out[static_cast<std::size_t>(k)][i] = fit.mu[i] + fit.sigma[i % m.n_assays()] * t;
+      out[static_cast<std::size_t>(k)][i] = mi + sd * t;
     }
+  }
   return out;
 }
 

@@ -212,9 +212,9 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
                                              : fmt::format(" (stopped at the iteration limit; last change {:.3g})", f.last_change)));
     if (o.impute == "em-multiple") {
       r.draws = draw_nondetects(m, f, o.imputations, o.seed);
-      for (auto& d : r.draws)
-        for (std::size_t i = 0; i < d.size(); ++i)
-          if (!std::isnan(d[i])) d[i] = -(d[i] - r.norm.normalizer[i / m.n_assays()]);
+      for (auto& draw : r.draws)
+        for (std::size_t i = 0; i < draw.size(); ++i)
+          if (!std::isnan(draw[i])) draw[i] = -(draw[i] - r.norm.normalizer[i / m.n_assays()]);
       log.info("qpcr", fmt::format("{} draws of the non-detects (seed {}) -> imputations.tsv", o.imputations, o.seed));
     }
   }

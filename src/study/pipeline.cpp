@@ -184,9 +184,9 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
 
   // 3. specificity, where the three populations are contrasted
   const auto& L = c.labels;
-  const bool pairs = has_pair(c.de.contrasts, L.lsc, L.hsc) && has_pair(c.de.contrasts, L.lsc, L.lpc) && has_pair(c.de.contrasts, L.hsc, L.lpc);
+  const bool all_pairs = has_pair(c.de.contrasts, L.lsc, L.hsc) && has_pair(c.de.contrasts, L.lsc, L.lpc) && has_pair(c.de.contrasts, L.hsc, L.lpc);
   // The classes rest on limma's treat test of |logFC| > lfc; edgeR's QL tables have no such test.
-  const bool three = pairs && de.method != "ql";
+  const bool three = all_pairs && de.method != "ql";
   std::optional<SpecificityResult> spec;
   if (three) {
     StageRecord rec(run, s, "specificity", log);
@@ -196,7 +196,7 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     put_all(run, rec, specificity_tables(*spec));
     rec.info().parameters = specificity_parameters(*spec);
     rec.done(stages);
-  } else if (pairs) {
+  } else if (all_pairs) {
     skip("specificity",
          "the specificity classes use limma's treat test of |logFC| > lfc, which edgeR's quasi-likelihood (method = \"ql\") does not "
          "provide (glmTreat is not implemented): use method = \"voom\" for the classes; the candidates are ranked on the primary contrasts",

@@ -36,6 +36,15 @@ struct NondetectFit {
   std::vector<double> imputed;  ///< CtMatrix layout: E[Ct | Undetermined] for kUndetected, NaN elsewhere
   std::vector<double> sigma;    ///< per assay: residual SD of the Ct model (pooled over assays)
   std::vector<double> mu;       ///< CtMatrix layout: the Ct model's mean (offset + x beta) at the fit, NaN for failed / missing
+  /// For the parameter draws of em-multiple: per assay, its cells (CtMatrix indices) and D with
+  /// Cov(mu of those cells) = sigma^2 D D' under the observed-data information (see draw_nondetects).
+  struct AssayDraw {
+    std::vector<std::size_t> cells;
+    Eigen::MatrixXd d;
+  };
+  std::vector<AssayDraw> assay_draws;
+  double sigma_df = 0.0;                     ///< residual df of the pooled sigma (sum over assays of n - rank)
+  Eigen::Matrix2d curve_cov = Eigen::Matrix2d::Zero();  ///< inverse information of (intercept, slope); zero when singular
 };
 
 /// Fits the model on the detected and Undetermined cells of `m` (failed and missing cells are left
@@ -57,10 +66,18 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design,
 /// Multiple imputation (McCall et al. 2014): `n` draws of every Undetermined cell's Ct from its
 /// conditional distribution given the fitted model, density proportional to
 /// N(Ct; mu, sigma^2) P(Undetermined | Ct), by inversion of its distribution function tabulated
-/// on mu +/- 10 sigma (4000 trapezoid intervals, linear within an interval). The parameters are
-/// held at the fit (no parameter draw). Returns n vectors in CtMatrix layout (NaN except at the
-/// Undetermined cells). Deterministic: one std::mt19937_64 seeded with `seed`, draws in the
-/// order draw, then cell (CtMatrix order); runs on the calling thread.
-std::vector<std::vector<double>> draw_nondetects(const CtMatrix& m, const NondetectFit& fit, int n, std::uint64_t seed);
+/// on mu +/- 10 sigma (4000 trapezoid intervals, linear within an interval).
+/// With `parameter_draws` (the default, "proper" imputation in Rubin's sense) each draw first
+/// draws the model's parameters from their approximate posterior at the fit, so that the pooled
+/// intervals carry the uncertainty of the fit too: sigma^2 = sigma_hat^2 df / chi^2_df; per assay
+/// beta ~ N(beta_hat, sigma^2 A^-1) with A = X' W X + lambda P'P, the observed-data information of
+/// the censored normal model (Louis 1982: an Undetermined cell counts with weight
+/// 1 - Var(Ct | Undetermined) / sigma^2, a detected one with 1) plus the effect prior; the curve
+/// ~ N(curve_hat, its inverse information). Without it the parameters are held at the fit.
+/// Returns n vectors in CtMatrix layout (NaN except at the Undetermined cells). Deterministic: one
+/// std::mt19937_64 seeded with `seed`; per draw the parameters, then the cells in CtMatrix order;
+/// runs on the calling thread.
+std::vector<std::vector<double>> draw_nondetects(const CtMatrix& m, const NondetectFit& fit, int n, std::uint64_t seed,
+                                                 bool parameter_draws = true);
 
 }  // namespace lscmir::qpcr

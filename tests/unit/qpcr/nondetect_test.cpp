@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lscmir/qpcr/nondetect.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <gtest/gtest.h>
 
 namespace lscmir::qpcr {
@@ -74,17 +76,17 @@ TEST(Nondetect, NothingToImputeLeavesEveryCellAlone) {
   EXPECT_TRUE(f.converged);
 }
 
-// The draws of em-multiple come from Ct | Undetermined at the fit: their mean and SD are those of
-// N(mu, sigma^2) x P(Undetermined | Ct), integrated here on a fine grid of its own.
+// Without parameter draws the draws of em-multiple come from Ct | Undetermined at the fit: their
+// mean and SD are those of N(mu, sigma^2) x P(Undetermined | Ct), integrated here on a fine grid.
 TEST(Nondetect, DrawsAverageToTheConditionalExpectation) {
   const CtMatrix m = make_matrix(34.0);
   NondetectOptions o;
   o.max_iter = 25;  // the toy arrays are nearly separable: the curve steepens without end
   const NondetectFit f = fit_nondetects(m, design(), std::vector<std::vector<Eigen::Index>>{{1}}, std::vector<double>(12, 0.0), 40.0, o);
   const int n = 4000;
-  const auto d = draw_nondetects(m, f, n, 7);
-  const auto e = draw_nondetects(m, f, n, 7);
-  const auto other = draw_nondetects(m, f, 2, 8);
+  const auto d = draw_nondetects(m, f, n, 7, false);
+  const auto e = draw_nondetects(m, f, n, 7, false);
+  const auto other = draw_nondetects(m, f, 2, 8, false);
   ASSERT_EQ(d.size(), static_cast<std::size_t>(n));
   int cells = 0;
   for (std::size_t i = 0; i < m.state.size(); ++i) {
@@ -117,6 +119,45 @@ TEST(Nondetect, DrawsAverageToTheConditionalExpectation) {
     EXPECT_NE(other[0][i], d[0][i]);
   }
   EXPECT_GT(cells, 5);
+}
+
+// With parameter draws (proper imputation, the default) every draw first draws sigma, the
+// assay's coefficients and the curve from their approximate posterior, so the draws of every
+// cell spread more than at the fixed fit; still deterministic per seed. (The centre moves too on
+// these nearly separable toy arrays, whose steep curve is poorly determined.)
+TEST(Nondetect, ParameterDrawsWidenTheDraws) {
+  const CtMatrix m = make_matrix(34.0);
+  NondetectOptions o;
+  o.max_iter = 25;
+  const NondetectFit f = fit_nondetects(m, design(), std::vector<std::vector<Eigen::Index>>{{1}}, std::vector<double>(12, 0.0), 40.0, o);
+  ASSERT_FALSE(f.assay_draws.empty());
+  EXPECT_GT(f.sigma_df, 0);
+  const int n = 300;
+  const auto fixed = draw_nondetects(m, f, n, 7, false);
+  const auto proper = draw_nondetects(m, f, n, 7);
+  const auto again = draw_nondetects(m, f, 3, 7);
+  int cells = 0, wider = 0;
+  double min_ratio = 1e9;
+  for (std::size_t i = 0; i < m.state.size(); ++i) {
+    if (m.state[i] != CallState::kUndetected) continue;
+    ++cells;
+    double s1 = 0, s2 = 0, p1 = 0, p2 = 0;
+    for (int k = 0; k < n; ++k) {
+      const double a = fixed[static_cast<std::size_t>(k)][i], b = proper[static_cast<std::size_t>(k)][i];
+      ASSERT_TRUE(std::isfinite(b));
+      s1 += a;
+      s2 += a * a;
+      p1 += b;
+      p2 += b * b;
+    }
+    const double sd_fixed = std::sqrt(s2 / n - (s1 / n) * (s1 / n)), sd_proper = std::sqrt(p2 / n - (p1 / n) * (p1 / n));
+    wider += sd_proper > 1.02 * sd_fixed;
+    min_ratio = std::min(min_ratio, sd_proper / sd_fixed);
+    for (int k = 0; k < 3; ++k) EXPECT_EQ(again[static_cast<std::size_t>(k)][i], proper[static_cast<std::size_t>(k)][i]);
+  }
+  EXPECT_GT(cells, 5);
+  EXPECT_EQ(wider, cells) << "smallest SD ratio " << min_ratio;
+  std::printf("parameter draws: smallest SD ratio over %d cells %.3g\n", cells, min_ratio);
 }
 
 }  // namespace
