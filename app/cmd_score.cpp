@@ -70,7 +70,7 @@ int run_apply(const ScoreCommandOptions& options, const std::vector<std::string>
     throw core::UsageError("--clinical needs --id, --time and --event");
   if (!validate && (!o.cohort.id.empty() || !o.cohort.time.empty() || !o.cohort.event.empty() || o.cohort.cause != 0))
     throw core::UsageError("--id, --time, --event and --cause need --clinical");
-  if (o.cohort.cause < 0) throw core::UsageError("--cause must be a positive event code (got " + std::to_string(o.cohort.cause) + ")");
+  study::validate_cause(o.cohort);
   const study::ScoreWeights w = study::read_weights(io::read_table(o.weights));
   info.inputs.push_back(io::checksum_file("weights", o.weights));
   double cutoff = o.cutoff;

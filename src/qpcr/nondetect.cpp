@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <random>
 
 #include "lscmir/stats/design.hpp"
@@ -281,11 +282,12 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   // The draw factors of em-multiple (draw_nondetects): cond_var and lambda are theta's, gz / gw
   // the E-step weights at theta's curve.
   const double sigma = fit.sigma.empty() ? kNaN : fit.sigma[0], lambda = theta[2 * nu + 2];
-  for (std::size_t a = 0; a < na; ++a) {
+  for (std::size_t a = 0; a < na && sigma > 0; ++a) {
     const AssayModel& am = models[a];
-    if (am.rank == 0 || !(sigma > 0)) continue;
-    NondetectFit::AssayDraw ad;
     const auto n = static_cast<Eigen::Index>(am.samples.size());
+    fit.sigma_df += static_cast<double>(n - am.rank);  // as the M-step pools sigma
+    if (am.rank == 0) continue;
+    NondetectFit::AssayDraw ad;
     Eigen::VectorXd wt(n);
     for (Eigen::Index i = 0; i < n; ++i) {
       const std::size_t c = m.at(a, am.samples[static_cast<std::size_t>(i)]);
@@ -298,7 +300,6 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
     if (llt.info() != Eigen::Success) continue;  // not identified without the prior: held at the fit
     // D = X L^-T, so that D D' = X A^-1 X'
     ad.d = llt.matrixL().solve(am.x.transpose()).transpose();
-    fit.sigma_df += static_cast<double>(n - am.rank);
     fit.assay_draws.push_back(std::move(ad));
   }
   {
@@ -326,7 +327,7 @@ class Normals {
       return spare_;
     }
     const double u1 = (static_cast<double>(rng_() >> 11) + 0.5) * 0x1.0p-53, u2 = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
-    const double r = std::sqrt(-2.0 * std::log(u1)), a = 2.0 * 3.14159265358979323846 * u2;
+    const double r = std::sqrt(-2.0 * std::log(u1)), a = 2.0 * std::numbers::pi * u2;
     spare_ = r * std::sin(a);
     have_ = true;
     return r * std::cos(a);

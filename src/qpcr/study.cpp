@@ -113,14 +113,15 @@ io::ResultTable onoff_table(const CtMatrix& m, const std::vector<OnOffRow>& rows
 /// normalizer is biased low (docs/statistics.md). The warning, or "" when the rates are alike.
 std::string global_mean_selection_warning(const CtMatrix& m, const DetectionCounts& d, const std::vector<std::string>& controls,
                                           std::size_t used) {
-  std::size_t candidates = 0;
-  for (const auto& a : m.assays) candidates += is_control(a, controls) ? 0 : 1;
+  std::vector<char> control(m.n_assays());
+  for (std::size_t a = 0; a < m.n_assays(); ++a) control[a] = is_control(m.assays[a], controls) ? 1 : 0;
+  const auto candidates = static_cast<std::size_t>(std::count(control.begin(), control.end(), 0));
   double lo = 2, hi = -1;
   std::string lo_pop, hi_pop;
   for (std::size_t p = 0; p < d.populations.size(); ++p) {
     long measured = 0, undetected = 0;
     for (std::size_t a = 0; a < m.n_assays(); ++a) {
-      if (is_control(m.assays[a], controls)) continue;
+      if (control[a]) continue;
       measured += d.measured[p][a];
       undetected += d.measured[p][a] - d.detected[p][a];
     }

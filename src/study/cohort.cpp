@@ -41,6 +41,10 @@ int parse_code(const std::string& s) {
 
 }  // namespace
 
+void validate_cause(const CohortSpec& spec) {
+  if (spec.cause < 0) throw core::UsageError("--cause must be a positive event code (got " + std::to_string(spec.cause) + ")");
+}
+
 Cohort build_cohort(const CohortSpec& o, const io::LabeledMatrix& m, const io::Table& clin, core::Logger& log) {
   const std::size_t id_col = clin.require_column(o.id);
   const std::size_t t_col = clin.require_column(o.time);

@@ -55,7 +55,7 @@ void validate(const ScoreFitOptions& o) {
     throw core::UsageError("--s must be lambda.min or lambda.1se (got '" + o.s + "')");
   if (o.bootstrap < 0) throw core::UsageError("--bootstrap must be 0 or more");
   if (!(o.thresh > 0)) throw core::UsageError("--thresh must be positive");
-  if (o.cohort.cause < 0) throw core::UsageError(fmt::format("--cause must be a positive event code (got {})", o.cohort.cause));
+  validate_cause(o.cohort);
 }
 
 ScoreData score_data(const CohortSpec& spec, const io::LabeledMatrix& m, const io::Table& clinical, core::Logger& log) {

@@ -92,7 +92,7 @@ CifCurves cif_curves(const std::string& feature, const stats::SurvivalData& data
 void validate(const SurvivalOptions& o) {
   parse_ties(o.ties);
   if (!o.split.empty()) parse_split(o.split);
-  if (o.cohort.cause < 0) throw core::UsageError("--cause must be a positive event code (got " + std::to_string(o.cohort.cause) + ")");
+  validate_cause(o.cohort);
   if (!(o.ph_level > 0 && o.ph_level < 1)) throw core::UsageError("--ph-level must lie between 0 and 1");
 }
 

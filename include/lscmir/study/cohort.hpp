@@ -57,6 +57,10 @@ struct Cohort {
 /// @throws core::UsageError: a reference that is not var=level or names no level.
 Cohort build_cohort(const CohortSpec& spec, const io::LabeledMatrix& m, const io::Table& clinical, core::Logger& log);
 
+/// The option check of `--cause` (before any file is read): 0 (not given) or a positive code.
+/// @throws core::UsageError: a negative code.
+void validate_cause(const CohortSpec& spec);
+
 /// Patients usable for the outcome and covariates (time, event, stratum and every covariate
 /// present), before any feature's own missing values.
 std::vector<std::size_t> base_rows(const Cohort& cohort);
