@@ -22,6 +22,7 @@
 #include "detail/file.hpp"
 #include "detail/text.hpp"
 #include "lscmir/core/error.hpp"
+#include "lscmir/core/memory.hpp"
 #include "lscmir/core/parallel.hpp"
 #include "lscmir/core/sha256.hpp"
 #include "lscmir/io/table.hpp"
@@ -325,12 +326,17 @@ LabeledMatrix read_matrix(const std::string& path, MatrixKind kind, int threads)
 
   m.features.resize(nf);
   m.values.resize(static_cast<Eigen::Index>(nf), static_cast<Eigen::Index>(ns));
+  core::prefer_huge_pages(m.values);
   const Context ctx{path, delim, kind, m.samples, records[1].line};
   FirstError first_error;
-  // Parse threads: one fewer when the hasher has a core of its own; tiny files use one.
+  // Every thread parses (tiny files use one), taking the next slice of rows as it finishes one,
+  // so the thread that shares its core with the hasher (SHA-256 runs several times faster than
+  // parsing) does not hold the others up.
   const std::size_t cells = nf * ns;
-  const int parse_threads = cells < (std::size_t{1} << 18) ? 1 : std::max(1, nthreads - 1);
-  core::parallel_for_chunks(nf, parse_threads, [&](std::size_t begin, std::size_t end) {
+  const int parse_threads = cells < (std::size_t{1} << 18) ? 1 : nthreads;
+  constexpr std::size_t kSlice = 1024;
+  core::parallel_for_dynamic((nf + kSlice - 1) / kSlice, parse_threads, [&](std::size_t slice) {
+    const std::size_t begin = slice * kSlice, end = std::min(nf, begin + kSlice);
     constexpr std::size_t kBlock = 16;
     std::vector<double> block(kBlock * ns);
     for (std::size_t i0 = begin; i0 < end; i0 += kBlock) {

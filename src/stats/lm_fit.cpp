@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/core/memory.hpp"
 #include "lscmir/core/parallel.hpp"
 
 namespace lscmir::stats {
@@ -216,9 +217,9 @@ OneFit fit_feature(const double* yr, const double* wr, Eigen::Index n, const Lin
   return out;
 }
 
-/// Centers the columns of a (samples x k) matrix within groups (unweighted).
-Eigen::MatrixXd center_within(const Eigen::MatrixXd& a, const LinearModel& m) {
-  if (m.groups.empty()) return a;
+/// Centers the columns of a (samples x k) matrix within groups (unweighted), in place.
+void center_within(Eigen::MatrixXd& a, const LinearModel& m) {
+  if (m.groups.empty()) return;
   Eigen::MatrixXd means = Eigen::MatrixXd::Zero(m.n_groups, a.cols());
   Eigen::VectorXd count = Eigen::VectorXd::Zero(m.n_groups);
   for (Eigen::Index i = 0; i < a.rows(); ++i) {
@@ -228,9 +229,7 @@ Eigen::MatrixXd center_within(const Eigen::MatrixXd& a, const LinearModel& m) {
   }
   for (int k = 0; k < m.n_groups; ++k)
     if (count[k] > 0) means.row(k) /= count[k];
-  Eigen::MatrixXd out = a;
-  for (Eigen::Index i = 0; i < a.rows(); ++i) out.row(i) -= means.row(m.groups[static_cast<std::size_t>(i)]);
-  return out;
+  for (Eigen::Index i = 0; i < a.rows(); ++i) a.row(i) -= means.row(m.groups[static_cast<std::size_t>(i)]);
 }
 
 }  // namespace
@@ -247,7 +246,10 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
   fit.sigma.resize(ng);
   fit.df_residual.resize(ng);
   fit.amean.resize(ng);
-  if (fitted != nullptr) fitted->resize(ng, n);
+  if (fitted != nullptr) {
+    fitted->resize(ng, n);
+    core::prefer_huge_pages(*fitted);
+  }
   if (contrasts == nullptr) exact = nullptr;
   core::ensure(contrasts == nullptr || contrasts->rows() == q, "lm_fit: contrast rows differ from coefficients");
 
@@ -268,7 +270,8 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
   });
 
   // The unweighted design's coefficient covariance (for contrasts), from the centered design.
-  Eigen::MatrixXd z0 = center_within(model.z, model);
+  Eigen::MatrixXd z0 = model.z;
+  center_within(z0, model);
   if (!model.block.empty()) {
     // limma's cov.coefficients of a blocked fit: (X' C^-1 X)^-1 of the unweighted design.
     std::vector<int> all(static_cast<std::size_t>(n));
@@ -291,20 +294,37 @@ LmFit lm_fit(const Eigen::MatrixXd& y, const LinearModel& model, const Eigen::Ma
     const Eigen::VectorXd su = r0inv.rowwise().norm();
     constexpr Eigen::Index kBlock = 256;
     const auto n_blocks = static_cast<std::size_t>((ng + kBlock - 1) / kBlock);
-    core::parallel_for(n_blocks, threads, [&](std::size_t blk) {
-      const Eigen::Index g0 = static_cast<Eigen::Index>(blk) * kBlock;
-      const Eigen::Index rows = std::min(kBlock, ng - g0);
-      const Eigen::MatrixXd yc = center_within(y.middleRows(g0, rows).transpose(), model);  // n x rows
-      const Eigen::MatrixXd b = qr0.solve(yc);                                               // q x rows
-      const Eigen::MatrixXd resid = yc - z0 * b;
-      fit.coefficients.middleRows(g0, rows) = b.transpose();
-      for (Eigen::Index r = 0; r < rows; ++r) {
-        const Eigen::Index g = g0 + r;
-        fit.stdev_unscaled.row(g) = su.transpose();
-        fit.df_residual[g] = df;
-        fit.sigma[g] = df > 0 ? std::sqrt(resid.col(r).squaredNorm() / df) : kNaN;
+    // Each thread reuses its scratch matrices from block to block: fresh 4 MB temporaries per
+    // block were faulted in and cleared by the kernel every time. The solve is HouseholderQR's
+    // (Q' y, then the triangular R) written out so that it runs in that scratch.
+    const Eigen::Index rank = std::min(n, q);
+    const auto householder_t = qr0.householderQ().setLength(rank).adjoint();
+    const auto r_upper = qr0.matrixQR().topLeftCorner(rank, rank).triangularView<Eigen::Upper>();
+    core::parallel_for_chunks(n_blocks, threads, [&](std::size_t b0, std::size_t e0) {
+      Eigen::MatrixXd yc, c, resid;  // n x rows
+      Eigen::MatrixXd b;             // q x rows
+      for (std::size_t blk = b0; blk < e0; ++blk) {
+        const Eigen::Index g0 = static_cast<Eigen::Index>(blk) * kBlock;
+        const Eigen::Index rows = std::min(kBlock, ng - g0);
+        yc = y.middleRows(g0, rows).transpose();
+        center_within(yc, model);
+        c = yc;
+        c.applyOnTheLeft(householder_t);
+        r_upper.solveInPlace(c.topRows(rank));
+        b.resize(q, rows);
+        b.topRows(rank) = c.topRows(rank);
+        b.bottomRows(q - rank).setZero();
+        resid = yc;
+        resid.noalias() -= z0 * b;
+        fit.coefficients.middleRows(g0, rows) = b.transpose();
+        for (Eigen::Index r = 0; r < rows; ++r) {
+          const Eigen::Index g = g0 + r;
+          fit.stdev_unscaled.row(g) = su.transpose();
+          fit.df_residual[g] = df;
+          fit.sigma[g] = df > 0 ? std::sqrt(resid.col(r).squaredNorm() / df) : kNaN;
+        }
+        if (fitted != nullptr) fitted->middleRows(g0, rows) = y.middleRows(g0, rows) - resid.transpose();
       }
-      if (fitted != nullptr) fitted->middleRows(g0, rows) = y.middleRows(g0, rows) - resid.transpose();
     });
     // Every feature shares the unweighted (X'X)^-1, so limma's contrasts are already exact.
     if (exact != nullptr) *exact = contrasts_fit(fit, *contrasts);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/core/memory.hpp"
 #include "lscmir/core/parallel.hpp"
 
 namespace lscmir::stats {
@@ -27,7 +28,11 @@ std::vector<char> rank_in_range(const std::vector<double>& v, double lo, double 
   const auto ihi = std::min(n, static_cast<std::size_t>(std::floor(hi))) - 1;
   std::nth_element(tmp.begin(), tmp.begin() + static_cast<std::ptrdiff_t>(ilo), tmp.end());
   const double a = tmp[ilo];
-  std::nth_element(tmp.begin(), tmp.begin() + static_cast<std::ptrdiff_t>(ihi), tmp.end());
+  // The values after position ilo are the ones above it (and those before, below), so the
+  // hi-th order statistic is searched on that side only.
+  const auto at = [&](std::size_t i) { return tmp.begin() + static_cast<std::ptrdiff_t>(i); };
+  if (ihi > ilo) std::nth_element(at(ilo + 1), at(ihi), tmp.end());
+  else if (ihi < ilo) std::nth_element(tmp.begin(), at(ihi), at(ilo));
   const double b = tmp[ihi];
   double less_a = 0, eq_a = 0, less_b = 0, eq_b = 0;
   for (double x : v) {
@@ -48,13 +53,23 @@ std::vector<char> rank_in_range(const std::vector<double>& v, double lo, double 
 }
 
 /// TMM factor of one sample against the reference (Robinson & Oshlack 2010, eq. 1-3).
-double tmm_factor(const Eigen::VectorXd& obs, const Eigen::VectorXd& ref, double n_obs, double n_ref) {
+/// `log_ref` is log2(ref / n_ref) per feature, computed once for every sample. A feature with a
+/// zero count in either library has an infinite log ratio and is skipped before any logarithm;
+/// the log ratio is log2 of the quotient, as edgeR writes it, not a difference of logarithms, so
+/// tied ratios stay tied for the rank trims.
+double tmm_factor(const Eigen::VectorXd& obs, const Eigen::VectorXd& ref, const std::vector<double>& log_ref, double n_obs,
+                  double n_ref) {
   constexpr double kLogRatioTrim = 0.3, kSumTrim = 0.05;
   std::vector<double> log_r, abs_e, var;
+  const auto ng = static_cast<std::size_t>(obs.size());
+  log_r.reserve(ng);
+  abs_e.reserve(ng);
+  var.reserve(ng);
   for (Eigen::Index g = 0; g < obs.size(); ++g) {
     const double o = obs[g], r = ref[g];
+    if (!(o > 0) || !(r > 0)) continue;
     const double lr = std::log2((o / n_obs) / (r / n_ref));
-    const double ae = (std::log2(o / n_obs) + std::log2(r / n_ref)) / 2.0;
+    const double ae = (std::log2(o / n_obs) + log_ref[static_cast<std::size_t>(g)]) / 2.0;
     if (!std::isfinite(lr) || !std::isfinite(ae) || !(ae > -1e10)) continue;
     log_r.push_back(lr);
     abs_e.push_back(ae);
@@ -130,28 +145,46 @@ double median(std::vector<double> v) {
   return (lower + upper) / 2.0;
 }
 
-std::vector<double> library_sizes(const Eigen::MatrixXd& counts) {
+std::vector<double> library_sizes(const Eigen::MatrixXd& counts, int threads) {
   std::vector<double> out(static_cast<std::size_t>(counts.cols()));
-  for (Eigen::Index j = 0; j < counts.cols(); ++j) out[static_cast<std::size_t>(j)] = counts.col(j).sum();
+  core::parallel_for(out.size(), threads,
+                     [&](std::size_t j) { out[j] = counts.col(static_cast<Eigen::Index>(j)).sum(); });
   return out;
 }
 
-std::vector<double> norm_factors(const Eigen::MatrixXd& counts_in, const std::vector<double>& lib_size,
-                                 NormMethod method, int threads) {
-  const auto ns = static_cast<std::size_t>(counts_in.cols());
+std::vector<char> nonzero_features(const Eigen::MatrixXd& counts, int threads) {
+  std::vector<char> nz(static_cast<std::size_t>(counts.rows()), 0);
+  core::parallel_for_chunks(nz.size(), threads, [&](std::size_t b, std::size_t e) {
+    for (Eigen::Index j = 0; j < counts.cols(); ++j) {
+      const double* c = counts.col(j).data();
+      for (std::size_t g = b; g < e; ++g) nz[g] |= static_cast<char>(c[g] != 0.0);
+    }
+  });
+  return nz;
+}
+
+std::vector<double> norm_factors(const Eigen::MatrixXd& x, const std::vector<double>& lib_size, NormMethod method,
+                                 int threads) {
+  const auto ns = static_cast<std::size_t>(x.cols());
   core::ensure(lib_size.size() == ns, "norm_factors: lib_size length");
-  // Drop features that are zero in every sample.
-  std::vector<Eigen::Index> keep;
-  for (Eigen::Index g = 0; g < counts_in.rows(); ++g)
-    if ((counts_in.row(g).array() > 0).any()) keep.push_back(g);
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(keep.size()), counts_in.cols());
-  for (std::size_t k = 0; k < keep.size(); ++k) x.row(static_cast<Eigen::Index>(k)) = counts_in.row(keep[k]);
-  if (x.rows() == 0 || ns == 1) method = NormMethod::kNone;
+  // Features that are zero in every sample are dropped (edgeR). They change no factor but the
+  // upper quartile's, which is therefore taken over the kept features only; TMM skips them (an
+  // infinite log ratio), RLE too (a geometric mean of 0), and they add nothing to a column sum.
+  const std::vector<char> nz = nonzero_features(x, threads);
+  std::vector<Eigen::Index> kept;
+  kept.reserve(nz.size());
+  for (std::size_t g = 0; g < nz.size(); ++g)
+    if (nz[g]) kept.push_back(static_cast<Eigen::Index>(g));
+  const bool all_kept = kept.size() == nz.size();
+  if (kept.empty() || ns == 1) method = NormMethod::kNone;
 
   std::vector<double> f(ns, 1.0);
   auto column = [&](std::size_t j) {
     const auto c = x.col(static_cast<Eigen::Index>(j));
-    return std::vector<double>(c.data(), c.data() + c.size());
+    if (all_kept) return std::vector<double>(c.data(), c.data() + c.size());
+    std::vector<double> v(kept.size());
+    for (std::size_t k = 0; k < kept.size(); ++k) v[k] = c[kept[k]];
+    return v;
   };
   switch (method) {
     case NormMethod::kNone:
@@ -162,12 +195,14 @@ std::vector<double> norm_factors(const Eigen::MatrixXd& counts_in, const std::ve
     case NormMethod::kRLE: {
       // Geometric mean per feature over samples; features with any zero have geometric mean 0
       // and are excluded from each sample's median ratio.
-      Eigen::VectorXd gm(x.rows());
-      for (Eigen::Index g = 0; g < x.rows(); ++g) gm[g] = std::exp(x.row(g).array().log().mean());
+      Eigen::VectorXd gm(static_cast<Eigen::Index>(kept.size()));
+      for (std::size_t k = 0; k < kept.size(); ++k)
+        gm[static_cast<Eigen::Index>(k)] = std::exp(x.row(kept[k]).array().log().mean());
       core::parallel_for(ns, threads, [&](std::size_t j) {
         std::vector<double> ratios;
-        for (Eigen::Index g = 0; g < x.rows(); ++g)
-          if (gm[g] > 0) ratios.push_back(x(g, static_cast<Eigen::Index>(j)) / gm[g]);
+        for (std::size_t k = 0; k < kept.size(); ++k)
+          if (gm[static_cast<Eigen::Index>(k)] > 0)
+            ratios.push_back(x(kept[k], static_cast<Eigen::Index>(j)) / gm[static_cast<Eigen::Index>(k)]);
         f[j] = median(ratios) / lib_size[j];
       });
       break;
@@ -190,8 +225,11 @@ std::vector<double> norm_factors(const Eigen::MatrixXd& counts_in, const std::ve
           if (d < best) { best = d; ref = j; }
         }
       }
+      const auto rc = x.col(static_cast<Eigen::Index>(ref));
+      std::vector<double> log_ref(static_cast<std::size_t>(x.rows()));
+      for (Eigen::Index g = 0; g < x.rows(); ++g) log_ref[static_cast<std::size_t>(g)] = std::log2(rc[g] / lib_size[ref]);
       core::parallel_for(ns, threads, [&](std::size_t j) {
-        f[j] = tmm_factor(x.col(static_cast<Eigen::Index>(j)), x.col(static_cast<Eigen::Index>(ref)), lib_size[j], lib_size[ref]);
+        f[j] = tmm_factor(x.col(static_cast<Eigen::Index>(j)), rc, log_ref, lib_size[j], lib_size[ref]);
       });
       break;
     }
@@ -214,6 +252,7 @@ Eigen::MatrixXd log_cpm(const Eigen::MatrixXd& counts, const std::vector<double>
   const auto ns = static_cast<std::size_t>(counts.cols());
   const double mean_lib = std::accumulate(eff_lib_size.begin(), eff_lib_size.end(), 0.0) / static_cast<double>(ns);
   Eigen::MatrixXd out(counts.rows(), counts.cols());
+  core::prefer_huge_pages(out);
   core::parallel_for(ns, threads, [&](std::size_t j) {
     const double prior = prior_count * eff_lib_size[j] / mean_lib;
     const double lib = eff_lib_size[j] + 2.0 * prior;

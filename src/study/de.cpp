@@ -281,10 +281,10 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   const bool want_exact = o.contrast_se == "exact";
   if (o.filter && !counts_input) throw core::UsageError("--filter (edgeR filterByExpr) needs --counts");
   if (counts_input) {
-    for (Eigen::Index g = 0; g < y.rows(); ++g) r.all_zero += (y.row(g).array() == 0.0).all() ? 1 : 0;
+    for (char nz : stats::nonzero_features(y, threads)) r.all_zero += nz ? 0 : 1;
     if (o.filter) {
       // filterByExpr(y, design) on the raw library sizes, then y[keep, , keep.lib.sizes = FALSE].
-      const std::vector<bool> keep = stats::filter_by_expr(y, design.x, stats::library_sizes(y));
+      const std::vector<bool> keep = stats::filter_by_expr(y, design.x, stats::library_sizes(y, threads));
       std::vector<Eigen::Index> rows;
       for (std::size_t g = 0; g < keep.size(); ++g)
         if (keep[g]) rows.push_back(static_cast<Eigen::Index>(g));
@@ -303,7 +303,7 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
       log.warn("de", fmt::format("{} of {} features are zero in every sample and are tested; --filter removes low counts "
                                  "(edgeR filterByExpr)", r.all_zero, y.rows()));
     }
-    r.lib_size = stats::library_sizes(y);
+    r.lib_size = stats::library_sizes(y, threads);
     r.norm_factors = spike ? spike_in_factors(*spike_ins, sheet, r.lib_size) : stats::norm_factors(y, r.lib_size, norm, threads);
     std::vector<double> eff(r.lib_size.size());
     for (std::size_t j = 0; j < eff.size(); ++j) eff[j] = r.lib_size[j] * r.norm_factors[j];
@@ -317,7 +317,7 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
       if (o.sample_weights) {
         v = stats::voom_with_quality_weights(y, model, design.x, eff, threads, r.sample_weights);
       } else if (model.block.empty()) {
-        v = stats::voom(y, model, eff, threads);
+        v = stats::voom(std::move(y), model, eff, threads);  // the counts are not needed after voom
       } else {
         // Smyth's recipe: voom, duplicateCorrelation, voom with the block and correlation,
         // duplicateCorrelation again on the new weights.

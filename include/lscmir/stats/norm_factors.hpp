@@ -15,8 +15,13 @@ enum class NormMethod { kTMM, kUpperQuartile, kRLE, kNone };
 bool parse_norm_method(std::string_view text, NormMethod& out);
 const char* to_string(NormMethod m);
 
-/// Column sums of a counts matrix (features x samples).
-std::vector<double> library_sizes(const Eigen::MatrixXd& counts);
+/// Column sums of a counts matrix (features x samples). Threads: samples in parallel, each
+/// summed in the same order, so the sums do not depend on `threads`.
+std::vector<double> library_sizes(const Eigen::MatrixXd& counts, int threads = 1);
+
+/// One flag per feature (row): 1 when any sample's value is not zero. Blocks of features are
+/// scanned in parallel, each column by column (the matrix is column-major).
+std::vector<char> nonzero_features(const Eigen::MatrixXd& counts, int threads = 1);
 
 /// Normalization factors as edgeR::calcNormFactors (Robinson & Oshlack 2010 for TMM: trimmed
 /// mean of M values against the sample whose upper quartile is closest to the mean, 30% / 5%

@@ -27,5 +27,9 @@ struct VoomResult {
 ///        argument, as voomWithQualityWeights passes them); the returned weights do not include them.
 VoomResult voom(const Eigen::MatrixXd& counts, const LinearModel& model, const std::vector<double>& lib_size,
                 int threads, double span = 0.5, const std::vector<double>* prior_weights = nullptr);
+/// The same, consuming the counts: their storage becomes `e` (one matrix of features x samples
+/// fewer to allocate and clear). The result is identical to the copying form.
+VoomResult voom(Eigen::MatrixXd&& counts, const LinearModel& model, const std::vector<double>& lib_size, int threads,
+                double span = 0.5, const std::vector<double>* prior_weights = nullptr);
 
 }  // namespace lscmir::stats

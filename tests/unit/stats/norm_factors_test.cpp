@@ -28,6 +28,35 @@ TEST(NormFactors, MatchEdgeRWithin1e8) {
   }
 }
 
+TEST(NormFactors, AllZeroFeaturesAndThreadsChangeNothing) {
+  const auto m = thca();
+  const Eigen::MatrixXd& x = m.values;
+  // nonzero_features agrees with a row-by-row scan, for any thread count.
+  std::vector<char> expected(static_cast<std::size_t>(x.rows()));
+  std::size_t zero_rows = 0;
+  for (Eigen::Index g = 0; g < x.rows(); ++g) {
+    expected[static_cast<std::size_t>(g)] = (x.row(g).array() != 0.0).any() ? 1 : 0;
+    zero_rows += expected[static_cast<std::size_t>(g)] ? 0 : 1;
+  }
+  ASSERT_GT(zero_rows, 0u) << "the fixture should have all-zero features";
+  for (int t : {1, 2, 3}) EXPECT_EQ(nonzero_features(x, t), expected) << t << " threads";
+  EXPECT_EQ(library_sizes(x, 3), library_sizes(x, 1));
+  // Appending 50 all-zero features, in the middle and at the end, leaves every factor's bits alone.
+  Eigen::MatrixXd padded(x.rows() + 50, x.cols());
+  const Eigen::Index half = x.rows() / 2;
+  padded.topRows(half) = x.topRows(half);
+  padded.middleRows(half, 25).setZero();
+  padded.middleRows(half + 25, x.rows() - half) = x.bottomRows(x.rows() - half);
+  padded.bottomRows(25).setZero();
+  const auto lib = library_sizes(x);
+  EXPECT_EQ(library_sizes(padded), lib);
+  for (NormMethod method : {NormMethod::kTMM, NormMethod::kUpperQuartile, NormMethod::kRLE}) {
+    const auto f = norm_factors(x, lib, method, 1);
+    EXPECT_EQ(norm_factors(x, lib, method, 3), f) << to_string(method);
+    EXPECT_EQ(norm_factors(padded, lib, method, 2), f) << to_string(method);
+  }
+}
+
 TEST(NormFactors, GeometricMeanIsOne) {
   const auto m = thca();
   const auto f = norm_factors(m.values, library_sizes(m.values), NormMethod::kTMM);

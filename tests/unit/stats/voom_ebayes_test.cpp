@@ -45,6 +45,20 @@ TEST(Voom, ExpressionAndWeightsMatchLimma) {
   expect_matrix_golden(p.d, p.v.weights, "tests/reference/de/thca_voom/weights.tsv", 1e-9);
 }
 
+TEST(Voom, ConsumingTheCountsGivesTheSameBits) {
+  auto d = test::load_dataset("tests/data/thca/THCA.paired.counts.tsv", "tests/data/thca/THCA.paired.samples.tsv",
+                              "~ patient + population", io::MatrixKind::kCounts);
+  const auto lib = library_sizes(d.matrix.values);
+  const VoomResult copied = voom(d.matrix.values, d.model, lib, 1);
+  Eigen::MatrixXd counts = d.matrix.values;
+  const VoomResult consumed = voom(std::move(counts), d.model, lib, 2);
+  ASSERT_EQ(consumed.e.rows(), copied.e.rows());
+  EXPECT_TRUE((consumed.e.array() == copied.e.array()).all());
+  EXPECT_TRUE((consumed.weights.array() == copied.weights.array()).all());
+  EXPECT_EQ(consumed.point_feature, copied.point_feature);
+  EXPECT_EQ(consumed.point_y, copied.point_y);
+}
+
 void expect_intermediates(const Pipeline& p, const EBayesFit& eb, const std::string& file, bool with_lods) {
   const auto g = test::golden(file);
   const auto rows = test::feature_rows(p.d, g);
