@@ -281,7 +281,8 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   const bool want_exact = o.contrast_se == "exact";
   if (o.filter && !counts_input) throw core::UsageError("--filter (edgeR filterByExpr) needs --counts");
   if (counts_input) {
-    for (char nz : stats::nonzero_features(y, threads)) r.all_zero += nz ? 0 : 1;
+    const std::vector<char> nonzero = stats::nonzero_features(y, threads);
+    r.all_zero = static_cast<std::size_t>(std::count(nonzero.begin(), nonzero.end(), char{0}));
     if (o.filter) {
       // filterByExpr(y, design) on the raw library sizes, then y[keep, , keep.lib.sizes = FALSE].
       const std::vector<bool> keep = stats::filter_by_expr(y, design.x, stats::library_sizes(y, threads));
@@ -325,7 +326,7 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
         plain.block.clear();
         v = stats::voom(y, plain, eff, threads);
         model.correlation = block_correlation(v.e, model, &v.weights, threads, r, log, false);
-        v = stats::voom(y, model, eff, threads);
+        v = stats::voom(std::move(y), model, eff, threads);  // the last use of the counts
         model.correlation = block_correlation(v.e, model, &v.weights, threads, r, log, true);
       }
       if (v.unit_weights) log.warn("de", "fewer than two features have residual df: voom weights set to 1");
