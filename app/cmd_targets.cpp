@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lscmir targets: seed sites with TargetScan 7's definitions, or imported target tables.
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -21,7 +22,7 @@ struct TargetsOptions {
   std::string families, mirnas, utrs, species = "9606", site_types, map;
   std::vector<std::string> import;
   int shadow = 14;
-  bool no_sites = false;
+  bool no_sites = false, gzip = false;
 };
 
 int run_import(const TargetsOptions& o, const std::vector<std::string>& argv, core::Logger& log) {
@@ -64,9 +65,13 @@ int run_targets(const TargetsOptions& o, const std::vector<std::string>& argv, c
   const auto fams = o.families.empty() ? targets::read_mature_fasta(o.mirnas, o.species) : targets::read_families(o.families);
   const targets::UtrSet utrs = targets::read_utrs(o.utrs, o.species);
   const double t_read = now_seconds() - mark;
-  std::vector<std::string> outputs = {"targets.tsv", "families.tsv", "run_info.json"};
-  if (!o.no_sites) outputs.push_back("sites.tsv");
-  io::prepare_output_dir(o.common.out, outputs, o.common.force);
+  // Every name a scan can write is checked (and, after --force, replaced or removed), so the folder
+  // never mixes this run's files with another variant's (targets.tsv beside targets.tsv.gz).
+  const std::string sites_name = o.gzip ? "sites.tsv.gz" : "sites.tsv", targets_name = o.gzip ? "targets.tsv.gz" : "targets.tsv";
+  const std::vector<std::string> written = o.no_sites ? std::vector<std::string>{targets_name, "families.tsv"}
+                                                      : std::vector<std::string>{sites_name, targets_name, "families.tsv"};
+  io::prepare_output_dir(o.common.out, {"sites.tsv", "sites.tsv.gz", "targets.tsv", "targets.tsv.gz", "families.tsv", "run_info.json"},
+                         o.common.force);
   mark = now_seconds();
   const targets::SeedIndex index(fams, types);
   core::Progress progress(log, "targets", "genes", utrs.genes.size());
@@ -80,22 +85,23 @@ int run_targets(const TargetsOptions& o, const std::vector<std::string>& argv, c
   mark = now_seconds();
   const std::filesystem::path dir(o.common.out);
   std::optional<io::StreamedOutput> sites_out;
-  if (!o.no_sites) sites_out.emplace((dir / "sites.tsv").string());
-  io::StreamedOutput targets_out((dir / "targets.tsv").string());
+  if (!o.no_sites) sites_out.emplace((dir / sites_name).string());
+  io::StreamedOutput targets_out((dir / targets_name).string());
   const std::size_t n_rows =
-      targets::write_scan_outputs(utrs, sites, index, o.species, sites_out ? &*sites_out : nullptr, targets_out, threads);
+      targets::write_scan_outputs(utrs, sites, index, o.species, sites_out ? &*sites_out : nullptr, targets_out, threads, o.gzip);
   if (n_rows == 0) log.warn("targets", "no sites in species " + o.species + " (targets.tsv counts that species only; see --species)");
   if (sites_out) sites_out->commit();
   targets_out.commit();
   io::write_tables(o.common.out, {{"families.tsv", targets::families_table(fams)}});
-  info.outputs = o.no_sites ? std::vector<std::string>{"targets.tsv", "families.tsv"}
-                            : std::vector<std::string>{"sites.tsv", "targets.tsv", "families.tsv"};
+  for (const char* name : {"sites.tsv", "sites.tsv.gz", "targets.tsv", "targets.tsv.gz"})
+    if (std::find(written.begin(), written.end(), name) == written.end()) io::remove_output(o.common.out, name);
+  info.outputs = written;
   log.info("targets", fmt::format("read {:.2f} s, scan {:.2f} s, format and write {:.2f} s", t_read, t_scan, now_seconds() - mark));
   info.inputs.push_back(io::checksum_file(o.families.empty() ? "mirnas" : "families", o.families.empty() ? o.mirnas : o.families));
   info.inputs.push_back(io::checksum_file("utrs", o.utrs));
   info.parameters = {{"species", o.species}, {"site_types", targets::site_type_names(types)}, {"shadow", o.shadow}, {"threads", threads},
                      {"families", fams.size()}, {"genes", utrs.genes.size()}, {"nucleotides", utrs.nucleotides},
-                     {"sites", n_sites}, {"targets_rows", n_rows}, {"sites_tsv", !o.no_sites}};
+                     {"sites", n_sites}, {"targets_rows", n_rows}, {"sites_tsv", !o.no_sites}, {"gzip", o.gzip}};
   finish_run_info(info, o.common.out, log, t0);
   return kExitOk;
 }
@@ -114,6 +120,7 @@ int cmd_targets(const std::vector<std::string>& argv, core::Logger& log) {
   app.add_option("--import", o.import, "Import a table instead: targetscan FILE | mirtarbase FILE")->expected(2);
   app.add_option("--map", o.map, "Entrez -> symbol map for --import mirtarbase");
   app.add_flag("--no-sites", o.no_sites, "Skip sites.tsv (write the per-gene counts of targets.tsv only)");
+  app.add_flag("--gzip", o.gzip, "Write sites.tsv.gz and targets.tsv.gz (gzip, compressed by all threads) instead");
   add_common_options(app, o.common);
   const int parsed = parse_or_exit(app, argv);
   if (parsed >= 0) return parsed;

@@ -218,6 +218,11 @@ void install_interrupt_cleanup() {
   for (const int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
 }
 
+void remove_output(const std::string& dir, const std::string& name) {
+  const std::string path = (std::filesystem::path(dir) / name).string();
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw core::OutputError(path, std::string("cannot remove: ") + std::strerror(errno));
+}
+
 std::size_t remove_stale_temporaries(const std::string& dir) {
   std::size_t removed = 0;
   std::error_code ec;

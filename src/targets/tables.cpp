@@ -3,13 +3,17 @@
 #include "lscmir/targets/tables.hpp"
 
 #include <algorithm>
+#include <array>
+#include <future>
 #include <map>
+#include <string_view>
 #include <utility>
 
 #include <fmt/core.h>
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/core/parallel.hpp"
+#include "lscmir/io/gzip.hpp"
 
 namespace lscmir::targets {
 
@@ -32,30 +36,55 @@ io::ResultTable families_table(const std::vector<Family>& families) {
 
 std::size_t write_scan_outputs(const UtrSet& utrs, const std::vector<GeneSites>& gene_sites, const SeedIndex& index,
                                const std::string& species, io::StreamedOutput* sites, io::StreamedOutput& targets,
-                               int threads) {
-  if (sites) sites->write(sites_header());
-  targets.write(targets_header(index));
+                               int threads, bool gzip) {
   const bool per_member = true;  // rows per mature miRNA whenever the families name their members
-  const std::size_t n_genes = utrs.genes.size(), block = 2048;
-  const std::size_t parts = static_cast<std::size_t>(std::max(threads, 1)) * 4;
-  std::vector<std::string> site_parts(parts), target_parts(parts);
-  std::vector<std::size_t> part_rows(parts);
+  // Pieces of a fixed number of genes, whatever the thread count, so that the gzip members (one per
+  // piece) and hence the compressed bytes are the same for every thread count.
+  constexpr std::size_t kPieceGenes = 128, kPieces = 16;
+  struct Piece {
+    std::string sites, targets, sites_gz, targets_gz;
+    std::size_t rows = 0;
+  };
+  const std::size_t n_genes = utrs.genes.size(), block = kPieceGenes * kPieces;
+  std::array<std::vector<Piece>, 2> sets{std::vector<Piece>(kPieces), std::vector<Piece>(kPieces)};
   std::size_t n_rows = 0;
-  for (std::size_t b = 0; b < n_genes; b += block) {
-    const std::size_t e = std::min(n_genes, b + block);
-    core::parallel_for(parts, threads, [&](std::size_t p) {
-      const std::size_t pb = b + (e - b) * p / parts, pe = b + (e - b) * (p + 1) / parts;
-      site_parts[p].clear();
-      target_parts[p].clear();
-      if (sites) append_sites(utrs, gene_sites, index, pb, pe, site_parts[p]);
-      part_rows[p] = append_targets(utrs, gene_sites, index, species, per_member, pb, pe, target_parts[p]);
-    });
-    for (std::size_t p = 0; p < parts; ++p) {
-      if (sites) sites->write(site_parts[p]);
-      targets.write(target_parts[p]);
-      n_rows += part_rows[p];
+  // Block k + 1 is formatted (and compressed) by the workers while block k is written by one more
+  // thread: the writing, mostly the kernel's copy into the page cache, overlaps the formatting.
+  std::future<void> writing;
+  auto write_set = [&](const std::vector<Piece>* set) {
+    for (const auto& piece : *set) {
+      if (sites) sites->write(gzip ? piece.sites_gz : piece.sites);
+      targets.write(gzip ? piece.targets_gz : piece.targets);
     }
+  };
+  std::size_t current = 0;
+  for (std::size_t b = 0; b == 0 || b < n_genes; b += block) {  // one block even with no genes: the headers
+    const std::size_t e = std::min(n_genes, b + block);
+    auto& set = sets[current];
+    core::parallel_for(kPieces, threads, [&](std::size_t p) {
+      Piece& piece = set[p];
+      const std::size_t pb = std::min(e, b + p * kPieceGenes), pe = std::min(e, pb + kPieceGenes);
+      piece.sites.clear();
+      piece.targets.clear();
+      if (b == 0 && p == 0) {
+        if (sites) piece.sites = sites_header();
+        piece.targets = targets_header(index);
+      }
+      if (sites) append_sites(utrs, gene_sites, index, pb, pe, piece.sites);
+      piece.rows = append_targets(utrs, gene_sites, index, species, per_member, pb, pe, piece.targets);
+      if (gzip) {
+        piece.sites_gz.clear();
+        piece.targets_gz.clear();
+        if (sites && !piece.sites.empty()) io::append_gzip_member(piece.sites, piece.sites_gz);
+        if (!piece.targets.empty()) io::append_gzip_member(piece.targets, piece.targets_gz);
+      }
+    });
+    for (const auto& piece : set) n_rows += piece.rows;
+    if (writing.valid()) writing.get();  // rethrows the write error of the block before
+    writing = std::async(std::launch::async, write_set, &set);
+    current ^= 1;
   }
+  writing.get();
   return n_rows;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "../unit/gzip_util.hpp"
 #include "golden_util.hpp"
 
 namespace lscmir::golden {
@@ -34,6 +35,39 @@ TEST(TargetsCli, TargetScanSampleSitesEqualExpectedOutput) {
     EXPECT_EQ(t.header, (std::vector<std::string>{"mirna", "gene", "n_8mer", "n_7mer_m8", "n_7mer_1a", "n_6mer", "total"}));
     EXPECT_FALSE(t.order.empty());
   }
+}
+
+TEST(TargetsCli, GzipOutputsAreThePlainOnesAndReplaceThemWithForce) {
+  const fs::path out = scratch("ts_sample_gzip");
+  const std::string args = "--families " + (kData / "miR_Family_info_sample.txt").string() + " --utrs " +
+                           (kData / "UTR_Sequences_sample.txt").string();
+  ASSERT_EQ(run("targets", args, out, 2), 0) << slurp(out.string() + ".stderr");
+  const std::string plain_targets = slurp(out / "targets.tsv");
+  // A second run into the same folder needs --force, and then leaves the gzip variant only.
+  EXPECT_NE(run("targets", args + " --gzip", out, 2), 0);
+  EXPECT_NE(slurp(out.string() + ".stderr").find("--force"), std::string::npos);
+  ASSERT_EQ(run("targets", args + " --gzip --force", out, 2), 0) << slurp(out.string() + ".stderr");
+  EXPECT_FALSE(fs::exists(out / "sites.tsv"));
+  EXPECT_FALSE(fs::exists(out / "targets.tsv"));
+  EXPECT_EQ(test::gunzip_members(slurp(out / "sites.tsv.gz")), slurp(kData / "targetscan_70_output.txt"));
+  EXPECT_EQ(test::gunzip_members(slurp(out / "targets.tsv.gz")), plain_targets);
+  const std::string info = slurp(out / "run_info.json");
+  EXPECT_NE(info.find("\"sites.tsv.gz\""), std::string::npos);
+  EXPECT_NE(info.find("\"gzip\": true"), std::string::npos);
+  // Back to plain text without sites: no file of the gzip run is left.
+  ASSERT_EQ(run("targets", args + " --no-sites --force", out, 1), 0) << slurp(out.string() + ".stderr");
+  EXPECT_EQ(slurp(out / "targets.tsv"), plain_targets);
+  for (const char* gone : {"sites.tsv", "sites.tsv.gz", "targets.tsv.gz"}) EXPECT_FALSE(fs::exists(out / gone)) << gone;
+  // lscmir enrich reads the compressed table as it reads the plain one.
+  ASSERT_EQ(run("targets", args + " --gzip --force", out, 2), 0);
+  const fs::path e1 = scratch("ts_sample_gzip_enrich_plain"), e2 = scratch("ts_sample_gzip_enrich_gz");
+  const fs::path plain_file = scratch("ts_sample_gzip_plain.tsv"), gmt = scratch("ts_sample_gzip_sets.gmt");
+  { std::ofstream(plain_file, std::ios::binary) << plain_targets; }
+  { std::ofstream(gmt, std::ios::binary) << "SET1\td\tLIN28B\tNLRP1\tZNF197\nSET2\td\tCDC2L6\tFNDC3A\tLPHN1\n"; }
+  const std::string rest = " --mirnas let-7/98,miR-10 --gene-sets " + gmt.string();
+  ASSERT_EQ(run("enrich", "--targets " + plain_file.string() + rest, e1, 1), 0) << slurp(e1.string() + ".stderr");
+  ASSERT_EQ(run("enrich", "--targets " + (out / "targets.tsv.gz").string() + rest, e2, 1), 0) << slurp(e2.string() + ".stderr");
+  EXPECT_EQ(slurp(e1 / "enrichment.tsv"), slurp(e2 / "enrichment.tsv"));
 }
 
 struct EnrichCase {

@@ -63,4 +63,13 @@ class TextSource {
 /// bytes" as the position.
 std::string read_all(TextSource& source);
 
+/// Appends `text` to `out` as one complete gzip member (RFC 1952: a fixed 10-byte header with no
+/// name and mtime 0, deflate at the fastest level, CRC-32 and length), by ISA-L's igzip when
+/// lscmir is built with it, else by zlib. Concatenated members are one valid gzip file (gzip -d,
+/// zcat and TextSource read them all), so independent pieces compressed by separate threads can
+/// be written one after another. The bytes depend only on `text` and the library used.
+/// Threads: no shared state; call it from any number of threads at once.
+/// @throws std::bad_alloc when the compressor cannot be set up.
+void append_gzip_member(std::string_view text, std::string& out);
+
 }  // namespace lscmir::io

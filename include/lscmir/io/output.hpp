@@ -51,6 +51,11 @@ class StagedFiles {
   std::vector<Staged> files_;
 };
 
+/// Removes DIR/name if it exists: an output of an earlier run that this run does not write (another
+/// variant of it), once this run's outputs are in place. @throws core::OutputError when it exists
+/// and cannot be removed.
+void remove_output(const std::string& dir, const std::string& name);
+
 /// Removes the temporaries of write_file_atomic / StagedFiles in `dir` (not its subfolders) whose
 /// writing process no longer exists (a kill -9 mid-write). Returns how many were removed.
 std::size_t remove_stale_temporaries(const std::string& dir);

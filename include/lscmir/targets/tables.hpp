@@ -23,14 +23,15 @@ namespace lscmir::targets {
 io::ResultTable families_table(const std::vector<Family>& families);
 
 /// Writes the headers and rows of targets.tsv (rows per member miRNA) and, when `sites` is not
-/// null, of sites.tsv, in blocks of 2048 genes formatted by `threads` workers and written in gene
-/// order (the same bytes as format_targets / format_sites). Does not commit either output.
+/// null, of sites.tsv, in gene order (the same text as format_targets / format_sites). Genes are
+/// formatted by `threads` workers in pieces of 128 genes, 16 pieces a block, while one more thread
+/// writes the block before. With `gzip`, each piece is one gzip member (io::append_gzip_member), so
+/// the outputs are gzip files whose bytes do not depend on `threads`. Does not commit either output.
 /// @returns the number of targets.tsv rows.
 /// @throws core::OutputError when a write fails.
-/// Threads: uses `threads` workers; the outputs are written from the calling thread.
 std::size_t write_scan_outputs(const UtrSet& utrs, const std::vector<GeneSites>& gene_sites, const SeedIndex& index,
                                const std::string& species, io::StreamedOutput* sites, io::StreamedOutput& targets,
-                               int threads);
+                               int threads, bool gzip = false);
 
 /// Sites over all genes.
 std::size_t count_sites(const std::vector<GeneSites>& gene_sites);

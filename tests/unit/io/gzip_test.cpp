@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// io::TextSource: plain and gzip alike, several members, truncated / corrupt / trailing data.
+// io::TextSource: plain and gzip alike, several members, truncated / corrupt / trailing data;
+// io::append_gzip_member: members that zlib and TextSource read back.
 #include "lscmir/io/gzip.hpp"
 
 
 #include <random>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -117,6 +120,47 @@ TEST(ReadTextFile, KeepsTheTableWordingForACutStream) {
   const auto e = test::capture_input_error([&] { read_text_file(dir.write("t.tsv.gz", z.substr(0, z.size() / 2))); });
   EXPECT_EQ(e.problem(), "truncated gzip stream: the file ends inside compressed data");
   EXPECT_EQ(e.line(), 0u);
+}
+
+TEST(AppendGzipMember, MembersReadBackByZlibAndByTheReader) {
+  const std::vector<std::string> texts = {"", "a", sample_text(10, 1), sample_text(60000, 2), std::string(3 << 20, 'x')};
+  std::string file, plain;
+  for (const auto& t : texts) {
+    std::string member;
+    append_gzip_member(t, member);
+    ASSERT_GE(member.size(), 18u);  // header + empty deflate block + trailer at the least
+    // RFC 1952 header: magic, deflate, no flags, mtime 0 (the same bytes on every run).
+    EXPECT_EQ(member.substr(0, 8), std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8));
+    std::size_t members = 0;
+    EXPECT_EQ(test::gunzip_members(member, &members), t);
+    EXPECT_EQ(members, 1u);
+    file += member;
+    plain += t;
+  }
+  std::size_t members = 0;
+  EXPECT_EQ(test::gunzip_members(file, &members), plain);
+  EXPECT_EQ(members, texts.size());
+  TextSource src(file, "members.gz");
+  EXPECT_EQ(drain(src), plain);
+}
+
+TEST(AppendGzipMember, KeepsWhatTheBufferHeldAndSurvivesIncompressibleData) {
+  std::mt19937 rng(7);
+  std::string noise(1 << 20, '\0');
+  for (auto& c : noise) c = static_cast<char>(rng());
+  std::string out = "prefix";
+  append_gzip_member(noise, out);
+  ASSERT_EQ(out.substr(0, 6), "prefix");
+  EXPECT_GT(out.size(), noise.size());  // stored blocks: a little larger than the input
+  EXPECT_EQ(test::gunzip_members(out.substr(6)), noise);
+}
+
+TEST(AppendGzipMember, SameBytesEveryTime) {
+  const std::string t = sample_text(5000, 3);
+  std::string a, b;
+  append_gzip_member(t, a);
+  append_gzip_member(t, b);
+  EXPECT_EQ(a, b);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -95,6 +96,48 @@ TEST(StreamedOutput, AWriteToAFullDeviceIsAnOutputError) {
   EXPECT_TRUE(thrown);
   EXPECT_FALSE(fs::exists(name));
   fs::remove_all(d);
+}
+
+/// Writes `pieces` through a StreamedOutput in `dir` and returns what the committed file holds.
+std::string stream_pieces(const fs::path& dir, const std::vector<std::string>& pieces) {
+  const fs::path name = dir / "big.tsv";
+  {
+    StreamedOutput out(name.string());
+    for (const auto& p : pieces) out.write(p);
+    out.commit();
+  }
+  return slurp(name);
+}
+
+TEST(StreamedOutput, AnySizeOfPiecesAndFileComesBackExactly) {
+  // Sizes around the 4 KiB blocks of direct I/O and across the 16 MiB staging buffer (one piece
+  // larger than it), a 0-byte file, a file shorter than a block, and the tmpfs of /dev/shm, where
+  // the kernel may refuse direct I/O (the buffered fall-back must give the same bytes).
+  std::vector<fs::path> dirs = {scratch_dir("sizes")};
+  if (fs::is_directory("/dev/shm")) {
+    const fs::path shm = fs::path("/dev/shm") / ("lscmir_streamed_sizes_" + std::to_string(::getpid()));
+    fs::remove_all(shm);
+    if (fs::create_directories(shm)) dirs.push_back(shm);
+  }
+  std::vector<std::string> pieces;
+  std::string want;
+  std::size_t k = 0;
+  for (std::size_t n : {std::size_t{1}, std::size_t{4095}, std::size_t{4096}, std::size_t{4097}, std::size_t{0},
+                        std::size_t{17} << 20, std::size_t{3}, std::size_t{12345}, std::size_t{(16 << 20) - 4}, std::size_t{9}}) {
+    std::string p(n, '\0');
+    for (auto& c : p) c = static_cast<char>('a' + (k++ * 7919) % 26);
+    want += p;
+    pieces.push_back(std::move(p));
+  }
+  for (const auto& d : dirs) {
+    const std::string got = stream_pieces(d, pieces);
+    EXPECT_EQ(got.size(), want.size()) << d;
+    EXPECT_TRUE(got == want) << d;
+    EXPECT_EQ(stream_pieces(d, {}), "") << d;
+    EXPECT_EQ(stream_pieces(d, {"mirna\tgene\n", "a\tb\n"}), "mirna\tgene\na\tb\n") << d;
+    EXPECT_EQ(fs::file_size(d / "big.tsv"), 15u) << d;
+    fs::remove_all(d);
+  }
 }
 
 }  // namespace
