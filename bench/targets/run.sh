@@ -3,9 +3,10 @@
 #   30,000 random UTRs x 2,000 nt (bench/targets/gen_utrs.cpp) against all 2,656 human mature miRNAs
 #   of miRBase 22 (2,094 seed families), TargetScan site types and grouping.
 # Measures: the in-process scan (lscmir_bench_scan: index, every site, grouping) on 1 and 2 threads,
-# the whole process on 2 threads with and without sites.tsv, that 1 and 2 threads write identical
-# files, and (when TARGETSCAN_PL names targetscan_70.pl) the ratio to TargetScan's Perl script on a
-# subset, whose sites must be identical.
+# the whole process on 2 threads with and without sites.tsv, plain and --gzip, that 1 and 2 threads
+# write identical files, the raw writing bound of the machine (dd of as many bytes, buffered and
+# direct), and (when TARGETSCAN_PL names targetscan_70.pl) the ratio to TargetScan's Perl script on
+# a subset, whose sites must be identical.
 # Usage: bench/targets/run.sh [BUILD_DIR]   (build with -DLSCMIR_BUILD_BENCH=ON)
 # Environment: LSCMIR_SHARED (default ../shared/data beside the repository), LSCMIR_BENCH_WORK
 # (scratch, default /tmp/lscmir-bench-targets), TARGETSCAN_PL, PERL_UTRS (subset size, default 20).
@@ -38,11 +39,37 @@ hyperfine -N --runs 3 --export-json "$work/nosites.json" \
 cmp "$work/out1/targets.tsv" "$work/out2/targets.tsv" || { echo "FAIL: targets.tsv differs for 1 and 2 threads" >&2; exit 1; }
 echo "targets.tsv identical for 1 and 2 threads ($(wc -c < "$work/out2/targets.tsv") bytes)"
 
-echo "== whole process, 2 threads, all outputs (sites.tsv too)"
+echo "== whole process, 2 threads, all outputs (sites.tsv + targets.tsv, 3.2 GB; hyperfine, 5 runs)"
+hyperfine -N --runs 5 --export-json "$work/all.json" \
+  "$lscmir targets --mirnas $mirnas --utrs $utrs --threads 2 --force --quiet --out $work/out_sites" | grep -E "Time|Range"
 /usr/bin/time -f "wall %e s, user %U s, sys %S s, peak %M KB" \
   "$lscmir" targets --mirnas "$mirnas" --utrs "$utrs" --threads 2 --force --out "$work/out_sites" 2>&1 | tail -3
 ls -l "$work/out_sites" | awk 'NR > 1 {print $5, $9}'
+plain_md5=$(cat "$work/out_sites/sites.tsv" "$work/out_sites/targets.tsv" | md5sum | cut -d' ' -f1)
+bytes=$(($(wc -c < "$work/out_sites/sites.tsv") + $(wc -c < "$work/out_sites/targets.tsv")))
 rm -rf "$work/out_sites"
+
+echo "== whole process, 2 threads, all outputs gzip-compressed (--gzip; hyperfine, 3 runs)"
+hyperfine -N --runs 3 --export-json "$work/gzip.json" \
+  "$lscmir targets --mirnas $mirnas --utrs $utrs --threads 2 --gzip --force --quiet --out $work/out_gz2" | grep -E "Time|Range"
+/usr/bin/time -f "wall %e s, user %U s, sys %S s, peak %M KB" \
+  "$lscmir" targets --mirnas "$mirnas" --utrs "$utrs" --threads 2 --gzip --force --out "$work/out_gz2" 2>&1 | tail -3
+ls -l "$work/out_gz2" | awk 'NR > 1 {print $5, $9}'
+"$lscmir" targets --mirnas "$mirnas" --utrs "$utrs" --threads 1 --gzip --force --quiet --out "$work/out_gz1"
+for f in sites.tsv.gz targets.tsv.gz; do
+  cmp "$work/out_gz1/$f" "$work/out_gz2/$f" || { echo "FAIL: $f differs for 1 and 2 threads" >&2; exit 1; }
+done
+[[ $(zcat "$work/out_gz2/sites.tsv.gz" "$work/out_gz2/targets.tsv.gz" | md5sum | cut -d' ' -f1) == "$plain_md5" ]] \
+  || { echo "FAIL: the gzip outputs do not decompress to the plain outputs" >&2; exit 1; }
+echo "gzip outputs identical for 1 and 2 threads and decompress (zcat) to the plain outputs"
+rm -rf "$work/out_gz1" "$work/out_gz2"
+
+echo "== text-writing bound of this machine: the same $bytes bytes of zeros, no formatting, fsync'ed"
+for flag in "" "oflag=direct"; do
+  /usr/bin/time -f "dd ${flag:-buffered}: %e s wall, %U user, %S sys" \
+    dd if=/dev/zero of="$work/dd.bin" bs=16M count=$((bytes / 16777216)) conv=fsync $flag status=none
+  rm -f "$work/dd.bin"
+done
 
 if [[ -n ${TARGETSCAN_PL:-} && -f ${TARGETSCAN_PL} ]]; then
   n=${PERL_UTRS:-20}

@@ -2,11 +2,17 @@
 // CONFIG.toml -> StudyConfig (docs/config.md).
 #include "lscmir/study/config.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <set>
+#include <system_error>
 
 #include <toml++/toml.h>
 
@@ -31,6 +37,35 @@ namespace fs = std::filesystem;
 std::string resolve(const StudyConfig& c, const std::string& p) {
   if (p.empty() || fs::path(p).is_absolute()) return p;
   return (fs::path(c.path).parent_path() / p).lexically_normal().string();
+}
+
+/// An input file named by the config must open for reading now, not when its stage is reached
+/// after earlier stages have run: the error names the config line of the key.
+void check_input_file(const StudyConfig& c, const toml::node* node, const std::string& where, const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) config_error(c, node, where + ": \"" + core::cell_for_message(path) + "\" is a folder, expected a file");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    config_error(c, node, where + ": cannot open \"" + core::cell_for_message(path) + "\": " + std::strerror(errno),
+                 "paths in the config are relative to its folder");
+  ::close(fd);
+}
+
+/// Input files to check once every value is read (value errors first, then files, in config order).
+struct PendingFile {
+  const toml::node* node;
+  std::string where, path;
+};
+/// A path-valued key: resolved against the config's folder; checked to open by read_study_config
+/// once all values are read (empty = absent).
+std::string get_path(const StudyConfig& c, std::vector<PendingFile>& pending, const toml::table& t, const std::string& section,
+                     const std::string& key) {
+  const toml::node* n = t.get(key);
+  if (!n) return {};
+  if (!n->is_string()) config_error(c, n, "\"" + key + "\" must be a string");
+  const std::string p = resolve(c, std::string(*n->value<std::string>()));
+  if (!p.empty()) pending.push_back({n, "[" + section + "] " + key, p});
+  return p;
 }
 
 void check_keys(const StudyConfig& c, const toml::table& t, const std::string& section, const std::set<std::string>& known) {
@@ -118,6 +153,7 @@ void check_at(const StudyConfig& c, const toml::table& t, const std::string& sec
 StudyConfig read_study_config(const std::string& path) {
   StudyConfig c;
   c.path = path;
+  std::vector<PendingFile> pending;  // input files, opened once every value has been checked
   toml::table root;
   try {
     root = toml::parse_file(path);
@@ -130,12 +166,12 @@ StudyConfig read_study_config(const std::string& path) {
   if (!study) throw core::InputError(path, 0, "missing [study] section", "see docs/config.md");
   check_keys(c, *study, "study", {"samples", "simulated", "counts", "expression", "ct", "fastq_sheet", "contrasts", "method", "norm", "design", "robust",
                                   "contrast_se", "block", "sample_weights", "filter", "spike_ins", "lsc", "hsc", "lpc", "fdr", "lfc", "primary"});
-  c.samples = resolve(c, get_string(c, *study, "samples"));
+  c.samples = get_path(c, pending, *study, "study", "samples");
   if (c.samples.empty()) config_error(c, study->get("samples"), "[study] needs \"samples\" (the sample sheet)");
-  c.counts = resolve(c, get_string(c, *study, "counts"));
-  c.expression = resolve(c, get_string(c, *study, "expression"));
-  c.ct = resolve(c, get_string(c, *study, "ct"));
-  c.fastq_sheet = resolve(c, get_string(c, *study, "fastq_sheet"));
+  c.counts = get_path(c, pending, *study, "study", "counts");
+  c.expression = get_path(c, pending, *study, "study", "expression");
+  c.ct = get_path(c, pending, *study, "study", "ct");
+  c.fastq_sheet = get_path(c, pending, *study, "study", "fastq_sheet");
   const int inputs = !c.counts.empty() + !c.expression.empty() + !c.ct.empty() + !c.fastq_sheet.empty();
   if (inputs != 1)
     throw core::InputError(path, 0, "[study] needs exactly one of counts, expression, ct, fastq_sheet (found " + std::to_string(inputs) + ")");
@@ -151,7 +187,7 @@ StudyConfig read_study_config(const std::string& path) {
     }
   c.de.method = get_string(c, *study, "method");
   c.de.norm = get_string(c, *study, "norm", c.de.norm);
-  c.de.spike_ins = resolve(c, get_string(c, *study, "spike_ins"));
+  c.de.spike_ins = get_path(c, pending, *study, "study", "spike_ins");
   c.de.design = get_string(c, *study, "design");
   c.de.robust = get_bool(c, *study, "robust", false);
   c.simulated = get_bool(c, *study, "simulated", false);
@@ -192,19 +228,20 @@ StudyConfig read_study_config(const std::string& path) {
                                 "tolerance_5p", "tolerance_3p", "species", "spike_ins", "qc", "rrna", "trna", "artifacts",
                                 "clades"});
     auto& o = c.quant;
-    o.hairpin = resolve(c, get_string(c, *q, "hairpin"));
-    o.mature = resolve(c, get_string(c, *q, "mature"));
-    o.gff3 = resolve(c, get_string(c, *q, "gff3"));
-    o.spike_ins = resolve(c, get_string(c, *q, "spike_ins"));
+    o.hairpin = get_path(c, pending, *q, "quant", "hairpin");
+    o.mature = get_path(c, pending, *q, "quant", "mature");
+    o.gff3 = get_path(c, pending, *q, "quant", "gff3");
+    o.spike_ins = get_path(c, pending, *q, "quant", "spike_ins");
     // The miRTrace QC references as lscmir quant's --rrna/--trna/--artifacts/--clades: trna and
     // clades take "auto" (the bundled file; resolved by the caller, which knows where data/ is) and "none".
     o.qc = get_bool(c, *q, "qc", true);
-    o.rrna = resolve(c, get_string(c, *q, "rrna"));
-    o.artifacts = resolve(c, get_string(c, *q, "artifacts"));
+    o.rrna = get_path(c, pending, *q, "quant", "rrna");
+    o.artifacts = get_path(c, pending, *q, "quant", "artifacts");
     auto reference_or_keyword = [&](const std::string& key) {
       const std::string v = get_string(c, *q, key, "auto");
       if (v.empty()) config_error(c, q->get(key), "[quant] " + key + " is empty", "give a file, \"auto\" (the bundled one) or \"none\"");
-      return v == "auto" || v == "none" ? v : resolve(c, v);
+      if (v == "auto" || v == "none") return v;
+      return get_path(c, pending, *q, "quant", key);
     };
     o.trna = reference_or_keyword("trna");
     o.clades = reference_or_keyword("clades");
@@ -225,8 +262,8 @@ StudyConfig read_study_config(const std::string& path) {
     c.has_cohort = true;
     check_keys(c, *h, "cohort", {"expression", "clinical", "id", "time", "event", "covariates", "km_top", "forest_top", "name", "time_unit", "cause", "ph_test"});
     auto& sv = c.cohort.survival;
-    sv.expression = resolve(c, get_string(c, *h, "expression"));
-    sv.clinical = resolve(c, get_string(c, *h, "clinical"));
+    sv.expression = get_path(c, pending, *h, "cohort", "expression");
+    sv.clinical = get_path(c, pending, *h, "cohort", "clinical");
     sv.cohort.id = get_string(c, *h, "id", "patient");
     sv.cohort.time = get_string(c, *h, "time");
     sv.cohort.event = get_string(c, *h, "event");
@@ -249,7 +286,7 @@ StudyConfig read_study_config(const std::string& path) {
     o.seed = static_cast<std::uint64_t>(get_number(c, *sc, "seed", static_cast<double>(o.seed)));
     o.s = get_string(c, *sc, "s", o.s);
     o.bootstrap = get_int(c, *sc, "bootstrap", o.bootstrap);
-    if (const std::string f = get_string(c, *sc, "foldid"); !f.empty()) o.foldid = resolve(c, f);
+    if (const std::string f = get_string(c, *sc, "foldid"); !f.empty()) o.foldid = get_path(c, pending, *sc, "score", "foldid");
     try {
       validate(o);
     } catch (const core::UsageError& e) {
@@ -258,8 +295,8 @@ StudyConfig read_study_config(const std::string& path) {
   }
   if (const toml::table* t = root["targets"].as_table()) {
     check_keys(c, *t, "targets", {"tables", "mirbase", "families"});
-    c.mirbase = resolve(c, get_string(c, *t, "mirbase"));
-    c.families = resolve(c, get_string(c, *t, "families"));
+    c.mirbase = get_path(c, pending, *t, "targets", "mirbase");
+    c.families = get_path(c, pending, *t, "targets", "families");
     if (const toml::node* n = t->get("tables")) {
       const toml::array* a = n->as_array();
       if (!a) config_error(c, n, "[targets] tables must be a list of {path, mirna, gene} tables");
@@ -268,7 +305,7 @@ StudyConfig read_study_config(const std::string& path) {
         if (!tt) config_error(c, &e, "each [targets] table entry must be {path = \"...\", mirna = \"column\", gene = \"column\"}");
         check_keys(c, *tt, "targets.tables", {"path", "mirna", "gene", "where"});
         TargetTableSpec x;
-        x.path = resolve(c, get_string(c, *tt, "path"));
+        x.path = get_path(c, pending, *tt, "targets.tables", "path");
         x.mirna = get_string(c, *tt, "mirna", x.mirna);
         x.gene = get_string(c, *tt, "gene", x.gene);
         const std::string where = get_string(c, *tt, "where");
@@ -286,6 +323,9 @@ StudyConfig read_study_config(const std::string& path) {
   if (const toml::table* e = root["enrichment"].as_table()) {
     check_keys(c, *e, "enrichment", {"gene_sets", "method", "permutations", "top"});
     for (const auto& g : get_strings(c, *e, "gene_sets")) c.enrichment.gene_sets.push_back(resolve(c, g));
+    if (const toml::array* a = e->get("gene_sets") ? e->get("gene_sets")->as_array() : nullptr)
+      for (std::size_t i = 0; i < a->size() && i < c.enrichment.gene_sets.size(); ++i)
+        pending.push_back({a->get(i), "[enrichment] gene_sets", c.enrichment.gene_sets[i]});
     c.enrichment.method = get_string(c, *e, "method", c.enrichment.method);
     check_at(c, *e, "enrichment", "method", [&] { (void)targets::parse_enrich_method(c.enrichment.method); });
     c.enrichment.permutations = static_cast<int>(get_whole(c, *e, "enrichment", "permutations", c.enrichment.permutations, 1, kMaxPermutations));
@@ -334,6 +374,7 @@ StudyConfig read_study_config(const std::string& path) {
     c.out = resolve(c, get_string(c, *o, "dir"));
     c.title = get_string(c, *o, "title", c.title);
   }
+  for (const auto& f : pending) check_input_file(c, f.node, f.where, f.path);
   return c;
 }
 

@@ -154,6 +154,21 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
     run.provenance.emplace_back("run_info.study.json", core::json_text(core::to_json(study)));
   }
   const io::SampleSheet sheet = io::read_sample_sheet(c.samples);
+  // The small inputs of the last stages are parsed now, so that a malformed one fails before the
+  // first stage has run rather than after all of them.
+  std::optional<io::ResultTable> target_pairs;
+  std::optional<targets::TargetTable> target_table;
+  if (!c.target_tables.empty()) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    target_pairs = merge_targets(c, pairs);
+    target_table = targets::make_target_table(std::move(pairs));
+  }
+  MirnaNames names;
+  if (!c.mirbase.empty()) read_precursor_map(c.mirbase, names);
+  if (!c.families.empty()) read_family_info(c.families, names);
+  std::vector<targets::GeneSet> gene_sets;
+  for (const auto& p : c.enrichment.gene_sets)
+    for (auto& g : targets::read_gmt(p)) gene_sets.push_back(std::move(g));
 
   // 1. the expression matrix: quantified, from qPCR, or read
   StudyMatrix input = load_study_matrix(c, s, run, stages, log);
@@ -227,21 +242,12 @@ RunResult run_study(const StudyConfig& c, const RunSettings& s, core::Logger& lo
   else if (c.has_score)
     skip("score", "[score] needs a [cohort] section (the risk score is fitted on the outcome cohort)", true);
 
-  // 5. targets, the miRBase names and the gene sets (read once for the ranking and the enrichment)
-  std::optional<targets::TargetTable> target_table;
-  if (!c.target_tables.empty()) {
-    std::vector<std::pair<std::string, std::string>> pairs;
-    io::ResultTable merged = merge_targets(c, pairs);
-    log.info("run", fmt::format("targets: {} miRNA-gene pairs from {} table(s) -> target_pairs.tsv", merged.rows(), c.target_tables.size()));
-    run.put("target_pairs.tsv", std::move(merged));
-    target_table = targets::make_target_table(std::move(pairs));
+  // 5. targets, the miRBase names and the gene sets (read before the first stage, once for the
+  // ranking and the enrichment)
+  if (target_pairs) {
+    log.info("run", fmt::format("targets: {} miRNA-gene pairs from {} table(s) -> target_pairs.tsv", target_pairs->rows(), c.target_tables.size()));
+    run.put("target_pairs.tsv", std::move(*target_pairs));
   }
-  MirnaNames names;
-  if (!c.mirbase.empty()) read_precursor_map(c.mirbase, names);
-  if (!c.families.empty()) read_family_info(c.families, names);
-  std::vector<targets::GeneSet> gene_sets;
-  for (const auto& p : c.enrichment.gene_sets)
-    for (auto& g : targets::read_gmt(p)) gene_sets.push_back(std::move(g));
 
   // 6. candidates
   std::optional<RankResult> ranked;

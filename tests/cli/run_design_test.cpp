@@ -169,6 +169,23 @@ TEST(RunDesign, PrimaryMustNameAContrast) {
   fs::remove_all(dir);
 }
 
+/// Issue 17: the small inputs of the last stages are parsed before the first stage runs, so a
+/// malformed gene-set file fails at once (it used to fail after DE, specificity and the cohort).
+TEST(RunDesign, AMalformedGeneSetFileFailsBeforeTheFirstStage) {
+  const fs::path dir = scratch("run_gmt_bad");
+  fs::create_directories(dir);
+  const fs::path root = fs::current_path();
+  std::ofstream(dir / "s.toml") << "[study]\nsamples = \"" << (root / "tests/cli/data/samples.tsv").string() << "\"\ncounts = \""
+                                << (root / "tests/cli/data/counts.tsv").string() << "\"\ncontrasts = [\"B-A\"]\n[enrichment]\ngene_sets = [\""
+                                << (root / "tests/data/malformed/enrich_gmt_no_description.gmt").string() << "\"]\n";
+  EXPECT_EQ(run_cmd("run " + (dir / "s.toml").string() + " --out " + (dir / "out").string(), dir / "log"), 2 << 8);
+  const std::string log = slurp(dir / "log");
+  EXPECT_NE(log.find("enrich_gmt_no_description.gmt, line 2: expected a gene set line"), std::string::npos) << log;
+  EXPECT_EQ(log.find("stage de"), std::string::npos) << log;
+  EXPECT_FALSE(fs::exists(dir / "out" / "de_B_vs_A.tsv"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 
 namespace {

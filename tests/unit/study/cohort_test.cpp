@@ -199,6 +199,8 @@ TEST(SurvivalStage, TablesHaveTheCommandsFilesAndColumns) {
 TEST(CohortConfig, CauseAndPhTestKeys) {
   const auto dir = std::filesystem::temp_directory_path() / ("lscmir_cohort_cfg_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
+  // The config names input files, which must open (their contents are read by the stages only).
+  for (const char* f : {"s.tsv", "c.tsv", "e.tsv", "k.tsv", "f.tsv"}) std::ofstream(dir / f).put('\n');
   auto write = [&](const std::string& cohort) {
     std::ofstream(dir / "c.toml") << "[study]\nsamples = \"s.tsv\"\ncounts = \"c.tsv\"\ncontrasts = [\"LSC-HSC\"]\n"
                                   << "[cohort]\nexpression = \"e.tsv\"\nclinical = \"k.tsv\"\ntime = \"t\"\nevent = \"s\"\n" << cohort;
@@ -216,6 +218,8 @@ TEST(CohortConfig, CauseAndPhTestKeys) {
 TEST(ScoreConfig, KeysAreReadAndChecked) {
   const auto dir = std::filesystem::temp_directory_path() / ("lscmir_score_cfg_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
+  // The config names input files, which must open (their contents are read by the stages only).
+  for (const char* f : {"s.tsv", "c.tsv", "e.tsv", "k.tsv", "f.tsv"}) std::ofstream(dir / f).put('\n');
   auto write = [&](const std::string& score) {
     std::ofstream(dir / "c.toml") << "[study]\nsamples = \"s.tsv\"\ncounts = \"c.tsv\"\ncontrasts = [\"LSC-HSC\"]\n"
                                   << "[cohort]\nexpression = \"e.tsv\"\nclinical = \"k.tsv\"\ntime = \"t\"\nevent = \"s\"\n" << score;
