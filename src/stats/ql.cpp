@@ -55,7 +55,22 @@ class DesignProducts {
       start_[static_cast<std::size_t>(j) + 1] = col_.size();
     }
     sparse_ = 2 * col_.size() <= static_cast<std::size_t>(x.size());
+    partition();
+    ones_fit_ = x.householderQr().solve(VectorXd::Ones(x.rows()));
   }
+  /// The least-squares solution of X b = 1 (a start of constant log rate c is c times it).
+  const VectorXd& ones_fit() const { return ones_fit_; }
+  /// Arrow structure: `block` columns have pairwise disjoint supports (a factor's dummy columns,
+  /// the patients of a paired design), so their part of X'WX is diagonal; the `dense` rest couple
+  /// to them. Empty block: no such structure worth using.
+  const std::vector<Index>& block_columns() const { return block_; }
+  const std::vector<Index>& dense_columns() const { return dense_; }
+  /// Per column: its index among the block columns (>= 0) or -1 - its index among the dense ones.
+  Index slot(Index column) const { return slot_[static_cast<std::size_t>(column)]; }
+  std::size_t row_begin(Index j) const { return start_[static_cast<std::size_t>(j)]; }
+  std::size_t row_end(Index j) const { return start_[static_cast<std::size_t>(j) + 1]; }
+  Index nonzero_column(std::size_t a) const { return col_[a]; }
+  double nonzero_value(std::size_t a) const { return val_[a]; }
   /// out = X' diag(w) X (both triangles).
   void xtwx(const VectorXd& w, MatrixXd& out) const {
     if (!sparse_) {
@@ -99,11 +114,166 @@ class DesignProducts {
   const MatrixXd& matrix() const { return x_; }
 
  private:
+  /// Greedy: columns by support size (then index), each joining the block when its support meets
+  /// none of the block's so far. Used when it leaves at most 8 dense columns and takes 8 or more.
+  void partition() {
+    const Index p = x_.cols(), n = x_.rows();
+    std::vector<std::vector<Index>> support(static_cast<std::size_t>(p));
+    for (Index j = 0; j < n; ++j)
+      for (std::size_t a = row_begin(j); a < row_end(j); ++a) support[static_cast<std::size_t>(col_[a])].push_back(j);
+    std::vector<Index> order(static_cast<std::size_t>(p));
+    std::iota(order.begin(), order.end(), Index{0});
+    std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) {
+      return support[static_cast<std::size_t>(a)].size() < support[static_cast<std::size_t>(b)].size();
+    });
+    std::vector<bool> covered(static_cast<std::size_t>(n), false);
+    std::vector<bool> in_block(static_cast<std::size_t>(p), false);
+    for (Index c : order) {
+      const auto& sup = support[static_cast<std::size_t>(c)];
+      if (sup.empty()) continue;  // an all-zero column stays dense (its information is 0)
+      bool free = true;
+      for (Index j : sup) free = free && !covered[static_cast<std::size_t>(j)];
+      if (!free) continue;
+      in_block[static_cast<std::size_t>(c)] = true;
+      for (Index j : sup) covered[static_cast<std::size_t>(j)] = true;
+    }
+    std::vector<Index> block, dense;
+    for (Index c = 0; c < p; ++c) (in_block[static_cast<std::size_t>(c)] ? block : dense).push_back(c);
+    if (!sparse_ || block.size() < 8 || dense.size() > 8) return;
+    block_ = std::move(block);
+    dense_ = std::move(dense);
+    slot_.assign(static_cast<std::size_t>(p), 0);
+    for (std::size_t i = 0; i < block_.size(); ++i) slot_[static_cast<std::size_t>(block_[i])] = static_cast<Index>(i);
+    for (std::size_t i = 0; i < dense_.size(); ++i) slot_[static_cast<std::size_t>(dense_[i])] = -1 - static_cast<Index>(i);
+  }
+
   const MatrixXd& x_;
   std::vector<std::size_t> start_;
   std::vector<Index> col_;
   std::vector<double> val_;
   bool sparse_ = false;
+  std::vector<Index> block_, dense_, slot_;
+  VectorXd ones_fit_;
+};
+
+/// X'WX of one fit, factored with a damping lambda on its diagonal. With the design's arrow
+/// structure the block part is the diagonal d, the coupling B (block x dense) and the dense part
+/// C, and the damped system is solved through the Schur complement C + lambda - B' (d + lambda)^-1 B
+/// (a few columns), O(n) instead of O(p^3); otherwise Eigen's dense LLT. Either way the system is
+/// "not positive definite" exactly when its Cholesky factor does not exist, as the fit's damping
+/// rule needs.
+class InfoMatrix {
+ public:
+  explicit InfoMatrix(const DesignProducts& dx) : dx_(dx), arrow_(!dx.block_columns().empty()) {}
+
+  /// Forms X' diag(w) X.
+  void form(const VectorXd& w) {
+    if (!arrow_) {
+      dx_.xtwx(w, full_);
+      return;
+    }
+    const auto k = static_cast<Index>(dx_.block_columns().size()), q = static_cast<Index>(dx_.dense_columns().size());
+    d_.setZero(k);
+    b_.setZero(k, q);
+    c_.setZero(q, q);
+    const MatrixXd& x = dx_.matrix();
+    for (Index j = 0; j < x.rows(); ++j) {
+      Index bs = -1;
+      double bv = 0;
+      for (std::size_t a = dx_.row_begin(j); a < dx_.row_end(j); ++a) {
+        const Index sl = dx_.slot(dx_.nonzero_column(a));
+        if (sl >= 0) {
+          bs = sl;
+          bv = dx_.nonzero_value(a);
+        }
+      }
+      if (bs >= 0) d_[bs] += w[j] * bv * bv;
+      for (std::size_t a = dx_.row_begin(j); a < dx_.row_end(j); ++a) {
+        const Index ta = dx_.slot(dx_.nonzero_column(a));
+        if (ta >= 0) continue;
+        const Index t = -1 - ta;
+        const double wv = w[j] * dx_.nonzero_value(a);
+        if (bs >= 0) b_(bs, t) += wv * bv;
+        for (std::size_t e = a; e < dx_.row_end(j); ++e) {
+          const Index ue = dx_.slot(dx_.nonzero_column(e));
+          if (ue < 0) c_(t, -1 - ue) += wv * dx_.nonzero_value(e);
+        }
+      }
+    }
+    // c_ holds one triangle in slot order (columns of a row are ascending, as are their slots).
+    for (Index t = 0; t < q; ++t)
+      for (Index u = t + 1; u < q; ++u) c_(u, t) = c_(t, u);
+  }
+  double max_diagonal() const {
+    if (!arrow_) return full_.diagonal().maxCoeff();
+    double m = d_.size() ? d_.maxCoeff() : -std::numeric_limits<double>::infinity();
+    return c_.size() ? std::max(m, c_.diagonal().maxCoeff()) : m;
+  }
+  /// Factors X'WX + lambda I; false when it is not positive definite.
+  bool factor(double lambda) {
+    if (!arrow_) {
+      damped_ = full_;
+      damped_.diagonal().array() += lambda;
+      llt_.compute(damped_);
+      return llt_.info() == Eigen::Success;
+    }
+    dd_ = d_.array() + lambda;
+    if (!(dd_.array() > 0).all()) return false;
+    schur_ = c_;
+    schur_.diagonal().array() += lambda;
+    schur_.noalias() -= b_.transpose() * dd_.cwiseInverse().asDiagonal() * b_;
+    llt_.compute(schur_);
+    return llt_.info() == Eigen::Success;
+  }
+  /// The solution of the last factored system for `rhs`.
+  void solve(const VectorXd& rhs, VectorXd& out) {
+    if (!arrow_) {
+      out = llt_.solve(rhs);
+      return;
+    }
+    const auto& block = dx_.block_columns();
+    const auto& dense = dx_.dense_columns();
+    const auto k = static_cast<Index>(block.size()), q = static_cast<Index>(dense.size());
+    rs_.resize(k);
+    rd_.resize(q);
+    for (Index i = 0; i < k; ++i) rs_[i] = rhs[block[static_cast<std::size_t>(i)]] / dd_[i];
+    for (Index t = 0; t < q; ++t) rd_[t] = rhs[dense[static_cast<std::size_t>(t)]];
+    rd_.noalias() -= b_.transpose() * rs_;
+    const VectorXd v = llt_.solve(rd_);
+    out.resize(rhs.size());
+    for (Index t = 0; t < q; ++t) out[dense[static_cast<std::size_t>(t)]] = v[t];
+    rs_.noalias() = b_ * v;
+    for (Index i = 0; i < k; ++i) out[block[static_cast<std::size_t>(i)]] = (rhs[block[static_cast<std::size_t>(i)]] - rs_[i]) / dd_[i];
+  }
+  /// log det of X'WX as a sum of log pivots of an LDL' factorization, each pivot below `low` (or
+  /// not finite) taken as `low` (edgeR's Cox-Reid adjustment). Arrow: the pivots are the diagonal
+  /// d and those of the Schur complement C - B' d^-1 B.
+  double log_det_clamped(double low) {
+    auto term = [low](double v) { return std::log(v > low && std::isfinite(v) ? v : low); };
+    double logdet = 0;
+    if (!arrow_) {
+      Eigen::LDLT<MatrixXd> ldlt(full_);
+      const VectorXd piv = ldlt.vectorD();
+      for (Index i = 0; i < piv.size(); ++i) logdet += term(piv[i]);
+      return logdet;
+    }
+    schur_ = c_;
+    for (Index i = 0; i < d_.size(); ++i) {
+      logdet += term(d_[i]);
+      if (d_[i] > 0) schur_.noalias() -= (b_.row(i).transpose() / d_[i]) * b_.row(i);
+    }
+    Eigen::LDLT<MatrixXd> ldlt(schur_);
+    const VectorXd piv = ldlt.vectorD();
+    for (Index i = 0; i < piv.size(); ++i) logdet += term(piv[i]);
+    return logdet;
+  }
+
+ private:
+  const DesignProducts& dx_;
+  bool arrow_;
+  MatrixXd full_, damped_, b_, c_, schur_;
+  VectorXd d_, dd_, rs_, rd_;
+  Eigen::LLT<MatrixXd> llt_;
 };
 
 /// One feature's NB GLM by damped Fisher scoring (Levenberg-Marquardt), with the stopping rules
@@ -136,8 +306,7 @@ GeneFit fit_one(const VectorXd& y, const DesignProducts& dx, const VectorXd& off
       se += y[j] * w / nj;
       sw += w;
     }
-    const VectorXd target = VectorXd::Constant(n, std::log(se / sw));
-    g.beta = x.householderQr().solve(target);
+    g.beta = std::log(se / sw) * dx.ones_fit();
   }
   auto eval = [&](const VectorXd& b, VectorXd& mu) {
     dx.eta(b, off, mu);
@@ -147,7 +316,7 @@ GeneFit fit_one(const VectorXd& y, const DesignProducts& dx, const VectorXd& off
     return d;
   };
   g.dev = eval(g.beta, g.mu);
-  MatrixXd xtwx(p, p), damped(p, p);
+  InfoMatrix info(dx);
   VectorXd dl(p), w(n), dv(n), mu_new, b_new, step;
   double max_info = -1, lambda = 0;
   for (int iter = 1; iter <= 250; ++iter) {
@@ -156,24 +325,19 @@ GeneFit fit_one(const VectorXd& y, const DesignProducts& dx, const VectorXd& off
       w[j] = g.mu[j] / den;
       dv[j] = (y[j] - g.mu[j]) / den;
     }
-    dx.xtwx(w, xtwx);
+    info.form(w);
     dx.xtv(dv, dl);
-    max_info = std::max(max_info, xtwx.diagonal().maxCoeff());
+    max_info = std::max(max_info, info.max_diagonal());
     if (iter == 1) lambda = std::max(max_info * 1e-6, 1e-13);
     int lev = 0;
     bool failed = false, low_dev = false;
     while (true) {
       ++lev;
-      Eigen::LLT<MatrixXd> llt;
-      while (true) {
-        damped = xtwx;
-        damped.diagonal().array() += lambda;
-        llt.compute(damped);
-        if (llt.info() == Eigen::Success) break;
+      while (!info.factor(lambda)) {
         lambda *= 10;
         if (lambda <= 0) lambda = 1e-100;
       }
-      step = llt.solve(dl);
+      info.solve(dl, step);
       b_new = g.beta + step;
       const double d_new = eval(b_new, mu_new);
       if (d_new / ymax < 1e-13) low_dev = true;
@@ -234,12 +398,9 @@ double adjusted_profile_lik(const VectorXd& y, const VectorXd& mu, const DesignP
   }
   VectorXd w(y.size());
   for (Index j = 0; j < y.size(); ++j) w[j] = mu[j] / (1.0 + phi * mu[j]);
-  MatrixXd info;
-  dx.xtwx(w, info);
-  Eigen::LDLT<MatrixXd> ldlt(info);
-  double logdet = 0;
-  const VectorXd d = ldlt.vectorD();
-  for (Index k = 0; k < d.size(); ++k) logdet += std::log(d[k] > 1e-10 && std::isfinite(d[k]) ? d[k] : 1e-10);
+  InfoMatrix info(dx);
+  info.form(w);
+  const double logdet = info.log_det_clamped(1e-10);
   return ll - 0.5 * logdet;
 }
 
