@@ -3,10 +3,13 @@
 // d_j = w_j r_j^2, leverages h_j and residual variance s2, the REML score for gamma is
 // Z2'(d / s2 - (1 - h)) and its information Z'diag(1 - h)Z with the intercept profiled out;
 // information accumulates over features (after a prior of prior_n unit-weight features) and
-// gamma takes one scoring step per feature.
+// gamma takes one scoring step per feature. array_weights_reml: REML over all features at once
+// (Smyth 2002; docs/statistics.md, "Sample weights").
 #include "lscmir/stats/array_weights.hpp"
 
 #include <cmath>
+#include <limits>
+#include <string>
 
 #include "lscmir/core/error.hpp"
 
@@ -69,6 +72,86 @@ std::vector<double> array_weights(const Eigen::MatrixXd& e, const Eigen::MatrixX
     aw = (-(z2 * gam)).array().exp();
   }
   for (Eigen::Index j = 0; j < n; ++j) out[static_cast<std::size_t>(j)] = aw[j];
+  return out;
+}
+
+std::vector<double> array_weights_reml(const Eigen::MatrixXd& e, const Eigen::MatrixXd& design, double prior_n, int maxiter,
+                                       double tol, std::string* warning) {
+  using Eigen::Index;
+  using Eigen::MatrixXd;
+  using Eigen::VectorXd;
+  const Index n = e.cols(), p = design.cols();
+  core::ensure(design.rows() == n, "array_weights_reml: design rows differ from samples");
+  std::vector<double> out(static_cast<std::size_t>(n), 1.0);
+  if (e.rows() < 2 || n - p < 2) return out;
+  MatrixXd z2 = MatrixXd::Zero(n, n - 1);  // contr.sum
+  z2.topRows(n - 1).setIdentity();
+  z2.row(n - 1).setConstant(-1.0);
+  VectorXd w = VectorXd::Ones(n), gam = VectorXd::Zero(n - 1);
+  // Residuals of the weighted fit, scaled by sqrt(w), for every feature: sqrt(w) y - Q1 Q1' sqrt(w) y.
+  MatrixXd q1;
+  auto weighted_residuals = [&](const MatrixXd& y) {
+    const VectorXd sw = w.array().sqrt();
+    Eigen::HouseholderQR<MatrixXd> qr(sw.asDiagonal() * design);
+    q1 = qr.householderQ() * MatrixXd::Identity(n, p);
+    MatrixXd ry = y * sw.asDiagonal();  // features x samples
+    ry -= (ry * q1) * q1.transpose();
+    return ry;
+  };
+  // Features whose unweighted residual variance is (numerically) zero carry no information.
+  MatrixXd y = e;
+  {
+    const MatrixXd r0 = weighted_residuals(e);
+    std::vector<Index> ok;
+    for (Index g = 0; g < e.rows(); ++g)
+      if (r0.row(g).squaredNorm() / static_cast<double>(n - p) >= 1e-15) ok.push_back(g);
+    if (static_cast<Index>(ok.size()) < 2) return out;
+    if (static_cast<Index>(ok.size()) < e.rows()) {
+      y.resize(static_cast<Index>(ok.size()), n);
+      for (std::size_t k = 0; k < ok.size(); ++k) y.row(static_cast<Index>(k)) = e.row(ok[k]);
+    }
+  }
+  const auto ng = static_cast<double>(y.rows());
+  MatrixXd z(n, n);
+  z.col(0).setOnes();
+  z.rightCols(n - 1) = z2;
+  const MatrixXd prior_info = prior_n * (z2.transpose() * z2);
+  double last = std::numeric_limits<double>::infinity();
+  for (int iter = 1;; ++iter) {
+    const MatrixXd r = weighted_residuals(y);
+    const VectorXd h = q1.rowwise().squaredNorm();
+    // (I - H) o (I - H), H = Q1 Q1' (symmetric, idempotent in the weighted metric).
+    MatrixXd m = -(q1 * q1.transpose());
+    m.diagonal().array() += 1.0;
+    m = m.cwiseProduct(m);
+    const MatrixXd info = z.transpose() * m * z;
+    MatrixXd info2 = info.bottomRightCorner(n - 1, n - 1) - info.col(0).tail(n - 1) * info.row(0).tail(n - 1) / info(0, 0);
+    // Mean over features of w r^2 / s2, each feature's s2 = its weighted residual sum of squares / (n - p).
+    VectorXd zbar = VectorXd::Zero(n);
+    for (Index g = 0; g < r.rows(); ++g) {
+      const double s2 = r.row(g).squaredNorm() / static_cast<double>(n - p);
+      zbar += r.row(g).transpose().cwiseAbs2() / s2;
+    }
+    zbar /= ng;
+    zbar -= (VectorXd::Ones(n) - h);
+    info2 = ng * info2 + prior_info;
+    const VectorXd score = z2.transpose() * (ng * zbar + prior_n * (w - VectorXd::Ones(n)));
+    const VectorXd step = info2.llt().solve(score);
+    const double crit = score.dot(step) / static_cast<double>(n - 1) / (ng + prior_n);
+    if (!std::isfinite(crit) || crit >= last) {
+      if (warning) *warning = "sample weights (REML): the convergence tolerance could not be reached, stopped after " + std::to_string(iter - 1) + " steps";
+      break;
+    }
+    last = crit;
+    gam += step;
+    w = (-(z2 * gam)).array().exp();
+    if (crit < tol) break;
+    if (iter == maxiter) {
+      if (warning) *warning = "sample weights (REML): iteration limit (" + std::to_string(maxiter) + ") reached";
+      break;
+    }
+  }
+  for (Index j = 0; j < n; ++j) out[static_cast<std::size_t>(j)] = w[j];
   return out;
 }
 

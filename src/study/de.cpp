@@ -57,10 +57,21 @@ double block_correlation(const Eigen::MatrixXd& e, const stats::LinearModel& mod
   return dc.consensus;
 }
 
-/// arrayWeights of log-expression values as a weight matrix (empty when not asked for).
-Eigen::MatrixXd sample_weight_matrix(const Eigen::MatrixXd& e, const Eigen::MatrixXd& design, bool wanted, DeResult& r) {
+/// arrayWeights of log-expression values as a weight matrix (empty when not asked for), with the
+/// method limma's arrayWeights picks by default ("auto"): REML when every value is finite,
+/// gene-by-gene otherwise.
+Eigen::MatrixXd sample_weight_matrix(const Eigen::MatrixXd& e, const Eigen::MatrixXd& design, bool wanted, DeResult& r,
+                                     core::Logger& log) {
   if (!wanted) return {};
-  r.sample_weights = stats::array_weights(e, design, nullptr);
+  if (e.allFinite()) {
+    std::string warning;
+    r.sample_weights = stats::array_weights_reml(e, design, 10.0, 50, 1e-5, &warning);
+    r.sample_weights_method = "reml";
+    if (!warning.empty()) log.warn("de", warning);
+  } else {
+    r.sample_weights = stats::array_weights(e, design, nullptr);
+    r.sample_weights_method = "genebygene";
+  }
   Eigen::MatrixXd w(e.rows(), e.cols());
   for (Eigen::Index j = 0; j < e.cols(); ++j) w.col(j).setConstant(r.sample_weights[static_cast<std::size_t>(j)]);
   return w;
@@ -317,6 +328,7 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
       stats::VoomResult v;
       if (o.sample_weights) {
         v = stats::voom_with_quality_weights(y, model, design.x, eff, threads, r.sample_weights);
+        r.sample_weights_method = "voomWithQualityWeights";
       } else if (model.block.empty()) {
         v = stats::voom(std::move(y), model, eff, threads);  // the counts are not needed after voom
       } else {
@@ -343,18 +355,18 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
       const Eigen::MatrixXd lc = stats::log_cpm(y, eff, 2.0, threads);
       add_paired(lc);
       if (!model.block.empty()) model.correlation = block_correlation(lc, model, nullptr, threads, r, log, true);
-      const Eigen::MatrixXd w = sample_weight_matrix(lc, design.x, o.sample_weights, r);
+      const Eigen::MatrixXd w = sample_weight_matrix(lc, design.x, o.sample_weights, r, log);
       fit = stats::lm_fit(lc, model, w.size() > 0 ? &w : nullptr, threads, nullptr, &cmat, &exact);
     }
   } else {
     add_paired(y);
     if (!model.block.empty()) model.correlation = block_correlation(y, model, nullptr, threads, r, log, true);
-    const Eigen::MatrixXd w = sample_weight_matrix(y, design.x, o.sample_weights, r);
+    const Eigen::MatrixXd w = sample_weight_matrix(y, design.x, o.sample_weights, r, log);
     fit = stats::lm_fit(y, model, w.size() > 0 ? &w : nullptr, threads, nullptr, &cmat, &exact);
   }
   if (o.sample_weights) {
     const auto [lo, hi] = std::minmax_element(r.sample_weights.begin(), r.sample_weights.end());
-    log.info("de", fmt::format("sample weights from {:.3g} to {:.3g} -> sample_weights.tsv", *lo, *hi));
+    log.info("de", fmt::format("sample weights ({}) from {:.3g} to {:.3g} -> sample_weights.tsv", r.sample_weights_method, *lo, *hi));
   }
   stats::LmFit limma_fit = stats::contrasts_fit(fit, cmat);
   // How far limma's contrasts.fit (unweighted coefficient correlation) is from the exact SE.
@@ -488,6 +500,7 @@ nlohmann::json de_parameters(const DeOptions& o, const DeResult& r, int threads)
           {"lfc", o.lfc ? nlohmann::json(*o.lfc) : nlohmann::json(nullptr)}, {"contrasts", o.contrasts}, {"coefs", o.coefs}, {"threads", threads},
           {"df_prior", r.df_prior}, {"contrast_se", o.contrast_se}, {"contrast_se_max_rel_diff", r.contrast_se_max_rel_diff}};
   p["sample_weights"] = o.sample_weights;
+  if (!r.sample_weights_method.empty()) p["sample_weights_method"] = r.sample_weights_method;
   if (r.imputations > 0) p["imputations"] = r.imputations;
   if (r.ql) {
     p["common_dispersion"] = r.ql->common_dispersion;

@@ -66,6 +66,7 @@ struct DeResult {
   std::optional<double> consensus_correlation;  ///< --block: duplicateCorrelation's consensus (final pass)
   int correlation_features = 0;        ///< --block: features whose correlation could be estimated
   std::vector<double> sample_weights;  ///< --sample-weights: one per sample (sheet order), else empty
+  std::string sample_weights_method;   ///< "reml", "genebygene" (arrayWeights) or "voomWithQualityWeights"; empty without
   std::optional<std::size_t> filter_kept;  ///< --filter: features kept (features holds only those)
   std::optional<QlSummary> ql;            ///< --method ql
   std::size_t all_zero = 0;            ///< counts: features zero in every sample (before any filter)

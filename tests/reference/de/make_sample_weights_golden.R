@@ -5,6 +5,8 @@
 #
 # Counts (voom): v <- voomWithQualityWeights(y, design) (arrayWeights gene-by-gene, twice, with
 # voom in between taking the sample weights as prior weights); fit <- lmFit(v, design).
+# limma-trend (counts, --method trend): lc <- cpm(y, log = TRUE, prior.count = 2);
+# aw <- arrayWeights(lc, design) (limma's default method "auto": REML, no NAs); eBayes(trend = TRUE).
 # Log-expression (lm): aw <- arrayWeights(E, design, method = "genebygene");
 # fit <- lmFit(E, design, weights = aw). Exact contrasts: the contrast refitted as a coefficient
 # (population relevelled; the weights do not depend on the parametrization). Limma contrasts:
@@ -37,7 +39,7 @@ contrast_matrix <- function(design, contrasts) {
   C
 }
 # E, W: values and weights; s: sheet (population a factor); form: design formula
-goldens <- function(E, W, s, form, contrasts, exact) {
+goldens <- function(E, W, s, form, contrasts, exact, trend = FALSE) {
   design <- model.matrix(form, data = s)
   out <- list()
   if (exact) {
@@ -45,10 +47,10 @@ goldens <- function(E, W, s, form, contrasts, exact) {
       ab <- strsplit(k, "-", fixed = TRUE)[[1]]
       s2 <- s; s2$population <- relevel(s2$population, ref = ab[2])
       f <- lmFit(E, model.matrix(form, data = s2), weights = W)
-      out[[tag_of(k)]] <- tt_full(eBayes(f), paste0("population", ab[1]))
+      out[[tag_of(k)]] <- tt_full(eBayes(f, trend = trend), paste0("population", ab[1]))
     }
   } else {
-    eb <- eBayes(contrasts.fit(lmFit(E, design, weights = W), contrast_matrix(design, contrasts)))
+    eb <- eBayes(contrasts.fit(lmFit(E, design, weights = W), contrast_matrix(design, contrasts)), trend = trend)
     for (j in seq_along(contrasts)) out[[tag_of(contrasts[j])]] <- tt_full(eb, j)
   }
   out
@@ -73,6 +75,14 @@ base <- paste("--counts", COUNTS, "--samples", SAMPLES, paste("--contrast", cont
               "--method voom --norm TMM --sample-weights")
 write_case("sw_unbal_voom", base, goldens(v$E, v$weights, s, form, contrasts, TRUE), sw, nf)
 write_case("sw_unbal_voom_limma", paste(base, "--contrast-se limma"), goldens(v$E, v$weights, s, form, contrasts, FALSE), sw, nf)
+
+# --- limma-trend on the same counts: REML sample weights (arrayWeights' default without NAs) ---
+lc <- cpm(y, log = TRUE, prior.count = 2)
+awt <- arrayWeights(lc, model.matrix(form, data = s))
+write_case("sw_unbal_trend", paste("--counts", COUNTS, "--samples", SAMPLES, paste("--contrast", contrasts, collapse = " "),
+                                   "--method trend --norm TMM --sample-weights"),
+           goldens(lc, matrix(awt, nrow(lc), ncol(lc), byrow = TRUE), s, form, contrasts, TRUE, trend = TRUE),
+           data.frame(sample = colnames(Y), sample.weights = awt), nf)
 
 # --- log-expression with NAs ---
 EX <- "tests/data/expr_na/expression.tsv"; ES <- "tests/data/expr_na/samples.tsv"
