@@ -38,7 +38,7 @@ class Room {
 };
 
 inline char* put(char* p, std::string_view v) {
-  std::memcpy(p, v.data(), v.size());
+  if (!v.empty()) std::memcpy(p, v.data(), v.size());  // an empty view may hold a null pointer
   return p + v.size();
 }
 
