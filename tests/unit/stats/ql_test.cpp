@@ -25,6 +25,18 @@ TEST(MaximizeInterpolant, FindsTheVertexOfACubicBetweenGridPoints) {
   EXPECT_NEAR(m[1], root, 1e-10);
 }
 
+TEST(NbDeviance, IsEdgeRsInEachOfItsRegimes) {
+  // edgeR 3.40.2: nbinomDeviance(matrix(c(0,5,1e6,3),1), matrix(c(1,4,2e6,1e9),1), phi). phi = 0 and
+  // 5e-5 take the second-order expansion about the Poisson deviance (at 5e-5 it is far below zero
+  // for a count of a million: where edgeR's fits at estimateDisp's smallest grid dispersion stop),
+  // 0.3 sends mu = 1e9 to the gamma limit (mu phi > 1e6), 0.01 is the exact NB deviance there.
+  Eigen::VectorXd y(4), mu(4);
+  y << 0, 5, 1e6, 3;
+  mu << 1, 4, 2e6, 1e9;
+  const double want[4][2] = {{0, 2000613584.1223936}, {5e-5, -49988049086435.883}, {0.3, 127.30197571473067}, {0.01, 3765.7691899761671}};
+  for (const auto& [phi, dev] : want) EXPECT_NEAR(nb_deviance(y, mu, phi), dev, 1e-13 * std::abs(dev)) << "phi " << phi;
+}
+
 TEST(LocfitByCol, KeepsConstantsAndStaysWithinTheData) {
   Eigen::VectorXd x(60);
   Eigen::MatrixXd y(60, 2);
