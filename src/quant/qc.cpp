@@ -314,6 +314,18 @@ QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::strin
   return status_of_capped(seq, qual, adapter, insert_length);
 }
 
+bool mirtrace_low_phred(std::string_view quality, std::size_t n) { return n > 0 && 2 * bad_bases(quality, n) > static_cast<int>(n); }
+
+QcStatus mirtrace_status_after_phred(std::string_view capped_sequence, std::string_view adapter, int& insert_length) {
+  insert_length = static_cast<int>(capped_sequence.size());
+  return status_after_phred(capped_sequence, adapter, insert_length);
+}
+
+void add_phred(PhredLanes& phred, std::string_view quality, std::uint64_t times) {
+  const auto* q = reinterpret_cast<const unsigned char*>(quality.data());
+  for (std::size_t i = 0; i < quality.size(); ++i) phred.counts[(i & 3) * 256 + q[i]] += times;
+}
+
 RnaTypeClassifier::~RnaTypeClassifier() = default;
 
 RnaTypeClassifier::RnaTypeClassifier(const std::string& rrna, const std::string& trna, const std::string& artifacts, int min_read_length) {

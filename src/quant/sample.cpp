@@ -2,6 +2,7 @@
 #include "lscmir/quant/sample.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -45,22 +46,27 @@ class CountMap {
     std::uint64_t first;  // 1-based number of the first read with this key (miRTrace's complexity curve)
   };
   CountMap() { slots_.assign(kInitial, Slot{}); }
-  void add(std::string_view key, std::uint64_t n, std::uint64_t first) {
+  /// Adds n reads to key's entry (made if new); returns the entry's index.
+  std::uint32_t add(std::string_view key, std::uint64_t n, std::uint64_t first) {
     const std::uint64_t h = hash(key);
     std::size_t i = static_cast<std::size_t>(h) & (slots_.size() - 1);
     for (;; i = (i + 1) & (slots_.size() - 1)) {
       Slot& s = slots_[i];
       if (s.index == 0) break;
       if (s.hash == h && entries_[s.index - 1].key == key) {
-        Entry& e = entries_[s.index - 1];
-        e.count += n;
-        e.first = std::min(e.first, first);
-        return;
+        add_to(s.index - 1, n, first);
+        return s.index - 1;
       }
     }
     entries_.push_back({std::string(key), n, first});
     slots_[i] = {h, static_cast<std::uint32_t>(entries_.size())};
     if (entries_.size() * 2 > slots_.size()) grow();
+    return static_cast<std::uint32_t>(entries_.size() - 1);
+  }
+  void add_to(std::uint32_t index, std::uint64_t n, std::uint64_t first) {
+    Entry& e = entries_[index];
+    e.count += n;
+    e.first = std::min(e.first, first);
   }
   std::vector<Entry>& entries() { return entries_; }
   std::size_t size() const { return entries_.size(); }
@@ -105,58 +111,246 @@ class CountMap {
 
 inline void count(CountMap& m, std::string_view key, std::uint64_t record) { m.add(key, 1, record); }
 
+/// Bytes [0, n) of p, n >= 8, as words: the full words, then the last 8 bytes (overlapping).
+inline std::uint64_t word_at(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+  std::uint64_t diff = word_at(a + n - 8) ^ word_at(b + n - 8);
+  for (std::size_t i = 0; i + 8 < n; i += 8) diff |= word_at(a + i) ^ word_at(b + i);
+  return diff == 0;
+}
+/// Slot index of a key of 8..64 bytes: the top bits of a sum of independent word products.
+inline std::uint64_t memo_hash(const char* p, std::size_t n) {
+  static constexpr std::uint64_t k[9] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL,
+                                         0xD6E8FEB86659FD93ULL, 0xFF51AFD7ED558CCDULL, 0xC4CEB9FE1A85EC53ULL,
+                                         0x94D049BB133111EBULL, 0xBF58476D1CE4E5B9ULL, 0x8CB92BA72F3D8DD7ULL};
+  std::uint64_t h = (n + 1) * 0xA0761D6478BD642FULL + word_at(p + n - 8) * k[8];
+  for (std::size_t i = 0, j = 0; i + 8 < n; i += 8, ++j) h += word_at(p + i) * k[j];
+  return h;
+}
+
+/// A direct-mapped memo of keys of 8..64 bytes, per worker and sample: small-RNA libraries repeat
+/// the same reads, and the same quality strings, millions of times, and what a read's sequence
+/// (or its qualities) decides need not be worked out again. A slot holds the last key that mapped
+/// to it. It switches itself off when fewer than a quarter of its first 2^16 lookups hit (reads or
+/// qualities that hardly repeat), so that it costs next to nothing there. Results never depend on it.
+template <class Value, unsigned kBits>
+class Memo {
+ public:
+  struct alignas(64) Slot {
+    std::uint8_t length = 0;  // 0: empty
+    char key[64];
+    Value value;
+  };
+  Memo() : slots_(std::size_t{1} << kBits) {}
+  static bool fits(std::size_t n) { return n >= 8 && n <= 64; }
+  bool on() const { return on_; }
+  /// The slot a key (that fits) maps to, its cache lines requested.
+  Slot* find(const char* key, std::size_t n) {
+    Slot* s = &slots_[static_cast<std::size_t>(memo_hash(key, n) >> (64 - kBits))];
+    __builtin_prefetch(s);
+    __builtin_prefetch(reinterpret_cast<const char*>(s) + 64);
+    return s;
+  }
+  /// Whether the slot holds this key (counted for the switch-off trial).
+  bool holds(const Slot& s, const char* key, std::size_t n) {
+    const bool hit = s.length == n && same_bytes(s.key, key, n);
+    if (lookups_ < kTrial) {
+      hits_ += hit ? 1 : 0;
+      if (++lookups_ == kTrial && hits_ * 4 < kTrial) on_ = false;
+    }
+    return hit;
+  }
+  static void install(Slot& s, const char* key, std::size_t n, const Value& v) {
+    s.length = static_cast<std::uint8_t>(n);
+    std::memcpy(s.key, key, n);
+    s.value = v;
+  }
+  std::vector<Slot>& slots() { return slots_; }
+
+ private:
+  static constexpr std::uint64_t kTrial = 1 << 16;
+  std::vector<Slot> slots_;
+  std::uint64_t lookups_ = 0, hits_ = 0;
+  bool on_ = true;
+};
+
+/// What a read's sequence decides: its fate in the counting (and the count entry it adds to), the
+/// counting insert length, and miRTrace's status and insert length once the phred test has passed;
+/// and, in the memo, the reads carrying it not yet added to the count entry.
+struct ReadOutcome {
+  enum Fate : std::uint8_t { kTooShort, kTooLong, kWithN, kNoUmi, kCounted };
+  Fate fate = kTooShort;
+  bool adapter_found = false;
+  QcStatus qc_status = QcStatus::kOk;
+  std::uint16_t length = 0, qc_length = 0;
+  std::uint32_t entry = 0;
+  std::uint64_t pending = 0;
+};
+
+/// Quality strings seen, and how many reads carried them since their phred scores were last added.
+struct QualityTally {
+  std::uint64_t reads = 0;
+  bool low_phred = false;
+};
+
+/// The per-read context of one sample.
+struct ReadRules {
+  const AdapterFinder* finder = nullptr;
+  const TrimOptions* o = nullptr;
+  int umi_length = 0, adapter_length = 0;
+};
+
 struct Worker {
   CountMap counts;  // insert, or insert + '#' + UMI
   ReadQc qc;
   PhredLanes phred;  // folded into qc.phred when the sample is done
   std::string buf;
   std::string key;
+  using ReadMemo = Memo<ReadOutcome, 14>;
+  using QualityMemo = Memo<QualityTally, 12>;
+  ReadMemo reads;
+  QualityMemo qualities;
+  ReadRules rules;
+  /// Records are taken in batches: the memo slots of the whole batch are requested first, so that
+  /// their cache misses overlap.
+  static constexpr std::size_t kBatch = 16;
+  struct Queued {
+    std::string_view seq, qual;
+    std::uint64_t record;
+    ReadMemo::Slot* read_slot;
+    QualityMemo::Slot* quality_slot;
+  };
+  std::array<Queued, kBatch> batch;
+  std::size_t queued = 0;
 
-  void process(std::string_view raw, std::string_view quality, std::uint64_t record, const AdapterFinder* finder, const TrimOptions& o,
-               int umi_length, int adapter_length) {
-    ++qc.reads;
-    buf.resize(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) buf[i] = kBases.map[static_cast<unsigned char>(raw[i])];
-    if (o.qc) mirtrace(quality, o.qc_adapter);
-    const int n = static_cast<int>(buf.size());
-    const int at = finder != nullptr ? finder->find(buf) : -1;
-    const int len = at >= 0 ? at : n;
-    if (at >= 0) ++qc.adapter_found;
-    if (qc.length_histogram.size() <= static_cast<std::size_t>(len)) qc.length_histogram.resize(static_cast<std::size_t>(len) + 1, 0);
-    ++qc.length_histogram[static_cast<std::size_t>(len)];
-    if (len < o.min_length) {
-      ++qc.too_short;
-      return;
-    }
-    if (len > o.max_length) {
-      ++qc.too_long;
-      return;
-    }
-    const std::string_view insert(buf.data(), static_cast<std::size_t>(len));
-    if (insert.find('N') != std::string_view::npos) {
-      ++qc.with_n;
-      return;
-    }
-    if (umi_length > 0) {
-      if (at < 0 || at + adapter_length + umi_length > n) {
-        ++qc.no_umi;
-        return;
-      }
-      key.assign(insert);
-      key.push_back('#');
-      key.append(buf, static_cast<std::size_t>(at + adapter_length), static_cast<std::size_t>(umi_length));
-      count(counts, key, record);
-    } else {
-      count(counts, insert, record);
-    }
+  /// Queues a record; its views must stay valid until end_chunk().
+  void take(const FastqRecord& r) {
+    Queued& q = batch[queued++];
+    q.seq = r.sequence;
+    q.qual = r.quality.substr(0, std::min<std::size_t>(r.sequence.size(), kQcReadCap));
+    q.record = r.number;
+    q.read_slot = reads.on() && ReadMemo::fits(q.seq.size()) ? reads.find(q.seq.data(), q.seq.size()) : nullptr;
+    q.quality_slot = rules.o->qc && qualities.on() && QualityMemo::fits(q.qual.size()) ? qualities.find(q.qual.data(), q.qual.size()) : nullptr;
+    if (queued == kBatch) end_chunk();
+  }
+  /// Processes the queued records (at the end of each chunk, and of each batch).
+  void end_chunk() {
+    for (std::size_t i = 0; i < queued; ++i) process(batch[i]);
+    queued = 0;
   }
 
-  void mirtrace(std::string_view quality, std::string_view adapter) {
-    int len = 0;
-    const QcStatus st = mirtrace_status(buf, quality, adapter, len, phred);
-    ++qc.mirtrace_status[static_cast<std::size_t>(st)];
-    if (qc.mirtrace_length.size() <= static_cast<std::size_t>(len)) qc.mirtrace_length.resize(static_cast<std::size_t>(len) + 1, 0);
-    ++qc.mirtrace_length[static_cast<std::size_t>(len)];
+  void process(const Queued& q) {
+    ++qc.reads;
+    const bool low_phred = rules.o->qc && phred_of(q.qual, q.quality_slot);
+    if (q.read_slot != nullptr) {
+      ReadMemo::Slot& s = *q.read_slot;
+      if (!reads.holds(s, q.seq.data(), q.seq.size())) {
+        flush(s);
+        ReadMemo::install(s, q.seq.data(), q.seq.size(), decide(q.seq, q.record));
+      }
+      tally(s.value, low_phred, q.seq.size());
+      ++s.value.pending;
+      return;
+    }
+    ReadOutcome r = decide(q.seq, q.record);
+    tally(r, low_phred, q.seq.size());
+    r.pending = 1;
+    add_pending(r);
+  }
+
+  /// Works out what the sequence decides. A new insert's count entry is made with 0 reads and this
+  /// record as its first read; the reads are added from the outcome's pending count.
+  ReadOutcome decide(std::string_view raw, std::uint64_t record) {
+    const TrimOptions& o = *rules.o;
+    ReadOutcome r;
+    buf.resize(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) buf[i] = kBases.map[static_cast<unsigned char>(raw[i])];
+    if (o.qc) {
+      int len = 0;
+      const std::string_view capped(buf.data(), std::min<std::size_t>(buf.size(), kQcReadCap));
+      r.qc_status = mirtrace_status_after_phred(capped, o.qc_adapter, len);
+      r.qc_length = static_cast<std::uint16_t>(len);
+    }
+    const int n = static_cast<int>(buf.size());
+    const int at = rules.finder != nullptr ? rules.finder->find(buf) : -1;
+    const int len = at >= 0 ? at : n;
+    r.adapter_found = at >= 0;
+    r.length = static_cast<std::uint16_t>(len);
+    if (len < o.min_length) return r;
+    r.fate = ReadOutcome::kTooLong;
+    if (len > o.max_length) return r;
+    const std::string_view insert(buf.data(), static_cast<std::size_t>(len));
+    r.fate = ReadOutcome::kWithN;
+    if (insert.find('N') != std::string_view::npos) return r;
+    if (rules.umi_length > 0) {
+      r.fate = ReadOutcome::kNoUmi;
+      if (at < 0 || at + rules.adapter_length + rules.umi_length > n) return r;
+      key.assign(insert);
+      key.push_back('#');
+      key.append(buf, static_cast<std::size_t>(at + rules.adapter_length), static_cast<std::size_t>(rules.umi_length));
+      r.entry = counts.add(key, 0, record);
+    } else {
+      r.entry = counts.add(insert, 0, record);
+    }
+    r.fate = ReadOutcome::kCounted;
+    return r;
+  }
+
+  /// Adds one read with this outcome to the QC tallies (its count goes to the outcome's pending).
+  void tally(const ReadOutcome& r, bool low_phred, std::size_t read_length) {
+    if (rules.o->qc) {
+      const QcStatus st = low_phred ? QcStatus::kLowPhred : r.qc_status;
+      const std::size_t len = low_phred ? std::min<std::size_t>(read_length, kQcReadCap) : r.qc_length;
+      ++qc.mirtrace_status[static_cast<std::size_t>(st)];
+      if (qc.mirtrace_length.size() <= len) qc.mirtrace_length.resize(len + 1, 0);
+      ++qc.mirtrace_length[len];
+    }
+    if (r.adapter_found) ++qc.adapter_found;
+    if (qc.length_histogram.size() <= r.length) qc.length_histogram.resize(std::size_t{r.length} + 1, 0);
+    ++qc.length_histogram[r.length];
+  }
+  /// Adds an outcome's pending reads to their fate (the count entry, or a drop counter).
+  void add_pending(ReadOutcome& r) {
+    switch (r.fate) {
+      case ReadOutcome::kTooShort: qc.too_short += r.pending; break;
+      case ReadOutcome::kTooLong: qc.too_long += r.pending; break;
+      case ReadOutcome::kWithN: qc.with_n += r.pending; break;
+      case ReadOutcome::kNoUmi: qc.no_umi += r.pending; break;
+      case ReadOutcome::kCounted: counts.add_to(r.entry, r.pending, UINT64_MAX); break;
+    }
+    r.pending = 0;
+  }
+  void flush(ReadMemo::Slot& s) {
+    if (s.length > 0) add_pending(s.value);
+  }
+
+  /// The phred test of a read's first (<= 50) qualities, their scores tallied (added to the lanes
+  /// once per distinct quality string while it stays in the memo).
+  bool phred_of(std::string_view q, QualityMemo::Slot* slot) {
+    if (slot == nullptr) {
+      add_phred(phred, q, 1);
+      return mirtrace_low_phred(q, q.size());
+    }
+    QualityMemo::Slot& s = *slot;
+    if (!qualities.holds(s, q.data(), q.size())) {
+      flush(s);
+      QualityMemo::install(s, q.data(), q.size(), {0, mirtrace_low_phred(q, q.size())});
+    }
+    ++s.value.reads;
+    return s.value.low_phred;
+  }
+  void flush(QualityMemo::Slot& s) {
+    if (s.length > 0 && s.value.reads > 0) add_phred(phred, std::string_view(s.key, s.length), s.value.reads);
+    s.value.reads = 0;
+  }
+  /// Adds what the memos still hold (the sample is done).
+  void finish() {
+    for (auto& s : reads.slots()) flush(s);
+    for (auto& s : qualities.slots()) flush(s);
   }
 };
 
@@ -217,6 +411,7 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
   // The reader (inflate with ISA-L) takes a small share of the work, so it runs beside N workers.
   const int n_workers = threads;
   std::vector<Worker> workers(static_cast<std::size_t>(n_workers));
+  for (Worker& w : workers) w.rules = {f, &o, umi_length, adapter_length};
   // the caller throttles (core::Progress): each chunk only reports its count
   auto maybe_progress = [&] {
     if (progress) progress(chunker.records_so_far());
@@ -226,7 +421,8 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
     FastqChunk chunk;
     Worker& w = workers[0];
     while (chunker.next(chunk)) {
-      parse_chunk(chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, r.quality, r.number, f, o, umi_length, adapter_length); });
+      parse_chunk(chunk, path, [&](const FastqRecord& r) { w.take(r); });
+      w.end_chunk();
       maybe_progress();
     }
   } else {
@@ -247,7 +443,8 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
         Worker& w = workers[static_cast<std::size_t>(t)];
         while (auto chunk = queue.pop()) {
           try {
-            parse_chunk(*chunk, path, [&](const FastqRecord& r) { w.process(r.sequence, r.quality, r.number, f, o, umi_length, adapter_length); });
+            parse_chunk(*chunk, path, [&](const FastqRecord& r) { w.take(r); });
+            w.end_chunk();
           } catch (...) {
             record_error(std::current_exception(), chunk->first_record);
             queue.abort();
@@ -274,6 +471,7 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
   // Merge the workers (sums, so the result does not depend on how chunks were shared).
   CollapsedReads out;
   ReadQc& qc = out.qc;
+  for (Worker& w : workers) w.finish();
   CountMap merged = std::move(workers[0].counts);
   for (std::size_t t = 0; t < workers.size(); ++t) {
     workers[t].phred.add_to(workers[t].qc.phred);

@@ -53,6 +53,18 @@ struct PhredLanes {
 QcStatus mirtrace_status(std::string_view sequence, std::string_view quality, std::string_view adapter, int& insert_length,
                          PhredLanes& phred);
 
+/// The two halves of mirtrace_status, for callers that reuse them across reads that repeat
+/// (quant's per-worker memo): whether more than half of the first `n` qualities are below phred
+/// 20 (n = the read's length capped at kQcReadCap), and the status and insert length of a read
+/// (capped at kQcReadCap) that passed that test, a function of its sequence alone.
+/// mirtrace_status(s, q, a, len) == (low_phred(q, n) ? kLowPhred with len = n : status_after_phred(s, a, len)).
+bool mirtrace_low_phred(std::string_view quality, std::size_t n);
+QcStatus mirtrace_status_after_phred(std::string_view capped_sequence, std::string_view adapter, int& insert_length);
+
+/// Adds the first quality.size() (<= kQcReadCap) quality bytes `times` times to `phred`, in the lanes
+/// mirtrace_status(..., PhredLanes&) uses (byte i in lane i mod 4).
+void add_phred(PhredLanes& phred, std::string_view quality, std::uint64_t times);
+
 /// RNA type rows of qc_rnatype.tsv, in their order.
 enum class RnaType { kMiRna = 0, kRRna, kTRna, kArtifact, kUnknown };
 inline constexpr std::array<const char*, 5> kRnaTypeNames = {"miRNA", "rRNA", "tRNA", "artifact", "unknown"};
