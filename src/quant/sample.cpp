@@ -10,7 +10,9 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "lscmir/core/error.hpp"
 #include "lscmir/quant/fastq.hpp"
@@ -137,7 +139,8 @@ inline std::uint64_t memo_hash(const char* p, std::size_t n) {
 /// (or its qualities) decides need not be worked out again. A slot holds the last key that mapped
 /// to it. It switches itself off when fewer than a quarter of its first 2^16 lookups hit (reads or
 /// qualities that hardly repeat), so that it costs next to nothing there. Results never depend on it.
-template <class Value, unsigned kBits>
+/// 2^bits slots of 128 bytes, sized to the file (memo_bits): a small file gets a small memo.
+template <class Value>
 class Memo {
  public:
   struct alignas(64) Slot {
@@ -145,12 +148,15 @@ class Memo {
     char key[64];
     Value value;
   };
-  Memo() : slots_(std::size_t{1} << kBits) {}
+  void resize(unsigned bits) {
+    bits_ = bits;
+    slots_.assign(std::size_t{1} << bits, Slot{});
+  }
   static bool fits(std::size_t n) { return n >= 8 && n <= 64; }
   bool on() const { return on_; }
   /// The slot a key (that fits) maps to, its cache lines requested.
   Slot* find(const char* key, std::size_t n) {
-    Slot* s = &slots_[static_cast<std::size_t>(memo_hash(key, n) >> (64 - kBits))];
+    Slot* s = &slots_[static_cast<std::size_t>(memo_hash(key, n) >> (64 - bits_))];
     __builtin_prefetch(s);
     __builtin_prefetch(reinterpret_cast<const char*>(s) + 64);
     return s;
@@ -173,6 +179,7 @@ class Memo {
 
  private:
   static constexpr std::uint64_t kTrial = 1 << 16;
+  unsigned bits_ = 0;
   std::vector<Slot> slots_;
   std::uint64_t lookups_ = 0, hits_ = 0;
   bool on_ = true;
@@ -210,8 +217,8 @@ struct Worker {
   PhredLanes phred;  // folded into qc.phred when the sample is done
   std::string buf;
   std::string key;
-  using ReadMemo = Memo<ReadOutcome, 14>;
-  using QualityMemo = Memo<QualityTally, 12>;
+  using ReadMemo = Memo<ReadOutcome>;
+  using QualityMemo = Memo<QualityTally>;
   ReadMemo reads;
   QualityMemo qualities;
   ReadRules rules;
@@ -354,6 +361,24 @@ struct Worker {
   }
 };
 
+/// log2 of the read memo's slots: about one per 16 reads the file may hold (gzip: ~25 bytes a
+/// read, plain text: ~100), from 2^10 to 2^16 (8 MiB), so that many small samples do not each
+/// clear a large table.
+unsigned memo_bits(const std::string& path) {
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  if (ec) return 16;
+  unsigned char magic[2] = {0, 0};
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    if (std::fread(magic, 1, 2, f) != 2) magic[0] = 0;
+    std::fclose(f);
+  }
+  const std::uintmax_t reads = bytes / (magic[0] == 0x1f && magic[1] == 0x8b ? 25 : 100);
+  unsigned bits = 10;
+  while (bits < 16 && (std::uintmax_t{16} << bits) < reads) ++bits;
+  return bits;
+}
+
 /// A bounded queue of chunks between the reader and the workers.
 class ChunkQueue {
  public:
@@ -411,6 +436,11 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
   // The reader (inflate with ISA-L) takes a small share of the work, so it runs beside N workers.
   const int n_workers = threads;
   std::vector<Worker> workers(static_cast<std::size_t>(n_workers));
+  const unsigned bits = memo_bits(path);
+  for (Worker& w : workers) {
+    w.reads.resize(bits);
+    w.qualities.resize(bits - 2);
+  }
   for (Worker& w : workers) w.rules = {f, &o, umi_length, adapter_length};
   // the caller throttles (core::Progress): each chunk only reports its count
   auto maybe_progress = [&] {
