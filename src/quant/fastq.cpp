@@ -33,6 +33,7 @@ FastqChunker::FastqChunker(std::string path, std::size_t chunk_bytes)
     : path_(std::move(path)), chunk_bytes_(std::max<std::size_t>(chunk_bytes, 4096)), impl_(std::make_unique<Impl>(path_)) {}
 
 FastqChunker::~FastqChunker() = default;
+bool FastqChunker::gzipped() const { return impl_->file.gzipped(); }
 
 bool FastqChunker::fill() {
   const std::size_t old = carry_.size();

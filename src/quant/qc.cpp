@@ -269,7 +269,7 @@ int bad_bases(std::string_view qual, std::size_t n) {
 QcStatus status_of_capped(std::string_view seq, std::string_view qual, std::string_view adapter, int& insert_length) {
   const auto n = static_cast<int>(seq.size());
   insert_length = n;
-  if (n > 0 && 2 * bad_bases(qual, seq.size()) > n) return QcStatus::kLowPhred;
+  if (mirtrace_low_phred(qual, seq.size())) return QcStatus::kLowPhred;
   return status_after_phred(seq, adapter, insert_length);
 }
 }  // namespace
@@ -282,27 +282,6 @@ bool mirtrace_complex_enough(std::string_view s) {
 void PhredLanes::add_to(std::array<std::uint64_t, kQcMaxPhred + 1>& histogram) const {
   for (std::size_t lane = 0; lane < 4; ++lane)
     for (std::size_t b = 0; b < 256; ++b) histogram[kPhred.score[b]] += counts[lane * 256 + b];
-}
-
-QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::string_view adapter, int& insert_length, PhredLanes& phred) {
-  const std::size_t n = std::min<std::size_t>(seq.size(), kQcReadCap);
-  seq = seq.substr(0, n);
-  // Four lanes by position (runs of one quality, most reads, do not serialize on one counter),
-  // indexed by the quality byte itself: the clamping to 0..42 is done once, in add_to.
-  std::uint64_t* const l0 = phred.counts.data();
-  std::uint64_t* const l1 = l0 + 256;
-  std::uint64_t* const l2 = l0 + 512;
-  std::uint64_t* const l3 = l0 + 768;
-  const auto* q = reinterpret_cast<const unsigned char*>(qual.data());
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    ++l0[q[i]];
-    ++l1[q[i + 1]];
-    ++l2[q[i + 2]];
-    ++l3[q[i + 3]];
-  }
-  for (; i < n; ++i) ++l0[(i & 3) * 256 + q[i]];
-  return status_of_capped(seq, qual, adapter, insert_length);
 }
 
 QcStatus mirtrace_status(std::string_view seq, std::string_view qual, std::string_view adapter, int& insert_length,
@@ -322,6 +301,8 @@ QcStatus mirtrace_status_after_phred(std::string_view capped_sequence, std::stri
 }
 
 void add_phred(PhredLanes& phred, std::string_view quality, std::uint64_t times) {
+  // Lanes by position (runs of one quality do not serialize on one counter), indexed by the
+  // quality byte itself: the clamping to 0..42 is done once, in add_to.
   const auto* q = reinterpret_cast<const unsigned char*>(quality.data());
   for (std::size_t i = 0; i < quality.size(); ++i) phred.counts[(i & 3) * 256 + q[i]] += times;
 }

@@ -10,7 +10,6 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -364,16 +363,11 @@ struct Worker {
 /// log2 of the read memo's slots: about one per 16 reads the file may hold (gzip: ~25 bytes a
 /// read, plain text: ~100), from 2^10 to 2^16 (8 MiB), so that many small samples do not each
 /// clear a large table.
-unsigned memo_bits(const std::string& path) {
+unsigned memo_bits(const std::string& path, bool gzipped) {
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(path, ec);
   if (ec) return 16;
-  unsigned char magic[2] = {0, 0};
-  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
-    if (std::fread(magic, 1, 2, f) != 2) magic[0] = 0;
-    std::fclose(f);
-  }
-  const std::uintmax_t reads = bytes / (magic[0] == 0x1f && magic[1] == 0x8b ? 25 : 100);
+  const std::uintmax_t reads = bytes / (gzipped ? 25 : 100);
   unsigned bits = 10;
   while (bits < 16 && (std::uintmax_t{16} << bits) < reads) ++bits;
   return bits;
@@ -436,12 +430,12 @@ CollapsedReads collapse_fastq(const std::string& path, const TrimOptions& o, con
   // The reader (inflate with ISA-L) takes a small share of the work, so it runs beside N workers.
   const int n_workers = threads;
   std::vector<Worker> workers(static_cast<std::size_t>(n_workers));
-  const unsigned bits = memo_bits(path);
+  const unsigned bits = memo_bits(path, chunker.gzipped());
   for (Worker& w : workers) {
     w.reads.resize(bits);
     w.qualities.resize(bits - 2);
+    w.rules = {f, &o, umi_length, adapter_length};
   }
-  for (Worker& w : workers) w.rules = {f, &o, umi_length, adapter_length};
   // the caller throttles (core::Progress): each chunk only reports its count
   auto maybe_progress = [&] {
     if (progress) progress(chunker.records_so_far());

@@ -37,6 +37,8 @@ class FastqChunker {
   /// Records handed out so far (whole records in returned chunks), for progress.
   std::uint64_t records_so_far() const { return next_record_ - 1; }
   const std::string& path() const { return path_; }
+  /// True when the file is gzip (known once it is opened).
+  bool gzipped() const;
 
  private:
   bool fill();

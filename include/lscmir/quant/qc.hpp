@@ -49,10 +49,6 @@ struct PhredLanes {
   void add_to(std::array<std::uint64_t, kQcMaxPhred + 1>& histogram) const;
 };
 
-/// mirtrace_status with the phred scores added to `phred` (the quant hot loop). Same status and length.
-QcStatus mirtrace_status(std::string_view sequence, std::string_view quality, std::string_view adapter, int& insert_length,
-                         PhredLanes& phred);
-
 /// The two halves of mirtrace_status, for callers that reuse them across reads that repeat
 /// (quant's per-worker memo): whether more than half of the first `n` qualities are below phred
 /// 20 (n = the read's length capped at kQcReadCap), and the status and insert length of a read
@@ -61,8 +57,8 @@ QcStatus mirtrace_status(std::string_view sequence, std::string_view quality, st
 bool mirtrace_low_phred(std::string_view quality, std::size_t n);
 QcStatus mirtrace_status_after_phred(std::string_view capped_sequence, std::string_view adapter, int& insert_length);
 
-/// Adds the first quality.size() (<= kQcReadCap) quality bytes `times` times to `phred`, in the lanes
-/// mirtrace_status(..., PhredLanes&) uses (byte i in lane i mod 4).
+/// Adds the first quality.size() (<= kQcReadCap) quality bytes `times` times to `phred` (byte i in
+/// lane i mod 4).
 void add_phred(PhredLanes& phred, std::string_view quality, std::uint64_t times);
 
 /// RNA type rows of qc_rnatype.tsv, in their order.
