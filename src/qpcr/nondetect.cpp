@@ -18,11 +18,13 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct AssayModel {
   std::vector<std::size_t> samples;  ///< samples with a detected or Undetermined cell
   Eigen::MatrixXd x;                 ///< their design rows, independent columns only
-  Eigen::MatrixXd pen;               ///< rows of the prior on the centred population effects (same columns)
+  Eigen::MatrixXd pen;               ///< rows of the penalties on the centred factor effects (same columns)
+  std::vector<int> term_cols;        ///< per factor term, how many of its columns are kept
   int rank = 0;
 };
 
-AssayModel assay_model(const CtMatrix& m, std::size_t a, const Eigen::MatrixXd& design, const Eigen::MatrixXd& pen_full) {
+AssayModel assay_model(const CtMatrix& m, std::size_t a, const Eigen::MatrixXd& design, const Eigen::MatrixXd& pen_full,
+                       const std::vector<FactorTerm>& terms) {
   AssayModel am;
   for (std::size_t s = 0; s < m.n_samples(); ++s) {
     const CallState st = m.state[m.at(a, s)];
@@ -40,6 +42,10 @@ AssayModel assay_model(const CtMatrix& m, std::size_t a, const Eigen::MatrixXd& 
   am.pen.resize(pen_full.rows(), static_cast<Eigen::Index>(keep.size()));
   for (std::size_t k = 0; k < keep.size(); ++k) am.pen.col(static_cast<Eigen::Index>(k)) = pen_full.col(keep[k]);
   am.rank = static_cast<int>(keep.size());
+  for (const auto& t : terms)
+    am.term_cols.push_back(static_cast<int>(std::count_if(keep.begin(), keep.end(), [&](Eigen::Index c) {
+      return std::find(t.columns.begin(), t.columns.end(), c) != t.columns.end();
+    })));
   return am;
 }
 
@@ -47,7 +53,7 @@ double p_undetermined(double intercept, double slope, double ct) { return 1.0 / 
 
 }  // namespace
 
-NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, const std::vector<std::vector<Eigen::Index>>& factor_terms,
+NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, const std::vector<FactorTerm>& factor_terms,
                             const std::vector<double>& offset, double ct_start, const NondetectOptions& o) {
   const std::size_t na = m.n_assays();
   NondetectFit fit;
@@ -67,19 +73,23 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   models.reserve(na);
   // Prior rows, per factor term with k levels: C = (I - 11'/k) L, L mapping the k - 1
   // treatment-coded effects to the k levels.
+  const std::size_t nt = factor_terms.size();
+  std::vector<Eigen::Index> term_row0(nt), term_rows(nt);  // each term's block of rows
   Eigen::Index n_pen = 0;
-  for (const auto& cols : factor_terms) n_pen += cols.empty() ? 0 : static_cast<Eigen::Index>(cols.size()) + 1;
-  Eigen::MatrixXd pen_full = Eigen::MatrixXd::Zero(n_pen, design.cols());
-  Eigen::Index row0 = 0;
-  for (const auto& cols : factor_terms) {
-    if (cols.empty()) continue;
-    const auto k_levels = static_cast<Eigen::Index>(cols.size()) + 1;
-    for (Eigen::Index r = 0; r < k_levels; ++r)
-      for (std::size_t c = 0; c < cols.size(); ++c)
-        pen_full(row0 + r, cols[c]) = (r == static_cast<Eigen::Index>(c) + 1 ? 1.0 : 0.0) - 1.0 / static_cast<double>(k_levels);
-    row0 += k_levels;
+  for (std::size_t t = 0; t < nt; ++t) {
+    term_row0[t] = n_pen;
+    term_rows[t] = factor_terms[t].columns.empty() ? 0 : static_cast<Eigen::Index>(factor_terms[t].columns.size()) + 1;
+    n_pen += term_rows[t];
   }
-  for (std::size_t a = 0; a < na; ++a) models.push_back(assay_model(m, a, design, pen_full));
+  Eigen::MatrixXd pen_full = Eigen::MatrixXd::Zero(n_pen, design.cols());
+  for (std::size_t t = 0; t < nt; ++t) {
+    const auto& cols = factor_terms[t].columns;
+    for (Eigen::Index r = 0; r < term_rows[t]; ++r)
+      for (std::size_t c = 0; c < cols.size(); ++c)
+        pen_full(term_row0[t] + r, cols[c]) = (r == static_cast<Eigen::Index>(c) + 1 ? 1.0 : 0.0) - 1.0 / static_cast<double>(term_rows[t]);
+  }
+  for (std::size_t a = 0; a < na; ++a) models.push_back(assay_model(m, a, design, pen_full, factor_terms));
+  std::vector<double> edf(na, 0.0);  // per assay tr(X A^-1 X') at the last M-step
   // Simpson weights on t in [-10, 10].
   const int k = o.grid_intervals;
   std::vector<double> t(static_cast<std::size_t>(k) + 1), w(t.size()), phi(t.size());
@@ -141,16 +151,25 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
     if (m.state[i] == CallState::kUndetected) und.push_back(i);
   const std::size_t nu = und.size();
   // The EM state: per Undetermined cell its completed Ct and conditional variance, then the curve
-  // (intercept, slope) and the prior's lambda = sigma^2 / prior_sd^2 (0 before the first M-step).
-  const std::size_t dim = 2 * nu + 3;
+  // (intercept, slope) and per factor term its variance ratio g_t = prior_sd^2 / sigma^2 or
+  // tau_t^2 / sigma^2, whose penalty is lambda_t = 1 / g_t. The ratio, not the penalty, is the
+  // state: it stays bounded as tau -> 0, so SQUAREM's step length is not ruled by a penalty
+  // running off to infinity. g >= kFlat (the start) fits the term unpenalized; g = 0 holds the
+  // random effects at their mean (penalty kMaxLambda).
+  const std::size_t dim = 2 * nu + 2 + nt;
+  constexpr double kMaxLambda = 1e10, kFlat = 1e10;
+  auto lambda_of = [](double g) { return g >= kFlat ? 0.0 : (g > 1.0 / kMaxLambda ? 1.0 / g : kMaxLambda); };
   auto em_step = [&](const std::vector<double>& in, std::vector<double>& out) {
     for (std::size_t u = 0; u < nu; ++u) {
       ct[und[u]] = in[u];
       cond_var[und[u]] = in[nu + u];
     }
-    const double lambda = in[2 * nu + 2];
+    std::vector<double> lambda(nt);
+    for (std::size_t t = 0; t < nt; ++t) lambda[t] = lambda_of(in[2 * nu + 2 + t]);
+    const bool penalized = std::any_of(lambda.begin(), lambda.end(), [](double l) { return l > 0; });
     // M-step of the Ct model on the completed data (conditional variances from the last E-step).
     double ss_all = 0.0, df_all = 0.0;
+    std::vector<double> bb(nt, 0.0), tr(nt, 0.0), q_all(nt, 0.0);  // per term: sum |P beta|^2, tr(P A^-1 P'), columns
     for (std::size_t a = 0; a < na; ++a) {
       const AssayModel& am = models[a];
       const auto n = static_cast<Eigen::Index>(am.samples.size());
@@ -161,14 +180,36 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
         y[i] = ct[m.at(a, s)] - offset[s];
       }
       Eigen::VectorXd fitted = Eigen::VectorXd::Zero(n);
+      edf[a] = am.rank;
       if (am.rank > 0) {
-        const Eigen::Index q = lambda > 0 ? am.pen.rows() : 0;
-        Eigen::MatrixXd xa(n + q, am.x.cols());
+        const Eigen::Index q = penalized ? am.pen.rows() : 0, p = am.x.cols();
+        Eigen::MatrixXd xa(n + q, p);
         Eigen::VectorXd ya = Eigen::VectorXd::Zero(n + q);
         xa.topRows(n) = am.x;
         ya.head(n) = y;
-        if (q > 0) xa.bottomRows(q) = std::sqrt(lambda) * am.pen;
-        fitted = am.x * Eigen::HouseholderQR<Eigen::MatrixXd>(xa).solve(ya);
+        for (std::size_t t = 0; t < nt && q > 0; ++t)
+          xa.middleRows(n + term_row0[t], term_rows[t]).noalias() = std::sqrt(lambda[t]) * am.pen.middleRows(term_row0[t], term_rows[t]);
+        const Eigen::HouseholderQR<Eigen::MatrixXd> qr(xa);
+        const Eigen::VectorXd beta = qr.solve(ya);
+        fitted = am.x * beta;
+        if (q > 0) {
+          // A = R'R: tr(X A^-1 X') = |R^-T X'|^2, tr(P A^-1 P') = |R^-T P'|^2
+          const auto rt = qr.matrixQR().topLeftCorner(p, p).triangularView<Eigen::Upper>().transpose();
+          edf[a] = rt.solve(am.x.transpose()).squaredNorm();
+          for (std::size_t t = 0; t < nt; ++t) {
+            if (!factor_terms[t].random || am.term_cols[t] == 0) continue;
+            const auto pt = am.pen.middleRows(term_row0[t], term_rows[t]);
+            bb[t] += (pt * beta).squaredNorm();
+            tr[t] += rt.solve(pt.transpose()).squaredNorm();
+            q_all[t] += am.term_cols[t];
+          }
+        } else {
+          for (std::size_t t = 0; t < nt; ++t) {
+            if (!factor_terms[t].random || am.term_cols[t] == 0) continue;
+            bb[t] += (am.pen.middleRows(term_row0[t], term_rows[t]) * beta).squaredNorm();
+            q_all[t] += am.term_cols[t];  // unpenalized: the conditional variances are not needed
+          }
+        }
       }
       double ss = 0.0;
       for (Eigen::Index i = 0; i < n; ++i) {
@@ -177,10 +218,19 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
         ss += (y[i] - fitted[i]) * (y[i] - fitted[i]) + cond_var[c];
       }
       ss_all += ss;
-      df_all += static_cast<double>(n - am.rank);
+      df_all += static_cast<double>(n) - edf[a];
     }
     const double pooled = std::sqrt(ss_all / std::max(1.0, df_all));
-    out[2 * nu + 2] = o.effect_prior_sd > 0 ? pooled * pooled / (o.effect_prior_sd * o.effect_prior_sd) : 0.0;
+    for (std::size_t t = 0; t < nt; ++t) {
+      const double s2 = std::max(pooled * pooled, 1e-300);
+      double g = o.effect_prior_sd > 0 ? std::min(kFlat, o.effect_prior_sd * o.effect_prior_sd / s2) : kFlat;
+      if (factor_terms[t].random) {
+        // tau^2 = (sum of squared BLUPs + their conditional variances) / columns; the first
+        // M-step (unpenalized) has no conditional variances: tau^2 from the fits alone
+        g = q_all[t] > 0 ? std::min(kFlat, (bb[t] + pooled * pooled * tr[t]) / q_all[t] / s2) : kFlat;
+      }
+      out[2 * nu + 2 + t] = g;
+    }
     gz.resize(n_detected);
     gw.resize(n_detected);
     gy.resize(n_detected);
@@ -232,6 +282,7 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   n_detected = gz.size();
   std::vector<double> theta(dim, 0.0), t1(dim), t2(dim), tx(dim), t3(dim);
   for (std::size_t u = 0; u < nu; ++u) theta[u] = ct_start;
+  for (std::size_t t = 0; t < nt; ++t) theta[2 * nu + 2 + t] = kFlat;  // the first M-step unpenalized
   theta[2 * nu] = -max_detected;  // start: logit P = Ct - (largest detected Ct)
   theta[2 * nu + 1] = 1.0;
   // SQUAREM (Varadhan & Roland 2008, scheme S3): two EM steps, a squared extrapolation along them
@@ -262,7 +313,7 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
     if (alpha < -1.0) {
       for (std::size_t e = 0; e < dim; ++e) tx[e] = theta[e] - 2 * alpha * (t1[e] - theta[e]) + alpha * alpha * (t2[e] - 2 * t1[e] + theta[e]);
       for (std::size_t u = 0; u < nu; ++u) tx[nu + u] = std::max(0.0, tx[nu + u]);
-      tx[2 * nu + 2] = std::max(0.0, tx[2 * nu + 2]);
+      for (std::size_t t = 0; t < nt; ++t) tx[2 * nu + 2 + t] = std::clamp(tx[2 * nu + 2 + t], 0.0, kFlat);
       if (finite(tx)) {
         em_step(tx, t3);
         ++evaluations;
@@ -281,11 +332,15 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
   fit.mu = mu;
   // The draw factors of em-multiple (draw_nondetects): cond_var and lambda are theta's, gz / gw
   // the E-step weights at theta's curve.
-  const double sigma = fit.sigma.empty() ? kNaN : fit.sigma[0], lambda = theta[2 * nu + 2];
+  const double sigma = fit.sigma.empty() ? kNaN : fit.sigma[0];
+  std::vector<double> lambda(nt);
+  for (std::size_t t = 0; t < nt; ++t) lambda[t] = lambda_of(theta[2 * nu + 2 + t]);
+  for (std::size_t t = 0; t < nt; ++t)
+    fit.term_sd.push_back(factor_terms[t].random ? (lambda[t] > 0 ? sigma * std::sqrt(theta[2 * nu + 2 + t]) : kNaN) : o.effect_prior_sd);
   for (std::size_t a = 0; a < na && sigma > 0; ++a) {
     const AssayModel& am = models[a];
     const auto n = static_cast<Eigen::Index>(am.samples.size());
-    fit.sigma_df += static_cast<double>(n - am.rank);  // as the M-step pools sigma
+    fit.sigma_df += static_cast<double>(n) - edf[a];  // as the M-step pools sigma
     if (am.rank == 0) continue;
     NondetectFit::AssayDraw ad;
     Eigen::VectorXd wt(n);
@@ -295,7 +350,11 @@ NondetectFit fit_nondetects(const CtMatrix& m, const Eigen::MatrixXd& design, co
       wt[i] = std::clamp(1.0 - cond_var[c] / (sigma * sigma), 0.0, 1.0);
     }
     Eigen::MatrixXd info = am.x.transpose() * wt.asDiagonal() * am.x;
-    if (lambda > 0) info += lambda * am.pen.transpose() * am.pen;
+    for (std::size_t t = 0; t < nt; ++t)
+      if (lambda[t] > 0) {
+        const auto pt = am.pen.middleRows(term_row0[t], term_rows[t]);
+        info += lambda[t] * pt.transpose() * pt;
+      }
     Eigen::LLT<Eigen::MatrixXd> llt(info);
     if (llt.info() != Eigen::Success) continue;  // not identified without the prior: held at the fit
     // D = X L^-T, so that D D' = X A^-1 X'

@@ -192,13 +192,12 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
   r.norm = normalize(m, spec, d.controls, o.impute == "ct-max", o.ct_max);
   if (o.impute == "em" || o.impute == "em-multiple") {
     const stats::Design design = em_design(d.sheet, r.em_formula);
-    std::vector<std::vector<Eigen::Index>> terms;  // population, then patient when modelled: both factors
-    for (std::size_t c = 0; c < design.columns.size(); ++c) {
-      const auto t = static_cast<std::size_t>(design.term_of_column[c]);
-      if (design.term_of_column[c] < 0) continue;
-      if (terms.size() <= t) terms.resize(t + 1);
-      terms[t].push_back(static_cast<Eigen::Index>(c));
-    }
+    // population (fixed, weak prior), then patient when modelled (random)
+    const std::vector<std::string> names = stats::parse_formula(r.em_formula).terms;
+    std::vector<FactorTerm> terms(names.size());
+    for (std::size_t t = 0; t < names.size(); ++t) terms[t].random = names[t] == "patient";
+    for (std::size_t c = 0; c < design.columns.size(); ++c)
+      if (design.term_of_column[c] >= 0) terms[static_cast<std::size_t>(design.term_of_column[c])].columns.push_back(static_cast<Eigen::Index>(c));
     r.nondetect = fit_nondetects(m, design.x, terms, r.norm.normalizer, o.ct_max);
     const NondetectFit& f = *r.nondetect;
     std::size_t n = 0;
@@ -368,9 +367,11 @@ nlohmann::json qpcr_parameters(const QpcrResult& r, const QpcrOptions& o, const 
   if (r.nondetect)
     j["detection_curve"] = {{"model", "logit P(Undetermined) = intercept + slope * Ct"},
                             {"intercept", r.nondetect->intercept}, {"slope", r.nondetect->slope},
-                            {"ct_design", r.em_formula}, {"effect_prior_sd", NondetectOptions{}.effect_prior_sd}, {"iterations", r.nondetect->iterations}, {"em_steps", r.nondetect->em_steps},
+                            {"ct_design", r.em_formula}, {"effect_prior_sd", NondetectOptions{}.effect_prior_sd},
+                            {"sigma", r.nondetect->sigma.empty() ? 0.0 : r.nondetect->sigma[0]}, {"iterations", r.nondetect->iterations}, {"em_steps", r.nondetect->em_steps},
                             {"converged", r.nondetect->converged},
                             {"last_change", r.nondetect->last_change}};
+  if (r.nondetect && r.nondetect->term_sd.size() > 1) j["detection_curve"]["patient_sd"] = r.nondetect->term_sd[1];
   if (!r.draws.empty()) {
     j["imputations"] = o.imputations;
     j["seed"] = o.seed;

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Independent reference for `lscmir qpcr --impute em` (McCall et al., Bioinformatics 2014 model,
 # written from the paper, not from the nondetects package): per assay Ct ~ N(offset + X beta, sigma^2)
-# (least squares with a normal prior, SD 2, on the population and on the patient effects around
-# their means, as an
-# augmented lm.fit; pooled sigma), P(Undetermined | Ct) logistic (glm, binomial, weighted over the E-step's
+# with X = ~ population + patient, as an augmented lm.fit: the population effects get a normal prior
+# with SD 2 around their mean, the patient effects are random, N(0, tau^2) around their mean with
+# tau^2 pooled over assays (per EM step tau^2 = sum(|P b|^2 + sigma^2 tr(P A^-1 P')) / columns,
+# sigma^2 = (RSS + conditional variances) / sum(n - tr(X A^-1 X')), A = X'X + the penalties);
+# P(Undetermined | Ct) logistic (glm, binomial, weighted over the E-step's
 # posterior grid), EM with the E-step integrals by Simpson's rule over mu +/- 10 sigma, accelerated by
 # SQUAREM (written here from Varadhan & Roland 2008, not from the SQUAREM package).
 # Usage (from the repository root): Rscript tests/reference/qpcr_em/make_qpcr_em.R
@@ -27,38 +29,53 @@ offset <- colMeans(ct[everywhere, , drop = FALSE])
 pop <- factor(sheet$population, levels = sort(unique(sheet$population)))
 pat <- factor(sheet$patient, levels = sort(unique(sheet$patient)))
 X <- model.matrix(~ pop + pat)
-# the prior rows: per factor (population, patient) with k levels, its centred treatment effects
-Pen <- NULL
+# the penalty rows: per factor (population, patient) with k levels, its centred treatment effects
+Pen <- NULL; rows <- list(); qcols <- list()
 for (term in 1:2) {
   cols <- which(attr(X, "assign") == term); k <- length(cols) + 1
   P <- matrix(0, k, ncol(X)); for (c in seq_along(cols)) P[, cols[c]] <- (seq_len(k) == c + 1) - 1 / k
+  rows[[term]] <- (if (is.null(Pen)) 0 else nrow(Pen)) + seq_len(k)
+  qcols[[term]] <- cols
   Pen <- rbind(Pen, P)
 }
-k <- nrow(Pen)
+k <- nrow(Pen); max_lambda <- 1e10
 und <- state == "undetected"; det <- state == "detected"
 ui <- which(und); nu <- length(ui)
 h <- 20 / K; tt <- -10 + h * (0:K); w <- ifelse(0:K == 0 | 0:K == K, 1, ifelse((0:K) %% 2 == 1, 4, 2))
 phi <- exp(-0.5 * tt^2)
 plogit <- function(b, z) 1 / (1 + exp(-(b[1] + b[2] * z)))
 # One EM step on the state theta = (completed Ct of the non-detects, their conditional variances,
-# curve intercept, slope, lambda = sigma^2 / prior_sd^2).
+# curve intercept, slope, lambda_population = sigma^2 / prior_sd^2, lambda_patient = sigma^2 / tau^2).
 em_step <- function(theta) {
   cur <- ifelse(det, ct, NA); cur[ui] <- theta[seq_len(nu)]
   cond_var <- matrix(0, na, ns); cond_var[ui] <- theta[nu + seq_len(nu)]
-  b <- theta[2 * nu + 1:2]; lam <- theta[2 * nu + 3]
-  mu <- matrix(NA_real_, na, ns); ss <- 0; df <- 0
+  b <- theta[2 * nu + 1:2]; lam <- theta[2 * nu + 3:4]
+  scale <- rep(0, k); scale[rows[[1]]] <- sqrt(lam[1]); scale[rows[[2]]] <- sqrt(lam[2])
+  mu <- matrix(NA_real_, na, ns); ss <- 0; df <- 0; bb <- 0; trb <- 0; qb <- 0
   for (a in seq_len(na)) {
     use <- which(det[a, ] | und[a, ]); if (length(use) == 0) next
     y <- cur[a, use] - offset[use]
     Xa <- X[use, , drop = FALSE]
     q <- qr(Xa); keep <- sort(q$pivot[seq_len(q$rank)])
-    if (lam > 0) f <- lm.fit(rbind(Xa[, keep, drop = FALSE], sqrt(lam) * Pen[, keep, drop = FALSE]), c(y, rep(0, k)))
-    else f <- lm.fit(Xa[, keep, drop = FALSE], y)
-    fitted <- drop(Xa[, keep, drop = FALSE] %*% f$coefficients)
+    Xk <- Xa[, keep, drop = FALSE]; Pk <- Pen[, keep, drop = FALSE]
+    xa <- rbind(Xk, scale * Pk)
+    f <- lm.fit(xa, c(y, rep(0, k)))
+    beta <- f$coefficients
+    fitted <- drop(Xk %*% beta)
+    Ainv <- solve(crossprod(xa))
+    edf <- sum(diag(Xk %*% Ainv %*% t(Xk)))
     mu[a, use] <- fitted + offset[use]
-    ss <- ss + sum((y - fitted)^2) + sum(cond_var[a, use]); df <- df + length(use) - q$rank
+    ss <- ss + sum((y - fitted)^2) + sum(cond_var[a, use]); df <- df + length(use) - edf
+    qa <- sum(keep %in% qcols[[2]])
+    if (qa > 0) {
+      Pp <- Pk[rows[[2]], , drop = FALSE]
+      bb <- bb + sum((Pp %*% beta)^2); qb <- qb + qa
+      if (lam[2] > 0 || lam[1] > 0) trb <- trb + sum(diag(Pp %*% Ainv %*% t(Pp)))
+    }
   }
   sigma <- sqrt(ss / max(1, df))
+  tau2 <- if (qb > 0) (bb + sigma^2 * trb) / qb else 0
+  lam_pat <- if (tau2 > 0) min(max_lambda, sigma^2 / tau2) else if (qb > 0) max_lambda else 0
   Z <- outer(mu[ui], sigma * tt, "+")                       # nu x (K + 1) grid per non-detect
   Fz <- sweep(plogit(b, Z), 2, w * phi, "*")
   z0 <- rowSums(Fz); e1 <- rowSums(Fz * Z) / z0; e2 <- rowSums(Fz * Z^2) / z0
@@ -66,10 +83,10 @@ em_step <- function(theta) {
   gy <- c(rep(0, sum(det)), rep(1, length(Z)))
   g <- suppressWarnings(glm.fit(cbind(1, gz), gy, weights = gw, family = binomial(), start = b,
                                 control = glm.control(epsilon = 1e-14, maxit = 100)))
-  list(theta = c(e1, pmax(0, e2 - e1^2), unname(g$coefficients), sigma^2 / prior_sd^2), sigma = sigma)
+  list(theta = c(e1, pmax(0, e2 - e1^2), unname(g$coefficients), sigma^2 / prior_sd^2, lam_pat), sigma = sigma)
 }
 moved <- function(a, b) max(abs(a[c(seq_len(nu), 2 * nu + 1:2)] - b[c(seq_len(nu), 2 * nu + 1:2)]))
-theta <- c(rep(ct_max, nu), rep(0, nu), -max(ct[det]), 1, 0)
+theta <- c(rep(ct_max, nu), rep(0, nu), -max(ct[det]), 1, 0, 0)
 # SQUAREM (Varadhan & Roland 2008, S3): extrapolate along two EM steps, then one stabilising EM
 # step; kept when that step moves no more than the plain second step did. Stops when one EM step
 # moves no completed Ct and no curve coefficient by more than tol.
@@ -83,7 +100,7 @@ for (iter in seq_len(max_iter)) {
   nxt <- t2
   if (alpha < -1) {
     tx <- theta - 2 * alpha * r + alpha^2 * v
-    tx[nu + seq_len(nu)] <- pmax(0, tx[nu + seq_len(nu)]); tx[2 * nu + 3] <- max(0, tx[2 * nu + 3])
+    tx[nu + seq_len(nu)] <- pmax(0, tx[nu + seq_len(nu)]); tx[2 * nu + 3:4] <- pmin(max_lambda, pmax(0, tx[2 * nu + 3:4]))
     if (all(is.finite(tx))) {
       t3 <- em_step(tx)$theta
       if (all(is.finite(t3)) && moved(t3, tx) <= moved(t2, t1)) nxt <- t3
