@@ -371,7 +371,11 @@ nlohmann::json qpcr_parameters(const QpcrResult& r, const QpcrOptions& o, const 
                             {"sigma", r.nondetect->sigma.empty() ? 0.0 : r.nondetect->sigma[0]}, {"iterations", r.nondetect->iterations}, {"em_steps", r.nondetect->em_steps},
                             {"converged", r.nondetect->converged},
                             {"last_change", r.nondetect->last_change}};
-  if (r.nondetect && r.nondetect->term_sd.size() > 1) j["detection_curve"]["patient_sd"] = r.nondetect->term_sd[1];
+  if (r.nondetect) {
+    const std::vector<std::string> names = stats::parse_formula(r.em_formula).terms;  // the terms fit_nondetects was given
+    for (std::size_t t = 0; t < names.size() && t < r.nondetect->term_sd.size(); ++t)
+      if (names[t] == "patient") j["detection_curve"]["patient_sd"] = r.nondetect->term_sd[t];
+  }
   if (!r.draws.empty()) {
     j["imputations"] = o.imputations;
     j["seed"] = o.seed;
