@@ -62,6 +62,9 @@ int cmd_qpcr(const std::vector<std::string>& argv, core::Logger& log) {
                  "ct-max: non-detects at the cut-off; em: conditional expectation under the McCall et al. 2014 non-detect model (EM); "
                  "em-multiple N: em plus N draws from the fitted model (imputations.tsv, for de --imputations)")
       ->expected(1, 2);
+  app.add_option("--em-design", q.em_design,
+                 "em / em-multiple: formula of the Ct model over sample-sheet columns, e.g. \"~ population + patient + age\" "
+                 "(patient random, other factors fixed, numbers covariates; default ~ population + patient)");
   app.add_option("--seed", q.seed, "em-multiple: seed of the draws")->capture_default_str();
   app.add_option("--contrast", o.contrasts, "Population contrast A-B for the on/off test; repeatable");
   app.add_option("--fdr", q.fdr, "FDR below which an on/off difference is called")->capture_default_str();

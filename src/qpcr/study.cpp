@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "lscmir/core/error.hpp"
+#include "lscmir/io/variable.hpp"
 #include "lscmir/stats/design.hpp"
 
 namespace lscmir::qpcr {
@@ -59,22 +60,72 @@ std::vector<std::size_t> genorm_candidates(const CtMatrix& m, const std::vector<
   return candidates;
 }
 
-/// The Ct model's design for --impute em: population + patient when the sheet has a patient
-/// column and that design has full rank, else population alone.
-stats::Design em_design(const io::SampleSheet& sheet, std::string& formula_text) {
-  std::vector<stats::Variable> vars{stats::Variable::factor("population", sheet.column("population"))};
-  if (sheet.has_column("patient")) {
-    vars.push_back(stats::Variable::factor("patient", sheet.column("patient")));
-    const stats::Formula f = stats::parse_formula("~ population + patient");
-    stats::Design d = stats::build_design(f, vars);
-    if (stats::dependent_columns(d.x).empty() && d.x.rows() > d.x.cols()) {
-      formula_text = stats::to_string(f);
-      return d;
+/// The Ct model of --impute em: its design, formula, and the factor terms fit_nondetects penalizes
+/// (names beside them, in the order of NondetectFit::term_sd).
+struct EmModel {
+  stats::Design design;
+  std::string formula;
+  std::vector<FactorTerm> terms;
+  std::vector<std::string> term_names;
+};
+
+/// Given a formula (--em-design): that design over sample-sheet columns, with an intercept and a
+/// population term; patient is a random effect, other factors fixed effects with the weak prior,
+/// numeric columns unpenalized covariates. Default: population + patient when the sheet has a
+/// patient column and that design has full rank, else population alone.
+EmModel em_model(const io::SampleSheet& sheet, const std::string& given) {
+  EmModel m;
+  std::vector<stats::Variable> vars;
+  stats::Formula f;
+  if (!given.empty()) {
+    f = stats::parse_formula(given);
+    if (!f.intercept)
+      throw core::UsageError("--em-design " + given + ": the Ct model needs an intercept (the effect priors are on treatment-coded effects)");
+    if (std::find(f.terms.begin(), f.terms.end(), "population") == f.terms.end())
+      throw core::UsageError("--em-design " + given + " has no population term");
+    for (const std::string& term : f.terms) {
+      if (!sheet.has_column(term)) throw core::UsageError("--em-design term '" + term + "' is not a column of " + sheet.path);
+      vars.push_back(io::design_variable(sheet, term));
+      const stats::Variable& v = vars.back();
+      if (v.is_factor) continue;
+      for (std::size_t i = 0; i < v.values.size(); ++i)
+        if (std::isnan(v.values[i]))
+          throw core::InputError(sheet.path, sheet.line_numbers[i],
+                                 "sample \"" + core::cell_for_message(sheet.samples[i]) + "\" has no value in column \"" + term +
+                                     "\", which --em-design uses");
     }
+    m.design = stats::build_design(f, vars);
+    stats::check_design(m.design, f, vars, "--em-design");
+  } else {
+    vars.push_back(stats::Variable::factor("population", sheet.column("population")));
+    f = stats::parse_formula("~ population");
+    if (sheet.has_column("patient")) {
+      vars.push_back(stats::Variable::factor("patient", sheet.column("patient")));
+      const stats::Formula fp = stats::parse_formula("~ population + patient");
+      stats::Design d = stats::build_design(fp, vars);
+      if (stats::dependent_columns(d.x).empty() && d.x.rows() > d.x.cols()) {
+        f = fp;
+        m.design = std::move(d);
+      }
+    }
+    if (m.design.x.size() == 0) m.design = stats::build_design(f, vars);
   }
-  const stats::Formula f = stats::parse_formula("~ population");
-  formula_text = stats::to_string(f);
-  return stats::build_design(f, vars);
+  m.formula = stats::to_string(f);
+  // the factor terms: population and other factors fixed (weak prior), patient random
+  std::vector<int> term_index(f.terms.size(), -1);
+  for (std::size_t t = 0; t < f.terms.size(); ++t) {
+    const auto v = std::find_if(vars.begin(), vars.end(), [&](const stats::Variable& x) { return x.name == f.terms[t]; });
+    if (v == vars.end() || !v->is_factor) continue;
+    term_index[t] = static_cast<int>(m.terms.size());
+    m.terms.push_back({{}, f.terms[t] == "patient"});
+    m.term_names.push_back(f.terms[t]);
+  }
+  for (std::size_t c = 0; c < m.design.columns.size(); ++c) {
+    const int t = m.design.term_of_column[c];
+    if (t >= 0 && term_index[static_cast<std::size_t>(t)] >= 0)
+      m.terms[static_cast<std::size_t>(term_index[static_cast<std::size_t>(t)])].columns.push_back(static_cast<Eigen::Index>(c));
+  }
+  return m;
 }
 
 const char* truth(bool b) { return b ? "TRUE" : "FALSE"; }
@@ -191,14 +242,10 @@ QpcrResult analyze(const QpcrData& d, const std::vector<Contrast>& contrasts, co
   QpcrResult r;
   r.norm = normalize(m, spec, d.controls, o.impute == "ct-max", o.ct_max);
   if (o.impute == "em" || o.impute == "em-multiple") {
-    const stats::Design design = em_design(d.sheet, r.em_formula);
-    // population (fixed, weak prior), then patient when modelled (random)
-    const std::vector<std::string> names = stats::parse_formula(r.em_formula).terms;
-    std::vector<FactorTerm> terms(names.size());
-    for (std::size_t t = 0; t < names.size(); ++t) terms[t].random = names[t] == "patient";
-    for (std::size_t c = 0; c < design.columns.size(); ++c)
-      if (design.term_of_column[c] >= 0) terms[static_cast<std::size_t>(design.term_of_column[c])].columns.push_back(static_cast<Eigen::Index>(c));
-    r.nondetect = fit_nondetects(m, design.x, terms, r.norm.normalizer, o.ct_max);
+    const EmModel em = em_model(d.sheet, o.em_design);
+    r.em_formula = em.formula;
+    r.em_terms = em.term_names;
+    r.nondetect = fit_nondetects(m, em.design.x, em.terms, r.norm.normalizer, o.ct_max);
     const NondetectFit& f = *r.nondetect;
     std::size_t n = 0;
     for (std::size_t i = 0; i < m.state.size(); ++i)
@@ -372,9 +419,13 @@ nlohmann::json qpcr_parameters(const QpcrResult& r, const QpcrOptions& o, const 
                             {"converged", r.nondetect->converged},
                             {"last_change", r.nondetect->last_change}};
   if (r.nondetect) {
-    const std::vector<std::string> names = stats::parse_formula(r.em_formula).terms;  // the terms fit_nondetects was given
-    for (std::size_t t = 0; t < names.size() && t < r.nondetect->term_sd.size(); ++t)
-      if (names[t] == "patient") j["detection_curve"]["patient_sd"] = r.nondetect->term_sd[t];
+    // per factor term, the SD of its effects: estimated for patient (random), the prior's otherwise
+    nlohmann::json sd = nlohmann::json::object();
+    for (std::size_t t = 0; t < r.em_terms.size() && t < r.nondetect->term_sd.size(); ++t) {
+      sd[r.em_terms[t]] = r.nondetect->term_sd[t];
+      if (r.em_terms[t] == "patient") j["detection_curve"]["patient_sd"] = r.nondetect->term_sd[t];
+    }
+    j["detection_curve"]["term_sd"] = sd;
   }
   if (!r.draws.empty()) {
     j["imputations"] = o.imputations;

@@ -217,13 +217,13 @@ std::vector<int> dependent_columns(const Eigen::MatrixXd& x, double tol) {
   return std::vector<int>(q.pivot.begin() + q.rank, q.pivot.end());
 }
 
-void check_design(const Design& design, const Formula& formula, const std::vector<Variable>& variables) {
+void check_design(const Design& design, const Formula& formula, const std::vector<Variable>& variables, const std::string& option) {
   const Eigen::Index n = design.x.rows(), p = design.x.cols();
   for (const auto& term : formula.terms) {
     const Variable* v = find_variable(variables, term);
     if (v != nullptr && v->is_factor && v->levels.size() < 2 && formula.intercept)
       throw core::UsageError("design term '" + term + "' has a single level (\"" + (v->levels.empty() ? "" : v->levels[0]) +
-                             "\"): it cannot be estimated; remove it from --design");
+                             "\"): it cannot be estimated; remove it from " + option);
     if (v != nullptr && !v->is_factor) {
       const double first = v->values.empty() ? 0.0 : v->values[0];
       if (std::all_of(v->values.begin(), v->values.end(), [&](double x) { return x == first; }) && formula.intercept)
@@ -258,7 +258,7 @@ void check_design(const Design& design, const Formula& formula, const std::vecto
       msg += " is a combination of the other columns of its own term (a level with no samples?)";
     else
       msg += " is a combination of " + others + " columns: " + term + " is confounded with " + others;
-    msg += "; " + std::to_string(dep.size()) + " column(s) cannot be estimated. Remove the confounded term from --design";
+    msg += "; " + std::to_string(dep.size()) + " column(s) cannot be estimated. Remove the confounded term from " + option;
     throw core::UsageError(msg);
   }
   if (n <= p)

@@ -11,7 +11,7 @@
 #include <fmt/core.h>
 
 #include "lscmir/core/error.hpp"
-#include "lscmir/study/variable.hpp"
+#include "lscmir/io/variable.hpp"
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/number.hpp"
 #include "lscmir/io/table.hpp"
@@ -160,7 +160,7 @@ Cohort build_cohort(const CohortSpec& o, const io::LabeledMatrix& m, const io::T
       miss[k] = is_missing(cells[k]);
     }
     std::size_t first_missing = 0;
-    const auto var = variable_from_cells(name, cells, false, first_missing);
+    const auto var = io::variable_from_cells(name, cells, false, first_missing);
     if (!var.is_factor) {
       cols.push_back(Eigen::Map<const Eigen::VectorXd>(var.values.data(), static_cast<Eigen::Index>(n)));
       c.covariate_names.push_back(name);

@@ -21,6 +21,7 @@
 #include "lscmir/core/error.hpp"
 #include "lscmir/qpcr/analysis.hpp"
 #include "lscmir/quant/adapter.hpp"
+#include "lscmir/stats/design.hpp"
 #include "lscmir/targets/tables.hpp"
 
 namespace lscmir::study {
@@ -209,7 +210,7 @@ StudyConfig read_study_config(const std::string& path) {
   c.qpcr.ct = {c.ct};
   c.qpcr.samples = c.samples;
   if (const toml::table* q = root["qpcr"].as_table()) {
-    check_keys(c, *q, "qpcr", {"normalize", "ct_max", "controls", "impute", "imputations", "seed"});
+    check_keys(c, *q, "qpcr", {"normalize", "ct_max", "controls", "impute", "imputations", "seed", "em_design"});
     c.qpcr.normalize = get_string(c, *q, "normalize", c.qpcr.normalize);
     c.qpcr.ct_max = get_number(c, *q, "ct_max", c.qpcr.ct_max);
     c.qpcr.controls = get_strings(c, *q, "controls");
@@ -217,6 +218,8 @@ StudyConfig read_study_config(const std::string& path) {
     c.qpcr.impute = get_string(c, *q, "impute");
     c.qpcr.imputations = get_int(c, *q, "imputations", c.qpcr.impute == "em-multiple" ? 20 : 0);
     c.qpcr.seed = static_cast<std::uint64_t>(get_int(c, *q, "seed", 1));
+    c.qpcr.em_design = get_string(c, *q, "em_design");
+    check_at(c, *q, "qpcr", "em_design", [&] { if (!c.qpcr.em_design.empty()) (void)stats::parse_formula(c.qpcr.em_design); });
     check_at(c, *q, "qpcr", "normalize", [&] { (void)qpcr::parse_norm_spec(c.qpcr.normalize); });
     if (!(c.qpcr.ct_max > 0) || !std::isfinite(c.qpcr.ct_max)) config_error(c, q->get("ct_max"), "[qpcr] ct_max must be a positive number of cycles");
     if (!c.qpcr.impute.empty() && c.qpcr.impute != "ct-max" && c.qpcr.impute != "em" &&

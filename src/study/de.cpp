@@ -14,7 +14,7 @@
 #include "lscmir/core/error.hpp"
 #include "lscmir/io/number.hpp"
 #include "lscmir/io/table.hpp"
-#include "lscmir/study/variable.hpp"
+#include "lscmir/io/variable.hpp"
 #include "lscmir/stats/array_weights.hpp"
 #include "lscmir/stats/dup_cor.hpp"
 #include "lscmir/stats/ebayes.hpp"
@@ -26,18 +26,6 @@
 
 namespace lscmir::study {
 namespace {
-
-/// A sheet column as a design variable: patient, population and batch are always factors; other
-/// columns are numeric when every cell is a number.
-stats::Variable make_variable(const io::SampleSheet& sheet, const std::string& name) {
-  const bool forced_factor = name == "patient" || name == "population" || name == "batch";
-  std::size_t missing = 0;
-  stats::Variable v = variable_from_cells(name, sheet.column(name), forced_factor, missing);
-  if (missing != static_cast<std::size_t>(-1))
-    throw core::InputError(sheet.path, sheet.line_numbers[missing],
-                           "sample \"" + core::cell_for_message(sheet.samples[missing]) + "\" has no value in column \"" + name + "\", which the design uses");
-  return v;
-}
 
 /// duplicateCorrelation of `e` under the model's block; the final pass is recorded in the result.
 double block_correlation(const Eigen::MatrixXd& e, const stats::LinearModel& model, const Eigen::MatrixXd* weights, int threads,
@@ -204,7 +192,7 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
   std::vector<stats::Variable> vars;
   for (const auto& term : formula.terms) {
     if (!sheet.has_column(term)) throw core::UsageError("design term '" + term + "' is not a column of " + sheet.path);
-    vars.push_back(make_variable(sheet, term));
+    vars.push_back(io::design_variable(sheet, term));
   }
   const auto pop_it = std::find_if(vars.begin(), vars.end(), [](const stats::Variable& v) { return v.name == "population"; });
   if (o.contrasts.empty() && o.coefs.empty()) throw core::UsageError("give at least one --contrast or --coef");
@@ -223,7 +211,7 @@ DeResult differential_expression(const DeOptions& o, io::LabeledMatrix mat, bool
       throw core::UsageError("--block " + o.block + " is also a term of the design " + design_text +
                              ": a blocking factor is either fixed or correlated, not both (use e.g. --design \"~ population\")");
     std::size_t missing = 0;
-    const stats::Variable bv = variable_from_cells(o.block, sheet.column(o.block), true, missing);
+    const stats::Variable bv = io::variable_from_cells(o.block, sheet.column(o.block), true, missing);
     if (missing != static_cast<std::size_t>(-1))
       throw core::InputError(sheet.path, sheet.line_numbers[missing],
                              "sample \"" + core::cell_for_message(sheet.samples[missing]) + "\" has no value in column \"" + o.block + "\", which --block uses");

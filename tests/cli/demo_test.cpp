@@ -152,17 +152,19 @@ TEST(Run, QpcrStudyEqualsTheSingleCommands) {
   for (const fs::path& dir : {run, q, d, s}) fs::remove_all(dir);
 }
 
-/// `[qpcr] impute = "em-multiple"`: the run's qpcr and de tables are those of `lscmir qpcr --impute
-/// em-multiple 3 --seed 2` and `lscmir de --imputations` run on their own.
+/// `[qpcr] impute = "em-multiple"` with `em_design`: the run's qpcr and de tables are those of
+/// `lscmir qpcr --impute em-multiple 3 --seed 2 --em-design ...` and `lscmir de --imputations` run on their own.
 TEST(Run, QpcrMultipleImputationEqualsTheSingleCommands) {
   const fs::path run = scratch("run_qpcr_mi"), q = scratch("run_qpcr_mi_q"), d = scratch("run_qpcr_mi_d");
   ASSERT_EQ(run_cmd("run tests/data/run/qpcr_mi.toml --out " + run.string(), run.string() + ".stderr"), 0) << slurp(run.string() + ".stderr");
   const std::string contrasts = " --contrast LSC-HSC --contrast LSC-LPC --contrast HSC-LPC";
-  ASSERT_EQ(run_cmd("qpcr --ct tests/data/qpcr_nd/ct_nd.tsv --samples tests/data/qpcr_nd/samples.tsv --ct-max 40 --impute em-multiple 3 --seed 2" +
+  ASSERT_EQ(run_cmd("qpcr --ct tests/data/qpcr_nd/ct_nd.tsv --samples tests/data/qpcr_nd/samples_cov.tsv --ct-max 40 --impute em-multiple 3 --seed 2 "
+                        "--em-design '~ population + patient + cells_log10'" +
                         contrasts + " --out " + q.string(), q.string() + ".stderr"), 0) << slurp(q.string() + ".stderr");
   ASSERT_EQ(run_cmd("de --expression " + (q / "expression.tsv").string() + " --imputations " + (q / "imputations.tsv").string() +
-                        " --samples tests/data/qpcr_nd/samples.tsv" + contrasts + " --out " + d.string(), d.string() + ".stderr"), 0)
+                        " --samples tests/data/qpcr_nd/samples_cov.tsv" + contrasts + " --out " + d.string(), d.string() + ".stderr"), 0)
       << slurp(d.string() + ".stderr");
+  EXPECT_NE(slurp(run / "run_info.qpcr.json").find("\"ct_design\": \"~ population + patient + cells_log10\""), std::string::npos);
   int compared = 0;
   for (const fs::path& dir : {q, d})
     for (const auto& e : fs::directory_iterator(dir)) {

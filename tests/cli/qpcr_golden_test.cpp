@@ -104,8 +104,7 @@ TEST(QpcrFormats, InstrumentExportsGiveTheSameBytesAsTheLongTable) {
 
 // --impute em against the independent R EM (tests/reference/qpcr_em/make_qpcr_em.R) on generated
 // arrays whose non-detects depend on the true Ct (tests/reference/gen/make_qpcr_nondetect.R).
-TEST(QpcrEm, DetectionCurveAndImputedValuesAgreeWithRWithin1e6) {
-  const fs::path dir = "tests/reference/qpcr_em/nd_em";
+void expect_em_golden(const fs::path& dir) {
   const fs::path out1 = scratch("qpcr_em1"), out2 = scratch("qpcr_em2");
   ASSERT_EQ(run("qpcr", case_args(dir), out1, 1), 0) << slurp(out1.string() + ".stderr");
   ASSERT_EQ(run("qpcr", case_args(dir), out2, 2), 0) << slurp(out2.string() + ".stderr");
@@ -139,6 +138,59 @@ TEST(QpcrEm, DetectionCurveAndImputedValuesAgreeWithRWithin1e6) {
   EXPECT_TRUE(curve.at("converged").get<bool>());
   fs::remove_all(out1);
   fs::remove_all(out2);
+}
+
+TEST(QpcrEm, DetectionCurveAndImputedValuesAgreeWithRWithin1e6) { expect_em_golden("tests/reference/qpcr_em/nd_em"); }
+
+// --em-design with a numeric covariate (cells_log10, unpenalized) and a second fixed factor
+// (plate, the population's prior) beside population and patient; the same R script with them.
+TEST(QpcrEm, CovariatesInTheCtModelAgreeWithRWithin1e6) {
+  expect_em_golden("tests/reference/qpcr_em/nd_em_cov");
+  const fs::path out = scratch("qpcr_em_cov");
+  ASSERT_EQ(run("qpcr", case_args("tests/reference/qpcr_em/nd_em_cov"), out, 1), 0);
+  const auto curve = nlohmann::json::parse(slurp(out / "run_info.json")).at("parameters").at("detection_curve");
+  EXPECT_EQ(curve.at("ct_design").get<std::string>(), "~ population + patient + cells_log10 + plate");
+  EXPECT_EQ(curve.at("term_sd").size(), 3u);  // population, patient, plate: cells_log10 is no factor
+  EXPECT_EQ(curve.at("term_sd").at("plate").get<double>(), 2.0);
+  EXPECT_GT(curve.at("patient_sd").get<double>(), 0.0);
+  fs::remove_all(out);
+}
+
+// --em-design errors: no population term, no intercept, an unknown column, a missing covariate
+// value (named by sheet line), a covariate confounded with patient; nothing is written.
+TEST(QpcrEm, RejectsAnEmDesignItCannotFit) {
+  const fs::path dir = scratch("qpcr_em_design_bad");
+  fs::create_directories(dir);
+  std::string sheet = slurp("tests/data/qpcr_nd/samples_cov.tsv");
+  const std::size_t line3 = sheet.find('\n', sheet.find('\n') + 1) + 1;  // the second sample's line
+  const std::size_t tab = sheet.find_last_of('\t', sheet.find('\n', line3));
+  const std::size_t tab2 = sheet.find_last_of('\t', tab - 1);
+  {
+    std::string holed = sheet;
+    holed.replace(tab2 + 1, tab - tab2 - 1, "NA");  // cells_log10 of P01_LPC
+    std::ofstream(dir / "holed.tsv") << holed;
+  }
+  {
+    std::ofstream o(dir / "age.tsv");  // age: one value per patient, so confounded with patient
+    std::istringstream in(slurp("tests/data/qpcr_nd/samples.tsv"));
+    std::string line;
+    for (int i = 0; std::getline(in, line); ++i) o << line << '\t' << (i == 0 ? std::string("age") : std::to_string(40 + (i - 1) / 3)) << '\n';
+  }
+  const fs::path out = dir / "out";
+  const std::string base = "--ct tests/data/qpcr_nd/ct_nd.tsv --ct-max 40 --impute em --samples ";
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"tests/data/qpcr_nd/samples_cov.tsv --em-design '~ patient + plate'", "has no population term"},
+      {"tests/data/qpcr_nd/samples_cov.tsv --em-design '~ 0 + population'", "needs an intercept"},
+      {"tests/data/qpcr_nd/samples_cov.tsv --em-design '~ population + batch'", "'batch' is not a column of"},
+      {(dir / "holed.tsv").string() + " --em-design '~ population + patient + cells_log10'", "holed.tsv, line 3: sample \"P01_LPC\" has no value in column \"cells_log10\""},
+      {(dir / "age.tsv").string() + " --em-design '~ population + patient + age'", "age is confounded with patient; 1 column(s) cannot be estimated. Remove the confounded term from --em-design"}};
+  for (const auto& [args, message] : bad) {
+    EXPECT_NE(run("qpcr", base + args, out, 1), 0) << args;
+    const std::string err = slurp(out.string() + ".stderr");
+    EXPECT_NE(err.find(message), std::string::npos) << args << "\n" << err;
+    EXPECT_FALSE(fs::exists(out / "expression.tsv")) << args;
+  }
+  fs::remove_all(dir);
 }
 
 TEST(QpcrEm, RejectsAnUnknownImputeMethod) {

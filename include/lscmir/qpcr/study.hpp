@@ -31,6 +31,9 @@ struct QpcrOptions {
   std::string format = "auto";          ///< auto, long, wide or quantstudio
   std::string normalize = "global-mean";  ///< global-mean, reference:A,B,... or none
   std::string impute;                   ///< empty, "ct-max", "em" or "em-multiple"
+  /// em / em-multiple: the Ct model's formula over sample-sheet columns (empty: ~ population + patient,
+  /// or ~ population without a patient column); patient random, other factors fixed, numbers covariates
+  std::string em_design;
   int imputations = 0;                  ///< em-multiple: number of draws (>= 2)
   std::uint64_t seed = 1;               ///< em-multiple: seed of the draws
   std::vector<std::string> controls;    ///< control prefixes, comma lists allowed (used when controls_given)
@@ -79,6 +82,7 @@ struct QpcrResult {
   io::LabeledMatrix expression;
   std::optional<NondetectFit> nondetect;   ///< --impute em: the fitted model and imputed Ct
   std::string em_formula;                  ///< --impute em: the Ct model's design formula
+  std::vector<std::string> em_terms;       ///< its factor terms, in the order of NondetectFit::term_sd
   /// --impute em-multiple: per draw, the -dCt of every Undetermined cell (CtMatrix layout, NaN
   /// elsewhere); expression holds the conditional expectations as with em.
   std::vector<std::vector<double>> draws;

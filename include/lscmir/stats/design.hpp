@@ -55,7 +55,9 @@ std::vector<int> dependent_columns(const Eigen::MatrixXd& x, double tol = 1e-7);
 /// Checks that the design has full column rank and residual degrees of freedom.
 /// @throws core::UsageError explaining in plain words what is confounded, e.g.
 /// "column 'batchB' (batch) is a combination of patient columns: batch is confounded with patient".
-void check_design(const Design& design, const Formula& formula, const std::vector<Variable>& variables);
+/// `option` names the flag the formula came from in the message ("--design", "--em-design").
+void check_design(const Design& design, const Formula& formula, const std::vector<Variable>& variables,
+                  const std::string& option = "--design");
 
 /// The model lm_fit works with. When `groups` is non-empty, the span of the group indicators
 /// (intercept + a blocking factor, typically patient) is absorbed by weighted within-group

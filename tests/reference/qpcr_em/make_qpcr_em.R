@@ -8,9 +8,18 @@
 # P(Undetermined | Ct) logistic (glm, binomial, weighted over the E-step's
 # posterior grid), EM with the E-step integrals by Simpson's rule over mu +/- 10 sigma, accelerated by
 # SQUAREM (written here from Varadhan & Roland 2008, not from the SQUAREM package).
-# Usage (from the repository root): Rscript tests/reference/qpcr_em/make_qpcr_em.R
-ct_file <- "tests/data/qpcr_nd/ct_nd.tsv"; sheet_file <- "tests/data/qpcr_nd/samples.tsv"
-out <- "tests/reference/qpcr_em/nd_em"; ct_max <- 40
+# Extra sample-sheet terms (`lscmir qpcr --em-design "~ population + patient + T1 + ..."`): a
+# factor (non-numeric column) is a fixed effect with the same SD-2 prior as population, a numeric
+# column an unpenalized covariate.
+# Usage (from the repository root):
+#   Rscript tests/reference/qpcr_em/make_qpcr_em.R
+#   Rscript tests/reference/qpcr_em/make_qpcr_em.R tests/data/qpcr_nd/samples_cov.tsv tests/reference/qpcr_em/nd_em_cov cells_log10 plate
+args <- commandArgs(trailingOnly = TRUE)
+ct_file <- "tests/data/qpcr_nd/ct_nd.tsv"
+sheet_file <- if (length(args) >= 1) args[1] else "tests/data/qpcr_nd/samples.tsv"
+out <- if (length(args) >= 2) args[2] else "tests/reference/qpcr_em/nd_em"
+extra <- if (length(args) >= 3) args[-(1:2)] else character(0)
+ct_max <- 40
 max_iter <- 2000; tol <- 1e-9; K <- 160; prior_sd <- 2
 d <- read.delim(ct_file, colClasses = "character")
 sheet <- read.delim(sheet_file, colClasses = "character")
@@ -26,16 +35,24 @@ for (r in seq_len(nrow(d))) {
 # global mean over (non-control) assays detected in every sample
 everywhere <- apply(state == "detected", 1, all)
 offset <- colMeans(ct[everywhere, , drop = FALSE])
-pop <- factor(sheet$population, levels = sort(unique(sheet$population)))
-pat <- factor(sheet$patient, levels = sort(unique(sheet$patient)))
-X <- model.matrix(~ pop + pat)
-# the penalty rows: per factor (population, patient) with k levels, its centred treatment effects
-Pen <- NULL; rows <- list(); qcols <- list()
-for (term in 1:2) {
+# levels sorted in byte order (lscmir's, R's under the C locale)
+as_factor <- function(x) factor(x, levels = sort(unique(x), method = "radix"))
+mf <- data.frame(population = as_factor(sheet$population), patient = as_factor(sheet$patient))
+is_fac <- c(TRUE, TRUE)
+for (v in extra) {
+  num <- suppressWarnings(as.numeric(sheet[[v]]))
+  is_fac <- c(is_fac, anyNA(num))
+  mf[[v]] <- if (anyNA(num)) as_factor(sheet[[v]]) else num
+}
+X <- model.matrix(as.formula(paste("~", paste(names(mf), collapse = " + "))), mf)
+# the penalty rows: per factor with k levels, its centred treatment effects; rows_fixed are the
+# fixed factors' (population and the extra factors), rows_pat the patient's
+Pen <- NULL; rows_fixed <- integer(0); rows_pat <- integer(0); pat_cols <- integer(0)
+for (term in which(is_fac)) {
   cols <- which(attr(X, "assign") == term); k <- length(cols) + 1
   P <- matrix(0, k, ncol(X)); for (c in seq_along(cols)) P[, cols[c]] <- (seq_len(k) == c + 1) - 1 / k
-  rows[[term]] <- (if (is.null(Pen)) 0 else nrow(Pen)) + seq_len(k)
-  qcols[[term]] <- cols
+  r <- (if (is.null(Pen)) 0 else nrow(Pen)) + seq_len(k)
+  if (names(mf)[term] == "patient") { rows_pat <- r; pat_cols <- cols } else rows_fixed <- c(rows_fixed, r)
   Pen <- rbind(Pen, P)
 }
 k <- nrow(Pen); max_lambda <- 1e10
@@ -50,7 +67,7 @@ em_step <- function(theta) {
   cur <- ifelse(det, ct, NA); cur[ui] <- theta[seq_len(nu)]
   cond_var <- matrix(0, na, ns); cond_var[ui] <- theta[nu + seq_len(nu)]
   b <- theta[2 * nu + 1:2]; lam <- theta[2 * nu + 3:4]
-  scale <- rep(0, k); scale[rows[[1]]] <- sqrt(lam[1]); scale[rows[[2]]] <- sqrt(lam[2])
+  scale <- rep(0, k); scale[rows_fixed] <- sqrt(lam[1]); scale[rows_pat] <- sqrt(lam[2])
   mu <- matrix(NA_real_, na, ns); ss <- 0; df <- 0; bb <- 0; trb <- 0; qb <- 0
   for (a in seq_len(na)) {
     use <- which(det[a, ] | und[a, ]); if (length(use) == 0) next
@@ -66,9 +83,9 @@ em_step <- function(theta) {
     edf <- sum(diag(Xk %*% Ainv %*% t(Xk)))
     mu[a, use] <- fitted + offset[use]
     ss <- ss + sum((y - fitted)^2) + sum(cond_var[a, use]); df <- df + length(use) - edf
-    qa <- sum(keep %in% qcols[[2]])
+    qa <- sum(keep %in% pat_cols)
     if (qa > 0) {
-      Pp <- Pk[rows[[2]], , drop = FALSE]
+      Pp <- Pk[rows_pat, , drop = FALSE]
       bb <- bb + sum((Pp %*% beta)^2); qb <- qb + qa
       if (lam[2] > 0 || lam[1] > 0) trb <- trb + sum(diag(Pp %*% Ainv %*% t(Pp)))
     }
@@ -123,4 +140,5 @@ write.table(im, file.path(out, "imputed.tsv"), sep = "\t", quote = FALSE, row.na
 writeLines(c("intercept\tslope\titerations\tconverged",
              sprintf("%.17g\t%.17g\t%d\t%s", b[1], b[2], iter, if (converged) "TRUE" else "FALSE")),
            file.path(out, "detection_curve.tsv"))
-cat("args:", "--ct", ct_file, "--samples", sheet_file, "--ct-max", ct_max, "--impute em\n")
+design_args <- if (length(extra) > 0) c("--em-design", shQuote(paste("~", paste(names(mf), collapse = " + ")))) else character(0)
+cat("args:", "--ct", ct_file, "--samples", sheet_file, "--ct-max", ct_max, "--impute em", design_args, "\n")

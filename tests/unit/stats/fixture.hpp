@@ -9,7 +9,7 @@
 #include "lscmir/io/matrix.hpp"
 #include "lscmir/io/sample_sheet.hpp"
 #include "lscmir/stats/design.hpp"
-#include "lscmir/study/variable.hpp"
+#include "lscmir/io/variable.hpp"
 
 namespace lscmir::test {
 
@@ -36,7 +36,7 @@ inline Dataset load_dataset(const std::string& matrix, const std::string& sheet,
   d.formula = stats::parse_formula(formula);
   for (const auto& t : d.formula.terms) {
     std::size_t missing = 0;
-    d.vars.push_back(study::variable_from_cells(t, d.sheet.column(t), t == "patient" || t == "population" || t == "batch", missing));
+    d.vars.push_back(io::variable_from_cells(t, d.sheet.column(t), t == "patient" || t == "population" || t == "batch", missing));
   }
   d.design = stats::build_design(d.formula, d.vars);
   stats::check_design(d.design, d.formula, d.vars);

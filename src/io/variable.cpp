@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Text cells -> design variable: io reads the numbers, stats holds the variable.
-#include "lscmir/study/variable.hpp"
+#include "lscmir/io/variable.hpp"
 
+#include "lscmir/core/error.hpp"
 #include "lscmir/io/number.hpp"
 
-namespace lscmir::study {
+namespace lscmir::io {
 
 stats::Variable variable_from_cells(std::string name, const std::vector<std::string>& cells, bool force_factor,
                                     std::size_t& first_missing) {
@@ -19,4 +20,14 @@ stats::Variable variable_from_cells(std::string name, const std::vector<std::str
   return stats::Variable::factor(std::move(name), cells);
 }
 
-}  // namespace lscmir::study
+stats::Variable design_variable(const SampleSheet& sheet, const std::string& name) {
+  const bool forced_factor = name == "patient" || name == "population" || name == "batch";
+  std::size_t missing = 0;
+  stats::Variable v = variable_from_cells(name, sheet.column(name), forced_factor, missing);
+  if (missing != static_cast<std::size_t>(-1))
+    throw core::InputError(sheet.path, sheet.line_numbers[missing],
+                           "sample \"" + core::cell_for_message(sheet.samples[missing]) + "\" has no value in column \"" + name + "\", which the design uses");
+  return v;
+}
+
+}  // namespace lscmir::io

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Text cells -> design variables (study::variable_from_cells; moved here from stats' design test).
-#include "lscmir/study/variable.hpp"
+// Text cells -> design variables (io::variable_from_cells).
+#include "lscmir/io/variable.hpp"
 
 #include <cmath>
 
 #include <gtest/gtest.h>
 
-namespace lscmir::study {
+namespace lscmir::io {
 namespace {
 
 TEST(Variable, NumericDetectionAndMissingFactorCells) {
@@ -43,4 +43,4 @@ TEST(Variable, NumbersAreReadByTheOneParser) {
 }
 
 }  // namespace
-}  // namespace lscmir::study
+}  // namespace lscmir::io
